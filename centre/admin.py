@@ -1,0 +1,174 @@
+"""The Django admin, used by the three administrators for configuration and accounts.
+
+Every change made here is also written to the centre's audit log.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from centre.models import (
+    AuditLog,
+    Category,
+    County,
+    Department,
+    Heartbeat,
+    Region,
+    StaffProfile,
+    Window,
+)
+from centre.roles import ROLES
+from centre.services import audit_record, check_role_combination, user_refresh_staff_flag
+
+User = get_user_model()
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes each add, change and delete to the audit log beside Django's LogEntry."""
+
+    def log_addition(self, request, obj, message):
+        audit_record(actor=request.user, action=AuditLog.Action.CREATE, request=request,
+                     obj=obj, detail={"change": message})
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit_record(actor=request.user, action=AuditLog.Action.CHANGE, request=request,
+                     obj=obj, detail={"change": message})
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, action=AuditLog.Action.DELETE, request=request,
+                         obj=obj)
+        return super().log_deletions(request, queryset)
+
+
+@admin.register(County)
+class CountyAdmin(AuditedAdmin):
+    list_display = ["code", "name", "city_name", "province_name", "centre_name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ["code", "name", "level", "parent", "county"]
+    list_filter = ["level", "county"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent", "county"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Window)
+class WindowAdmin(AuditedAdmin):
+    list_display = ["code", "name", "description", "order"]
+    # The codes are a public contract shared with other platforms.
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Department)
+class DepartmentAdmin(AuditedAdmin):
+    list_display = ["name", "window", "county", "order"]
+    list_filter = ["county", "window"]
+    search_fields = ["name"]
+    list_select_related = ["window", "county"]
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    list_display = ["code", "name", "parent", "active", "order"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(AuditedAdmin):
+    list_display = ["user", "county", "department", "window", "region", "title"]
+    list_filter = ["county", "window"]
+    search_fields = ["user__username", "user__first_name"]
+    list_select_related = ["user", "county", "department", "window", "region"]
+    raw_id_fields = ["user", "region"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_username", "action", "object_type", "object_repr",
+                    "case_number", "ip_address"]
+    list_filter = ["action", "county", ("at", admin.DateFieldListFilter)]
+    search_fields = ["actor_username", "object_repr", "object_id", "case_number", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = ["county"]
+    show_full_result_count = False  # a count over millions of rows on every page is slow
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["name", "at"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fk_name = "user"
+    raw_id_fields = ["region"]
+
+
+class CentreUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is not None:
+            check_role_combination({g.name for g in groups if g.name in ROLES})
+        return groups
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
+    """Accounts for the security administrator. Rights come only from roles (groups):
+    no per-user permissions, no superusers made here, and no one edits their own roles."""
+
+    form = CentreUserChangeForm
+    inlines = [StaffProfileInline]
+    list_display = ["username", "first_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("first_name", "email")}),
+        (_("角色与状态"), {"fields": ("is_active", "groups", "is_staff", "is_superuser")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["is_staff", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        if obj is not None and obj.pk == request.user.pk:
+            readonly.append("groups")  # 三员分立: nobody grants themselves a role
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_refresh_staff_flag(user=form.instance)

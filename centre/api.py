@@ -1,0 +1,112 @@
+"""The centre's API: tokens and the reference lists other screens and platforms use."""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.authtoken.models import Token
+from rest_framework.views import APIView
+
+from centre import selectors
+from centre.api_auth import token_expired
+from centre.models import AuditLog
+from centre.serializers import (
+    CategorySerializer,
+    RegionSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+    WindowSerializer,
+)
+from centre.services import audit_record
+
+_error = inline_serializer("Error", {"detail": serializers.CharField()})
+
+
+class TokenObtainView(APIView):
+    """``POST {"username", "password"}`` → ``{"token"}`` for ``Authorization: Token <key>``."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, 400: _error, 403: _error},
+        summary="获取接口令牌",
+    )
+    def post(self, request):
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        username = form.validated_data["username"]
+        password = form.validated_data["password"]
+        # A locked account is told so plainly (django-axes would otherwise make it look
+        # like a wrong password).
+        if AxesProxyHandler.is_locked(request._request, get_credentials(username=username)):
+            return Response({"detail": _("登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员")},
+                            status=status.HTTP_403_FORBIDDEN)
+        user = authenticate(request._request, username=username, password=password)
+        if user is None or not user.is_active:
+            return Response({"detail": _("用户名或密码错误")}, status=status.HTTP_400_BAD_REQUEST)
+        with transaction.atomic():
+            token, _created = Token.objects.select_for_update().get_or_create(user=user)
+            if token_expired(token):
+                token.delete()
+                token = Token.objects.create(user=user)
+            audit_record(actor=user, action=AuditLog.Action.TOKEN_ISSUED, request=request)
+        return Response({"token": token.key, "expires": token.created + settings.API_TOKEN_TTL})
+
+
+class WindowList(generics.ListAPIView):
+    """The centre's six functional windows."""
+
+    serializer_class = WindowSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.window_list()
+
+
+class CategoryList(generics.ListAPIView):
+    """The dispute category taxonomy (active categories)."""
+
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "parent",
+            str,
+            description="上级代码：县代码给出乡镇/街道，乡镇代码给出村/社区，村代码给出网格；"
+            "省略则给出所有乡镇/街道",
+        )
+    ]
+)
+class RegionList(generics.ListAPIView):
+    """Regions one level below ``parent`` (for cascading pickers)."""
+
+    serializer_class = RegionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.region_children(parent_code=self.request.query_params.get("parent"))
+
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("windows/", WindowList.as_view(), name="api-windows"),
+    path("categories/", CategoryList.as_view(), name="api-categories"),
+    path("regions/", RegionList.as_view(), name="api-regions"),
+]

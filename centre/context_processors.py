@@ -1,0 +1,28 @@
+"""The navigation bar: what the signed-in user may open."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (permission, label, URL name). Later issues add their pages here.
+NAV_ITEMS = [
+    ("centre.use_intake_desk", _("受理台"), "intake:desk"),
+    ("centre.report_from_grid", _("网格上报"), "intake:grid"),
+    ("centre.use_mediation_desk", _("我的调解"), "mediation:my_cases"),
+    ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),
+    ("centre.view_dashboard", _("领导驾驶舱"), "risk:dashboard"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    items = []
+    for perm, label, url_name in NAV_ITEMS:
+        if user.has_perm(perm):
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "active": path.startswith(url)})
+    return {"nav_items": items, "nav_admin": user.is_staff}

@@ -1,0 +1,21 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """The login form with the centre's wording and Bootstrap classes."""
+
+    error_messages = {
+        "invalid_login": _("用户名或密码错误。连续失败5次账号将被锁定。"),
+        "inactive": _("该账号已停用，请联系安全管理员。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"class": "form-control", "autocomplete": "username", "autofocus": True}
+        )
+        self.fields["password"].widget.attrs.update(
+            {"class": "form-control", "autocomplete": "current-password"}
+        )

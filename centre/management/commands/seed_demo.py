@@ -1,0 +1,102 @@
+"""Load the demo county, its organisation and one account per role. Idempotent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from centre import demo_data
+from centre.models import AuditLog, Category, County, Department, Region, Window
+from centre.roles import ROLES
+from centre.services import audit_record, staff_create
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：安吉县的乡镇村社、窗口部门、纠纷类别和各角色演示账号（可重复执行）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="DEBUG 关闭时也执行（会重置演示账号的密码）")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG 已关闭：这看起来是生产环境，演示账号使用公开的密码。确需载入请加 --force。"
+            )
+        with transaction.atomic():
+            county = self._organisation()
+            self._categories()
+            users = self._users(county)
+            audit_record(actor=None, action=AuditLog.Action.DEMO_SEED, county=county,
+                         username="seed_demo", detail={"users": [u.username for u in users]})
+        self._print_logins(users)
+
+    def _organisation(self) -> County:
+        county, _ = County.objects.update_or_create(
+            code=demo_data.COUNTY["code"], defaults=demo_data.COUNTY
+        )
+        for order, (town_code, town_name, villages) in enumerate(demo_data.TOWNS, start=1):
+            town, _ = Region.objects.update_or_create(
+                code=town_code,
+                defaults={"county": county, "parent": None, "name": town_name,
+                          "level": Region.Level.TOWN, "order": order},
+            )
+            for village_code, village_name, grids in villages:
+                village, _ = Region.objects.update_or_create(
+                    code=village_code,
+                    defaults={"county": county, "parent": town, "name": village_name,
+                              "level": Region.Level.VILLAGE},
+                )
+                for number, grid_name in enumerate(grids, start=1):
+                    Region.objects.update_or_create(
+                        code=f"{village_code}{number:03d}",
+                        defaults={"county": county, "parent": village,
+                                  "name": f"{village_name}{grid_name}",
+                                  "level": Region.Level.GRID},
+                    )
+        windows = {w.code: w for w in Window.objects.all()}
+        for order, (name, window_code) in enumerate(demo_data.DEPARTMENTS, start=1):
+            Department.objects.update_or_create(
+                county=county, name=name,
+                defaults={"window": windows.get(window_code), "order": order},
+            )
+        return county
+
+    def _categories(self) -> None:
+        for order, (code, name, children) in enumerate(demo_data.CATEGORIES, start=1):
+            parent, _ = Category.objects.update_or_create(
+                code=code, defaults={"name": name, "parent": None, "order": order}
+            )
+            for child_order, (child_code, child_name) in enumerate(children, start=1):
+                Category.objects.update_or_create(
+                    code=child_code,
+                    defaults={"name": child_name, "parent": parent, "order": child_order},
+                )
+
+    def _users(self, county: County) -> list:
+        departments = {d.name: d for d in Department.objects.filter(county=county)}
+        windows = {w.code: w for w in Window.objects.all()}
+        users = []
+        for username, full_name, roles, dept, window, region, title in demo_data.USERS:
+            users.append(
+                staff_create(
+                    username=username,
+                    password=settings.DEMO_PASSWORD,
+                    full_name=full_name,
+                    roles=roles,
+                    county=county,
+                    department=departments.get(dept),
+                    window=windows.get(window),
+                    region=Region.objects.get(code=region) if region else None,
+                    title=title,
+                )
+            )
+        return users
+
+    def _print_logins(self, users) -> None:
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 DEMO_PASSWORD，"
+                                             f"当前为 {settings.DEMO_PASSWORD}）："))
+        for user in users:
+            role = ROLES[user.groups.values_list("name", flat=True).first()]
+            self.stdout.write(f"  {user.username:<11} {role.label:<8} {user.first_name}")

@@ -1,0 +1,286 @@
+"""The organisation of the centre: counties, regions, windows, departments, staff, the
+category taxonomy, and the append-only audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# GB/T 2260 county codes are six digits; township codes (统计用区划代码) nine, villages
+# twelve; grids are numbered under their village by the county.
+county_code_validator = RegexValidator(r"^\d{6}$", _("县级行政区划代码应为6位数字"))
+region_code_validator = RegexValidator(r"^\d{9,15}$", _("区划代码应为9至15位数字"))
+category_code_validator = RegexValidator(r"^\d{2,6}$", _("类别编码应为2至6位数字"))
+
+
+class County(models.Model):
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True,
+                            validators=[county_code_validator])
+    name = models.CharField(_("名称"), max_length=50)
+    city_name = models.CharField(_("所属地级市"), max_length=50, blank=True)
+    province_name = models.CharField(_("所属省份"), max_length=50, blank=True)
+    centre_name = models.CharField(_("中心名称"), max_length=100)
+    address = models.CharField(_("中心地址"), max_length=200, blank=True)
+    phone = models.CharField(_("中心电话"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("县（市、区）")
+        verbose_name_plural = _("县（市、区）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def city_code(self) -> str:
+        return self.code[:4] + "00"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+class Region(models.Model):
+    """A town, village or grid below a county (county → 乡镇/街道 → 村/社区 → 网格)."""
+
+    class Level(models.TextChoices):
+        TOWN = "town", _("乡镇/街道")
+        VILLAGE = "village", _("村/社区")
+        GRID = "grid", _("网格")
+
+    PARENT_LEVEL = {Level.TOWN: None, Level.VILLAGE: Level.TOWN, Level.GRID: Level.VILLAGE}
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="regions",
+                               verbose_name=_("县（市、区）"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("上级区划"))
+    code = models.CharField(_("区划代码"), max_length=15, unique=True,
+                            validators=[region_code_validator])
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("区划")
+        verbose_name_plural = _("区划")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["county", "level"]), models.Index(fields=["parent"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="town", parent__isnull=True)
+                | (~models.Q(level="town") & models.Q(parent__isnull=False)),
+                name="region_town_is_top_level",
+                violation_error_message=_("乡镇/街道直属于县，村/社区和网格必须有上级区划"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        expected = self.PARENT_LEVEL.get(self.level)
+        if self.parent_id is None:
+            return
+        if expected is None or self.parent.level != expected:
+            raise ValidationError({"parent": _("上级区划的层级不符")})
+        if self.parent.county_id != self.county_id:
+            raise ValidationError({"parent": _("上级区划不属于同一个县")})
+        if not self.code.startswith(self.parent.code[:9]):
+            raise ValidationError({"code": _("区划代码应以上级乡镇代码开头")})
+
+
+class Window(models.Model):
+    """One of the centre's functional windows; the codes are a public contract."""
+
+    class Code(models.TextChoices):
+        PETITION = "petition", _("接访服务")
+        LITIGATION = "litigation", _("诉讼服务")
+        MEDIATION = "mediation", _("调解服务")
+        LABOUR = "labour", _("劳动监察仲裁")
+        REVIEW = "review", _("行政复议")
+        LEGAL_AID = "legal_aid", _("公共法律服务")
+
+    code = models.CharField(_("编码"), max_length=20, unique=True, choices=Code.choices)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.CharField(_("受理事项"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department resident at the centre (信访局, 法院, 司法局, 人社局 …)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="departments",
+                               verbose_name=_("县（市、区）"))
+    name = models.CharField(_("名称"), max_length=100)
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="departments", verbose_name=_("入驻窗口"))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["county", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """The dispute category taxonomy (two levels), coded for statistics and triage."""
+
+    code = models.CharField(_("编码"), max_length=6, unique=True,
+                            validators=[category_code_validator])
+    name = models.CharField(_("名称"), max_length=50)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("上级类别"))
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("纠纷类别")
+        verbose_name_plural = _("纠纷类别")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("类别最多两级")})
+        if self.parent_id and not self.code.startswith(self.parent.code):
+            raise ValidationError({"code": _("子类编码应以上级类别编码开头")})
+
+
+class StaffProfile(models.Model):
+    """Where a member of staff works. Their rights come from their role groups."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="staff", verbose_name=_("账号"))
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="staff",
+                               verbose_name=_("县（市、区）"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="staff", verbose_name=_("部门"))
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="staff", verbose_name=_("窗口"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="staff", verbose_name=_("负责区划"),
+                               help_text=_("网格员负责的网格，或乡镇工作人员所在乡镇"))
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    def clean(self) -> None:
+        if self.department_id and self.department.county_id != self.county_id:
+            raise ValidationError({"department": _("部门不属于该县")})
+        if self.region_id and self.region.county_id != self.county_id:
+            raise ValidationError({"region": _("区划不属于该县")})
+
+
+class Capability(models.Model):
+    """Named permissions for what a role may do in the app (no table of its own).
+
+    Roles (``centre.roles``) are groups holding these and model permissions; pages and
+    the API check them with ``user.has_perm("centre.<codename>")``.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        verbose_name = _("功能权限")
+        permissions = [
+            ("use_intake_desk", _("使用受理台（登记、分流）")),
+            ("use_mediation_desk", _("使用调解工作台")),
+            ("use_judicial_desk", _("使用司法确认工作台")),
+            ("supervise_windows", _("窗口督办与指派")),
+            ("view_dashboard", _("查看领导驾驶舱与风险预警")),
+            ("report_from_grid", _("网格上报")),
+            ("configure_system", _("系统配置（系统管理员）")),
+            ("manage_accounts", _("账号与权限管理（安全管理员）")),
+            ("read_audit_log", _("查阅审计日志（安全审计员）")),
+        ]
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when and from where.
+
+    Append-only: no page or API edits or deletes a row, and the database itself refuses
+    UPDATE and DELETE (triggers in migration 0002), as 等保 三级 requires of audit records.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "auth.login", _("登录")
+        LOGIN_FAILED = "auth.login_failed", _("登录失败")
+        LOCKED_OUT = "auth.locked_out", _("账号锁定")
+        LOGOUT = "auth.logout", _("退出")
+        TOKEN_ISSUED = "auth.token_issued", _("签发接口令牌")
+        CREATE = "object.create", _("新增")
+        CHANGE = "object.change", _("修改")
+        DELETE = "object.delete", _("删除")
+        VIEW_PERSONAL_DATA = "personal_data.view", _("查看个人信息")
+        EXPORT = "data.export", _("导出")
+        DEMO_SEED = "system.seed_demo", _("载入演示数据")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))
+    # Kept as written: the account may be renamed later, the record must not change.
+    actor_username = models.CharField(_("操作账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("县（市、区）"))
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    case_number = models.CharField(_("案件编号"), max_length=32, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        # Auditors only read; nobody adds, changes or deletes through the app.
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()}"
+
+
+class Heartbeat(models.Model):
+    """The last time each Celery process proved it was alive (beat → worker → database)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

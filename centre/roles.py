@@ -1,0 +1,108 @@
+"""The roles of the centre, as Django groups holding named permissions.
+
+Later issues add their models' permissions to the role that needs them here; the groups
+are brought in line after every ``migrate`` (``centre.services.roles_sync``).
+
+The three administrators are kept apart as 等保 三级 requires (三员分立): the system
+administrator configures, the security administrator manages accounts and rights, the
+auditor only reads the audit log. No one may hold two of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    home: str  # URL name of the page the role lands on
+    permissions: tuple[str, ...]
+    staff: bool = False  # may enter the Django admin
+
+
+_CONFIG_MODELS = ("county", "region", "window", "department", "category")
+
+ROLES: dict[str, Role] = {
+    role.code: role
+    for role in [
+        Role("clerk", _("窗口受理员"), "intake:desk", ("centre.use_intake_desk",)),
+        Role("mediator", _("调解员"), "mediation:my_cases", ("centre.use_mediation_desk",)),
+        Role("judge", _("法官"), "judicial:queue", ("centre.use_judicial_desk",)),
+        Role(
+            "supervisor",
+            _("窗口督办员"),
+            "intake:desk",
+            (
+                "centre.use_intake_desk",
+                "centre.use_mediation_desk",
+                "centre.supervise_windows",
+                "centre.view_dashboard",
+            ),
+        ),
+        Role("leader", _("县领导"), "risk:dashboard", ("centre.view_dashboard",)),
+        Role("grid_worker", _("网格员"), "intake:grid", ("centre.report_from_grid",)),
+        Role(
+            "sysadmin",
+            _("系统管理员"),
+            "admin:index",
+            (
+                "centre.configure_system",
+                *(f"centre.{verb}_{model}" for model in _CONFIG_MODELS
+                  for verb in ("add", "change", "view")),
+                "centre.delete_region",
+                "centre.delete_category",
+                "centre.delete_department",
+                "centre.view_heartbeat",
+            ),
+            staff=True,
+        ),
+        Role(
+            "secadmin",
+            _("安全管理员"),
+            "admin:index",
+            (
+                "centre.manage_accounts",
+                "auth.add_user",
+                "auth.change_user",
+                "auth.view_user",
+                "auth.view_group",
+                "centre.add_staffprofile",
+                "centre.change_staffprofile",
+                "centre.view_staffprofile",
+                # Reading the counties and departments is needed to place staff in them.
+                "centre.view_county",
+                "centre.view_department",
+                "centre.view_window",
+                "centre.view_region",
+                # Unlocking a locked account is deleting its failed attempts.
+                "axes.view_accessattempt",
+                "axes.delete_accessattempt",
+                "authtoken.view_tokenproxy",
+                "authtoken.delete_tokenproxy",
+            ),
+            staff=True,
+        ),
+        Role(
+            "auditor",
+            _("安全审计员"),
+            "admin:index",
+            (
+                "centre.read_audit_log",
+                "centre.view_auditlog",
+                "axes.view_accesslog",
+                "axes.view_accessfailurelog",
+            ),
+            staff=True,
+        ),
+    ]
+}
+
+ADMIN_ROLES = frozenset({"sysadmin", "secadmin", "auditor"})
+
+# When someone holds several roles, the first in this order chooses their home page.
+HOME_ORDER = ("clerk", "supervisor", "mediator", "judge", "leader", "grid_worker",
+              "sysadmin", "secadmin", "auditor")

@@ -1,0 +1,81 @@
+"""Reads of the centre app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from centre.models import AuditLog, Category, County, Region, StaffProfile, Window
+from centre.roles import HOME_ORDER, ROLES
+
+
+def user_role_codes(user: Any) -> list[str]:
+    """The user's roles in home-page order. Cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_centre_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = [code for code in HOME_ORDER if code in names]
+        user._centre_roles = cached
+    return cached
+
+
+def home_url_name(user: Any) -> str | None:
+    roles = user_role_codes(user)
+    return ROLES[roles[0]].home if roles else None
+
+
+def staff_profile(user: Any) -> StaffProfile | None:
+    return (
+        StaffProfile.objects.select_related("county", "department", "window", "region")
+        .filter(user_id=user.pk)
+        .first()
+    )
+
+
+def window_list() -> QuerySet[Window]:
+    return Window.objects.all()
+
+
+def category_list(*, active_only: bool = True) -> QuerySet[Category]:
+    qs = Category.objects.select_related("parent")
+    return qs.filter(active=True) if active_only else qs
+
+
+def region_children(*, parent_code: str | None) -> QuerySet[Region]:
+    """Regions directly under ``parent_code``: a county code gives its towns, a town code
+    its villages, a village code its grids. No code gives every county's towns."""
+    qs = Region.objects.select_related("county", "parent").annotate(
+        has_children=Exists(Region.objects.filter(parent=OuterRef("pk")))
+    )
+    if not parent_code:
+        return qs.filter(level=Region.Level.TOWN)
+    if County.objects.filter(code=parent_code).exists():
+        return qs.filter(county__code=parent_code, level=Region.Level.TOWN)
+    return qs.filter(parent__code=parent_code)
+
+
+def audit_log_list() -> QuerySet[AuditLog]:
+    return AuditLog.objects.select_related("county")
+
+
+def region_path(region: Region) -> list[Region]:
+    """The region and its ancestors, town first."""
+    path = [region]
+    while path[0].parent_id:
+        path.insert(0, Region.objects.get(pk=path[0].parent_id))
+    return path
+
+
+def town_overview(*, county: County) -> QuerySet[Region]:
+    """The county's towns with how many villages/communities and grids each has."""
+    return (
+        Region.objects.filter(county=county, level=Region.Level.TOWN)
+        .annotate(
+            villages=Count("children", distinct=True),
+            grids=Count("children__children", distinct=True),
+        )
+        .order_by("code")
+    )

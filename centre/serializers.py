@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from centre.models import Category, Region, Window
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("用户名"))
+    password = serializers.CharField(label=_("密码"), style={"input_type": "password"},
+                                     trim_whitespace=False, write_only=True)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires = serializers.DateTimeField()
+
+
+class WindowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Window
+        fields = ["code", "name", "description"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "parent"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SerializerMethodField()
+    has_children = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "county", "parent", "has_children"]
+
+    def get_parent(self, region: Region) -> str:
+        """The parent region's code, or the county code for a town."""
+        return region.parent.code if region.parent_id else region.county.code

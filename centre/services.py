@@ -1,0 +1,151 @@
+"""Writes of the centre app: roles, the audit log, staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from centre.models import AuditLog, County, Department, Region, StaffProfile, Window
+from centre.net import client_ip
+from centre.reference import WINDOWS
+from centre.roles import ADMIN_ROLES, ROLES
+
+User = get_user_model()
+
+
+def _permissions(names: tuple[str, ...], using: str) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = list(
+        Permission.objects.using(using)
+        .filter(content_type__app_label__in={app for app, _ in wanted})
+        .select_related("content_type")
+    )
+    by_name = {(p.content_type.app_label, p.codename): p for p in found}
+    missing = sorted(".".join(n) for n in wanted - by_name.keys())
+    if missing:
+        raise LookupError(f"roles name permissions that do not exist: {', '.join(missing)}")
+    return [by_name[n] for n in wanted]
+
+
+def reference_sync(*, using: str = "default") -> None:
+    """Bring the windows and the role groups in line with the code. Runs after every
+    ``migrate`` (and after a test flush), like Django's own permissions."""
+    windows_sync(using=using)
+    roles_sync(using=using)
+
+
+def windows_sync(*, using: str = "default") -> None:
+    """Create missing windows; an administrator's edits to existing ones are kept."""
+    for order, (code, name, description) in enumerate(WINDOWS, start=1):
+        Window.objects.using(using).get_or_create(
+            code=code, defaults={"name": name, "description": description, "order": order}
+        )
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions ``ROLES`` lists.
+
+    Runs after every ``migrate``. Permissions of apps migrated later in the same run do
+    not exist yet when the signal first fires, so they are created here first.
+    """
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    with transaction.atomic(using=using):
+        for role in ROLES.values():
+            group, _created = Group.objects.using(using).get_or_create(name=role.code)
+            group.permissions.set(_permissions(role.permissions, using))
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    request: HttpRequest | None = None,
+    obj: models.Model | None = None,
+    county: County | None = None,
+    case_number: str = "",
+    detail: dict[str, Any] | None = None,
+    username: str = "",
+) -> AuditLog:
+    """Append one row to the audit log. ``actor`` may be anonymous (a failed login)."""
+    is_user = getattr(actor, "is_authenticated", False)
+    county_id = county.pk if county is not None else None
+    if county_id is None and is_user:
+        # A missing profile raises RelatedObjectDoesNotExist, an AttributeError.
+        county_id = getattr(getattr(actor, "staff", None), "county_id", None)
+    meta = getattr(request, "META", {}) if request is not None else {}
+    return AuditLog.objects.create(
+        actor=actor if is_user else None,
+        actor_username=actor.get_username() if is_user else username[:150],
+        action=action,
+        county_id=county_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        case_number=case_number,
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+        detail=detail or {},
+    )
+
+
+def check_role_combination(role_codes: set[str]) -> None:
+    """三员分立: one account holds at most one of the three administrator roles, and an
+    administrator holds no business role (an auditor must not audit their own work)."""
+    admin_roles = role_codes & ADMIN_ROLES
+    if len(admin_roles) > 1:
+        raise ValidationError(
+            _("系统管理员、安全管理员、安全审计员三员分立，同一账号只能担任其中一种：%(roles)s")
+            % {"roles": "、".join(str(ROLES[c].label) for c in sorted(admin_roles))}
+        )
+    if admin_roles and role_codes - ADMIN_ROLES:
+        raise ValidationError(_("管理员账号不能同时担任业务角色"))
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    roles: list[str],
+    county: County,
+    department: Department | None = None,
+    window: Window | None = None,
+    region: Region | None = None,
+    title: str = "",
+) -> Any:
+    """Create or update a staff account with its profile and roles (used by seed_demo)."""
+    unknown = set(roles) - ROLES.keys()
+    if unknown:
+        raise ValidationError(_("未知角色：%(roles)s") % {"roles": ", ".join(sorted(unknown))})
+    check_role_combination(set(roles))
+    user, _created = User.objects.get_or_create(username=username)
+    user.first_name = full_name
+    user.is_staff = any(ROLES[r].staff for r in roles)
+    user.is_superuser = False
+    user.set_password(password)
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    StaffProfile.objects.update_or_create(
+        user=user,
+        defaults={"county": county, "department": department, "window": window,
+                  "region": region, "title": title},
+    )
+    return user
+
+
+def user_refresh_staff_flag(*, user: Any) -> None:
+    """Admin access follows the roles: only the three administrators enter the admin."""
+    is_staff = user.groups.filter(name__in=[c for c, r in ROLES.items() if r.staff]).exists()
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])

@@ -1,0 +1,44 @@
+"""Settings for the test suite: the real ones, made fast and isolated.
+
+Tests run on PostgreSQL (``DATABASE_URL``) and Redis (``REDIS_URL``) like production.
+Celery runs eagerly except in tests marked ``celery_worker``, which start a real worker.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-000")
+
+from centre.env import database_from_url  # noqa: E402
+from centre.settings import *  # noqa: E402, F403
+from centre.settings import DATABASE_URL, REDIS_URL  # noqa: E402
+
+# Tests run on PostgreSQL only, by default the local server over its socket.
+DATABASES = {
+    "default": database_from_url(
+        DATABASE_URL or "postgres://postgres@/centre"
+    )
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL to a postgres:// URL")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Nothing is collected in tests; static files are found in place.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# Each pytest-xdist worker gets its own Redis database, so a real Celery worker started by
+# one test process never takes another's tasks.
+if REDIS_URL:
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _db_index = 1 + int(_worker.removeprefix("gw") or 0) % 14
+    CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{_db_index}"
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,129 @@
+"""Settings come from the environment: the demo runs anywhere, production is strict."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from centre.env import env_bool, env_int, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "centre.anji.gov.cn",
+    "DATABASE_URL": "postgres://postgres@/centre",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                          "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="centre.settings", VAR_DIR=env.get("VAR_DIR", ""))
+    if not clean["VAR_DIR"]:
+        del clean["VAR_DIR"]
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=60)
+
+
+SHOW = """
+import django, json
+django.setup()
+from django.conf import settings as s
+print(json.dumps({"engine": s.DATABASES["default"]["ENGINE"],
+    "pool": "pool" in s.DATABASES["default"].get("OPTIONS", {}),
+    "eager": s.CELERY_TASK_ALWAYS_EAGER, "broker": s.CELERY_BROKER_URL,
+    "cache": s.CACHES["default"]["BACKEND"], "lang": s.LANGUAGE_CODE, "tz": s.TIME_ZONE,
+    "debug": s.DEBUG}))
+"""
+
+
+def test_demo_defaults_to_sqlite_and_eager_tasks(tmp_path):
+    result = _run(SHOW, {"DEBUG": "1", "VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["eager"] is True
+    assert shown["broker"] == "memory://"
+    assert shown["lang"] == "zh-hans"
+    assert shown["tz"] == "Asia/Shanghai"
+
+
+def test_production_urls_give_postgres_pool_and_redis_broker():
+    result = _run(SHOW, PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["pool"] is True
+    assert shown["eager"] is False
+    assert shown["broker"] == "redis://127.0.0.1:6379/0"
+    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["debug"] is False
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, **PROD_ENV, "DJANGO_SETTINGS_MODULE": "centre.settings"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PROD_ENV.items() if k != "SECRET_KEY"}
+    result = _run(SHOW, env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("from-a-docker-secret-" + "x" * 40 + "\n", encoding="utf-8")
+    env = {k: v for k, v in PROD_ENV.items() if k != "SECRET_KEY"}
+    env["SECRET_KEY_FILE"] = str(key_file)
+    result = _run("import django; django.setup(); from django.conf import settings as s; "
+                  "print(s.SECRET_KEY)", env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "from-a-docker-secret-" + "x" * 40
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("off", False),
+                                                 ("0", False), ("TRUE", True)])
+def test_booleans_are_read_strictly(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_a_mistyped_boolean_is_an_error_not_false(monkeypatch):
+    monkeypatch.setenv("DEBUG_X", "ture")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG_X"):
+        env_bool("DEBUG_X", False)
+    monkeypatch.setenv("N_X", "ten")
+    with pytest.raises(ImproperlyConfigured, match="N_X"):
+        env_int("N_X", 1)
+
+
+def test_missing_secret_file_names_the_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("API_KEY_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ImproperlyConfigured, match="API_KEY_FILE"):
+        env_str("API_KEY")
+
+
+def test_the_suite_itself_runs_on_postgres_and_redis():
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True

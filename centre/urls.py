@@ -1,0 +1,39 @@
+"""The one place that knows every app: it mounts each app's pages and API by name."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from centre import views
+from centre.forms import LoginForm
+
+admin.site.site_header = "矛调中心 管理后台"
+admin.site.site_title = "矛调中心"
+admin.site.index_title = "系统配置、账号与审计"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("intake/", include("intake.urls")),
+    path("mediation/", include("mediation.urls")),
+    path("judicial/", include("judicial.urls")),
+    path("risk/", include("risk.urls")),
+    path("api/v1/", include("centre.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,29 @@
+"""Pages of the centre app: home, health, the no-role page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from centre import selectors
+from centre.health import health_report
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own desk; an account without a role is told so."""
+    url_name = selectors.home_url_name(request.user)
+    if url_name is None:
+        return render(request, "centre/no_role.html", status=403)
+    return redirect(url_name)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503,
+                        json_dumps_params={"ensure_ascii": False})
