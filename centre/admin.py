@@ -31,19 +31,30 @@ class AuditedAdmin(admin.ModelAdmin):
     """Writes each add, change and delete to the audit log beside Django's LogEntry."""
 
     def log_addition(self, request, obj, message):
-        audit_record(actor=request.user, action=AuditLog.Action.CREATE, request=request,
-                     obj=obj, detail={"change": message})
+        audit_record(
+            actor=request.user,
+            action=AuditLog.Action.CREATE,
+            request=request,
+            obj=obj,
+            detail={"change": message},
+        )
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit_record(actor=request.user, action=AuditLog.Action.CHANGE, request=request,
-                     obj=obj, detail={"change": message})
+        audit_record(
+            actor=request.user,
+            action=AuditLog.Action.CHANGE,
+            request=request,
+            obj=obj,
+            detail={"change": message},
+        )
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            audit_record(actor=request.user, action=AuditLog.Action.DELETE, request=request,
-                         obj=obj)
+            audit_record(
+                actor=request.user, action=AuditLog.Action.DELETE, request=request, obj=obj
+            )
         return super().log_deletions(request, queryset)
 
 
@@ -113,8 +124,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_username", "action", "object_type", "object_repr",
-                    "case_number", "ip_address"]
+    list_display = [
+        "at",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_repr",
+        "case_number",
+        "ip_address",
+    ]
     list_filter = ["action", "county", ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_username", "object_repr", "object_id", "case_number", "ip_address"]
     date_hierarchy = "at"

@@ -11,9 +11,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.authtoken.models import Token
 from rest_framework.views import APIView
 
 from centre import selectors
@@ -50,8 +50,10 @@ class TokenObtainView(APIView):
         # A locked account is told so plainly (django-axes would otherwise make it look
         # like a wrong password).
         if AxesProxyHandler.is_locked(request._request, get_credentials(username=username)):
-            return Response({"detail": _("登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员")},
-                            status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": _("登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             return Response({"detail": _("用户名或密码错误")}, status=status.HTTP_400_BAD_REQUEST)

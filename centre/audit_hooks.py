@@ -28,11 +28,16 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="centre.audit.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     # The password is never recorded; Django has already masked it in ``credentials``.
-    audit_record(actor=None, action=AuditLog.Action.LOGIN_FAILED, request=request,
-                 username=str(credentials.get("username", "")))
+    audit_record(
+        actor=None,
+        action=AuditLog.Action.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username", "")),
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="centre.audit.locked_out")
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    audit_record(actor=None, action=AuditLog.Action.LOCKED_OUT, request=request,
-                 username=str(username or ""))
+    audit_record(
+        actor=None, action=AuditLog.Action.LOCKED_OUT, request=request, username=str(username or "")
+    )

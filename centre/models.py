@@ -18,8 +18,9 @@ category_code_validator = RegexValidator(r"^\d{2,6}$", _("类别编码应为2至
 
 
 class County(models.Model):
-    code = models.CharField(_("行政区划代码"), max_length=6, unique=True,
-                            validators=[county_code_validator])
+    code = models.CharField(
+        _("行政区划代码"), max_length=6, unique=True, validators=[county_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=50)
     city_name = models.CharField(_("所属地级市"), max_length=50, blank=True)
     province_name = models.CharField(_("所属省份"), max_length=50, blank=True)
@@ -54,12 +55,20 @@ class Region(models.Model):
 
     PARENT_LEVEL = {Level.TOWN: None, Level.VILLAGE: Level.TOWN, Level.GRID: Level.VILLAGE}
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="regions",
-                               verbose_name=_("县（市、区）"))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name=_("上级区划"))
-    code = models.CharField(_("区划代码"), max_length=15, unique=True,
-                            validators=[region_code_validator])
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="regions", verbose_name=_("县（市、区）")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级区划"),
+    )
+    code = models.CharField(
+        _("区划代码"), max_length=15, unique=True, validators=[region_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -121,11 +130,18 @@ class Window(models.Model):
 class Department(models.Model):
     """A department resident at the centre (信访局, 法院, 司法局, 人社局 …)."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="departments",
-                               verbose_name=_("县（市、区）"))
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="departments", verbose_name=_("县（市、区）")
+    )
     name = models.CharField(_("名称"), max_length=100)
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="departments", verbose_name=_("入驻窗口"))
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("入驻窗口"),
+    )
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -143,11 +159,18 @@ class Department(models.Model):
 class Category(models.Model):
     """The dispute category taxonomy (two levels), coded for statistics and triage."""
 
-    code = models.CharField(_("编码"), max_length=6, unique=True,
-                            validators=[category_code_validator])
+    code = models.CharField(
+        _("编码"), max_length=6, unique=True, validators=[category_code_validator]
+    )
     name = models.CharField(_("名称"), max_length=50)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name=_("上级类别"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级类别"),
+    )
     order = models.PositiveIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 
@@ -169,17 +192,40 @@ class Category(models.Model):
 class StaffProfile(models.Model):
     """Where a member of staff works. Their rights come from their role groups."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="staff", verbose_name=_("账号"))
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="staff",
-                               verbose_name=_("县（市、区）"))
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="staff", verbose_name=_("部门"))
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="staff", verbose_name=_("窗口"))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="staff", verbose_name=_("负责区划"),
-                               help_text=_("网格员负责的网格，或乡镇工作人员所在乡镇"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        verbose_name=_("账号"),
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="staff", verbose_name=_("县（市、区）")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("部门"),
+    )
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("窗口"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("负责区划"),
+        help_text=_("网格员负责的网格，或乡镇工作人员所在乡镇"),
+    )
     title = models.CharField(_("职务"), max_length=50, blank=True)
 
     class Meta:
@@ -219,6 +265,9 @@ class Capability(models.Model):
             ("read_audit_log", _("查阅审计日志（安全审计员）")),
         ]
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
 
 class AuditLog(models.Model):
     """Who did what to which object, when and from where.
@@ -241,13 +290,25 @@ class AuditLog(models.Model):
         DEMO_SEED = "system.seed_demo", _("载入演示数据")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     # Kept as written: the account may be renamed later, the record must not change.
     actor_username = models.CharField(_("操作账号"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("县（市、区）"))
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县（市、区）"),
+    )
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)

@@ -16,7 +16,9 @@ def client_ip(request: HttpRequest) -> str | None:
     meta = getattr(request, "META", {})
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
-        forwarded = [p.strip() for p in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        forwarded = [
+            p.strip() for p in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return meta.get("REMOTE_ADDR") or None

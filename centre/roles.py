@@ -51,8 +51,11 @@ ROLES: dict[str, Role] = {
             "admin:index",
             (
                 "centre.configure_system",
-                *(f"centre.{verb}_{model}" for model in _CONFIG_MODELS
-                  for verb in ("add", "change", "view")),
+                *(
+                    f"centre.{verb}_{model}"
+                    for model in _CONFIG_MODELS
+                    for verb in ("add", "change", "view")
+                ),
                 "centre.delete_region",
                 "centre.delete_category",
                 "centre.delete_department",
@@ -104,5 +107,14 @@ ROLES: dict[str, Role] = {
 ADMIN_ROLES = frozenset({"sysadmin", "secadmin", "auditor"})
 
 # When someone holds several roles, the first in this order chooses their home page.
-HOME_ORDER = ("clerk", "supervisor", "mediator", "judge", "leader", "grid_worker",
-              "sysadmin", "secadmin", "auditor")
+HOME_ORDER = (
+    "clerk",
+    "supervisor",
+    "mediator",
+    "judge",
+    "leader",
+    "grid_worker",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+)

@@ -8,8 +8,9 @@ from centre.models import Category, Region, Window
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("用户名"))
-    password = serializers.CharField(label=_("密码"), style={"input_type": "password"},
-                                     trim_whitespace=False, write_only=True)
+    password = serializers.CharField(
+        label=_("密码"), style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -104,7 +104,8 @@ def check_role_combination(role_codes: set[str]) -> None:
     if len(admin_roles) > 1:
         raise ValidationError(
             _("系统管理员、安全管理员、安全审计员三员分立，同一账号只能担任其中一种：%(roles)s")
-            % {"roles": "、".join(str(ROLES[c].label) for c in sorted(admin_roles))}
+            # Translators: the separator between listed role names.
+            % {"roles": _("、").join(str(ROLES[c].label) for c in sorted(admin_roles))}
         )
     if admin_roles and role_codes - ADMIN_ROLES:
         raise ValidationError(_("管理员账号不能同时担任业务角色"))
@@ -137,8 +138,13 @@ def staff_create(
     user.groups.set(Group.objects.filter(name__in=roles))
     StaffProfile.objects.update_or_create(
         user=user,
-        defaults={"county": county, "department": department, "window": window,
-                  "region": region, "title": title},
+        defaults={
+            "county": county,
+            "department": department,
+            "window": window,
+            "region": region,
+            "title": title,
+        },
     )
     return user
 

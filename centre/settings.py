@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from centre.env import database_from_url, env_bool, env_int, env_list, env_str, read_dotenv
 

@@ -8,18 +8,18 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-000")
 
-from centre.env import database_from_url  # noqa: E402
-from centre.settings import *  # noqa: E402, F403
-from centre.settings import DATABASE_URL, REDIS_URL  # noqa: E402
+from centre.env import database_from_url
+from centre.settings import *  # noqa: F403
+from centre.settings import DATABASE_URL, REDIS_URL
 
 # Tests run on PostgreSQL only, by default the local server over its socket.
-DATABASES = {
-    "default": database_from_url(
-        DATABASE_URL or "postgres://postgres@/centre"
-    )
-}
+DATABASES = {"default": database_from_url(DATABASE_URL or "postgres://postgres@/centre")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL: set DATABASE_URL to a postgres:// URL")
+# No pool in the test process: the live server's thread would keep a pooled connection open
+# past the end of the session, and the test database could not be dropped. The pool itself
+# is checked in test_settings.py and used by the real Celery worker the tests start.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

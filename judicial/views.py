@@ -11,5 +11,6 @@ from centre.access import desk_required
 
 @desk_required("centre.use_judicial_desk")
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "judicial/queue.html",
-                  {"profile": selectors.staff_profile(request.user)})
+    return render(
+        request, "judicial/queue.html", {"profile": selectors.staff_profile(request.user)}
+    )

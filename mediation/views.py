@@ -11,5 +11,6 @@ from centre.access import desk_required
 
 @desk_required("centre.use_mediation_desk")
 def my_cases(request: HttpRequest) -> HttpResponse:
-    return render(request, "mediation/my_cases.html",
-                  {"profile": selectors.staff_profile(request.user)})
+    return render(
+        request, "mediation/my_cases.html", {"profile": selectors.staff_profile(request.user)}
+    )

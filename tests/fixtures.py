@@ -19,8 +19,12 @@ def make_user(db, county):
     def make(role: str | None, username: str | None = None, **profile):
         username = username or (role or "outsider")
         roles = [role] if role else []
-        return UserFactory(username=username, roles=roles, roles__county=county,
-                           **{f"roles__{k}": v for k, v in profile.items()})
+        return UserFactory(
+            username=username,
+            roles=roles,
+            roles__county=county,
+            **{f"roles__{k}": v for k, v in profile.items()},
+        )
 
     return make
 

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,166 +16,455 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Capability',
+            name="Capability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '功能权限',
-                'permissions': [('use_intake_desk', '使用受理台（登记、分流）'), ('use_mediation_desk', '使用调解工作台'), ('use_judicial_desk', '使用司法确认工作台'), ('supervise_windows', '窗口督办与指派'), ('view_dashboard', '查看领导驾驶舱与风险预警'), ('report_from_grid', '网格上报'), ('configure_system', '系统配置（系统管理员）'), ('manage_accounts', '账号与权限管理（安全管理员）'), ('read_audit_log', '查阅审计日志（安全审计员）')],
-                'managed': False,
-                'default_permissions': (),
+                "verbose_name": "功能权限",
+                "permissions": [
+                    ("use_intake_desk", "使用受理台（登记、分流）"),
+                    ("use_mediation_desk", "使用调解工作台"),
+                    ("use_judicial_desk", "使用司法确认工作台"),
+                    ("supervise_windows", "窗口督办与指派"),
+                    ("view_dashboard", "查看领导驾驶舱与风险预警"),
+                    ("report_from_grid", "网格上报"),
+                    ("configure_system", "系统配置（系统管理员）"),
+                    ("manage_accounts", "账号与权限管理（安全管理员）"),
+                    ("read_audit_log", "查阅审计日志（安全审计员）"),
+                ],
+                "managed": False,
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', '县级行政区划代码应为6位数字')], verbose_name='行政区划代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('city_name', models.CharField(blank=True, max_length=50, verbose_name='所属地级市')),
-                ('province_name', models.CharField(blank=True, max_length=50, verbose_name='所属省份')),
-                ('centre_name', models.CharField(max_length=100, verbose_name='中心名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='中心地址')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='中心电话')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "县级行政区划代码应为6位数字"
+                            )
+                        ],
+                        verbose_name="行政区划代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "city_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="所属地级市"),
+                ),
+                (
+                    "province_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="所属省份"),
+                ),
+                ("centre_name", models.CharField(max_length=100, verbose_name="中心名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="中心地址")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="中心电话")),
             ],
             options={
-                'verbose_name': '县（市、区）',
-                'verbose_name_plural': '县（市、区）',
-                'ordering': ['code'],
+                "verbose_name": "县（市、区）",
+                "verbose_name_plural": "县（市、区）",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '心跳',
-                'verbose_name_plural': '心跳',
-                'default_permissions': ('view',),
+                "verbose_name": "心跳",
+                "verbose_name_plural": "心跳",
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='Window',
+            name="Window",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('petition', '接访服务'), ('litigation', '诉讼服务'), ('mediation', '调解服务'), ('labour', '劳动监察仲裁'), ('review', '行政复议'), ('legal_aid', '公共法律服务')], max_length=20, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='受理事项')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("petition", "接访服务"),
+                            ("litigation", "诉讼服务"),
+                            ("mediation", "调解服务"),
+                            ("labour", "劳动监察仲裁"),
+                            ("review", "行政复议"),
+                            ("legal_aid", "公共法律服务"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=200, verbose_name="受理事项"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '窗口',
-                'verbose_name_plural': '窗口',
-                'ordering': ['order', 'code'],
+                "verbose_name": "窗口",
+                "verbose_name_plural": "窗口",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{2,6}$', '类别编码应为2至6位数字')], verbose_name='编码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='centre.category', verbose_name='上级类别')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{2,6}$", "类别编码应为2至6位数字"
+                            )
+                        ],
+                        verbose_name="编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="centre.category",
+                        verbose_name="上级类别",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '纠纷类别',
-                'verbose_name_plural': '纠纷类别',
-                'ordering': ['code'],
+                "verbose_name": "纠纷类别",
+                "verbose_name_plural": "纠纷类别",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='centre.county', verbose_name='县（市、区）')),
-                ('window', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='centre.window', verbose_name='入驻窗口')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="centre.county",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="centre.window",
+                        verbose_name="入驻窗口",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['county', 'order', 'name'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["county", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=15, unique=True, validators=[django.core.validators.RegexValidator('^\\d{9,15}$', '区划代码应为9至15位数字')], verbose_name='区划代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('level', models.CharField(choices=[('town', '乡镇/街道'), ('village', '村/社区'), ('grid', '网格')], max_length=10, verbose_name='层级')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='regions', to='centre.county', verbose_name='县（市、区）')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='centre.region', verbose_name='上级区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=15,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{9,15}$", "区划代码应为9至15位数字"
+                            )
+                        ],
+                        verbose_name="区划代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("town", "乡镇/街道"), ("village", "村/社区"), ("grid", "网格")],
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regions",
+                        to="centre.county",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="centre.region",
+                        verbose_name="上级区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区划',
-                'verbose_name_plural': '区划',
-                'ordering': ['code'],
+                "verbose_name": "区划",
+                "verbose_name_plural": "区划",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='StaffProfile',
+            name="StaffProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='centre.county', verbose_name='县（市、区）')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='centre.department', verbose_name='部门')),
-                ('region', models.ForeignKey(blank=True, help_text='网格员负责的网格，或乡镇工作人员所在乡镇', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='centre.region', verbose_name='负责区划')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to=settings.AUTH_USER_MODEL, verbose_name='账号')),
-                ('window', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='centre.window', verbose_name='窗口')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="centre.county",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="centre.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="网格员负责的网格，或乡镇工作人员所在乡镇",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="centre.region",
+                        verbose_name="负责区划",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账号",
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="centre.window",
+                        verbose_name="窗口",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作人员',
-                'verbose_name_plural': '工作人员',
+                "verbose_name": "工作人员",
+                "verbose_name_plural": "工作人员",
             },
         ),
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='操作账号')),
-                ('action', models.CharField(choices=[('auth.login', '登录'), ('auth.login_failed', '登录失败'), ('auth.locked_out', '账号锁定'), ('auth.logout', '退出'), ('auth.token_issued', '签发接口令牌'), ('object.create', '新增'), ('object.change', '修改'), ('object.delete', '删除'), ('personal_data.view', '查看个人信息'), ('data.export', '导出'), ('system.seed_demo', '载入演示数据')], db_index=True, max_length=40, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象编号')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('case_number', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='案件编号')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='客户端')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centre.county', verbose_name='县（市、区）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, max_length=150, verbose_name="操作账号"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("auth.login", "登录"),
+                            ("auth.login_failed", "登录失败"),
+                            ("auth.locked_out", "账号锁定"),
+                            ("auth.logout", "退出"),
+                            ("auth.token_issued", "签发接口令牌"),
+                            ("object.create", "新增"),
+                            ("object.change", "修改"),
+                            ("object.delete", "删除"),
+                            ("personal_data.view", "查看个人信息"),
+                            ("data.export", "导出"),
+                            ("system.seed_demo", "载入演示数据"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="对象类型"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                (
+                    "case_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=32, verbose_name="案件编号"
+                    ),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源地址"),
+                ),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="客户端")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centre.county",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-at', '-id'],
-                'default_permissions': ('view',),
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='centre_audi_object__3c20fb_idx'), models.Index(fields=['actor', 'at'], name='centre_audi_actor_i_a66bb7_idx')],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-at", "-id"],
+                "default_permissions": ("view",),
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="centre_audi_object__3c20fb_idx"
+                    ),
+                    models.Index(fields=["actor", "at"], name="centre_audi_actor_i_a66bb7_idx"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['county', 'level'], name='centre_regi_county__ad7e6b_idx'),
+            model_name="region",
+            index=models.Index(fields=["county", "level"], name="centre_regi_county__ad7e6b_idx"),
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['parent'], name='centre_regi_parent__84b594_idx'),
+            model_name="region",
+            index=models.Index(fields=["parent"], name="centre_regi_parent__84b594_idx"),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'town'), ('parent__isnull', True)), models.Q(models.Q(('level', 'town'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='region_town_is_top_level', violation_error_message='乡镇/街道直属于县，村/社区和网格必须有上级区划'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", "town"), ("parent__isnull", True)),
+                    models.Q(models.Q(("level", "town"), _negated=True), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="region_town_is_top_level",
+                violation_error_message="乡镇/街道直属于县，村/社区和网格必须有上级区划",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('county', 'name'), name='department_unique_name'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                fields=("county", "name"), name="department_unique_name"
+            ),
         ),
     ]

@@ -37,9 +37,11 @@ def test_sysadmin_configures_but_cannot_see_accounts_or_the_audit_log(client, sy
 
 def test_sysadmin_changes_are_audited(client, sysadmin, category):
     client.force_login(sysadmin)
-    client.post(reverse("admin:centre_category_change", args=[category.pk]),
-                {"code": "02", "name": "邻里矛盾", "order": 0, "active": "on"},
-                REMOTE_ADDR="10.20.30.40")
+    client.post(
+        reverse("admin:centre_category_change", args=[category.pk]),
+        {"code": "02", "name": "邻里矛盾", "order": 0, "active": "on"},
+        REMOTE_ADDR="10.20.30.40",
+    )
     entry = AuditLog.objects.get(action=AuditLog.Action.CHANGE)
     assert entry.actor == sysadmin
     assert entry.object_type == "centre.category"
@@ -47,31 +49,41 @@ def test_sysadmin_changes_are_audited(client, sysadmin, category):
     assert entry.ip_address == "10.20.30.40"
 
 
-def test_secadmin_manages_accounts_but_not_configuration_or_the_log(client, secadmin, category,
-                                                                     clerk):
+def test_secadmin_manages_accounts_but_not_configuration_or_the_log(
+    client, secadmin, category, clerk
+):
     assert _can_open(client, secadmin, reverse("admin:auth_user_change", args=[clerk.pk]))
     assert client.get(reverse("admin:auth_user_add")).status_code == 200
-    assert client.get(reverse("admin:centre_category_change",
-                              args=[category.pk])).status_code == 403
+    assert (
+        client.get(reverse("admin:centre_category_change", args=[category.pk])).status_code == 403
+    )
     assert client.get(reverse("admin:centre_auditlog_changelist")).status_code == 403
 
 
 def _user_form(user, groups):
     return {
-        "username": user.username, "first_name": user.first_name, "email": "",
-        "is_active": "on", "groups": [g.pk for g in groups],
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01",
+        "username": user.username,
+        "first_name": user.first_name,
+        "email": "",
+        "is_active": "on",
+        "groups": [g.pk for g in groups],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
         "date_joined_1": "00:00:00",
-        "staff-TOTAL_FORMS": "0", "staff-INITIAL_FORMS": "0",
-        "staff-MIN_NUM_FORMS": "0", "staff-MAX_NUM_FORMS": "1",
+        "staff-TOTAL_FORMS": "0",
+        "staff-INITIAL_FORMS": "0",
+        "staff-MIN_NUM_FORMS": "0",
+        "staff-MAX_NUM_FORMS": "1",
     }
 
 
 def test_secadmin_cannot_give_one_account_two_administrator_roles(client, secadmin, clerk):
     client.force_login(secadmin)
     both = Group.objects.filter(name__in=["sysadmin", "auditor"])
-    response = client.post(reverse("admin:auth_user_change", args=[clerk.pk]),
-                           _user_form(clerk, both))
+    response = client.post(
+        reverse("admin:auth_user_change", args=[clerk.pk]), _user_form(clerk, both)
+    )
     assert response.status_code == 200
     assert "三员分立" in response.content.decode()
     assert set(clerk.groups.values_list("name", flat=True)) == {"clerk"}
@@ -79,8 +91,10 @@ def test_secadmin_cannot_give_one_account_two_administrator_roles(client, secadm
 
 def test_granting_an_administrator_role_gives_admin_access(client, secadmin, outsider):
     client.force_login(secadmin)
-    response = client.post(reverse("admin:auth_user_change", args=[outsider.pk]),
-                           _user_form(outsider, Group.objects.filter(name="auditor")))
+    response = client.post(
+        reverse("admin:auth_user_change", args=[outsider.pk]),
+        _user_form(outsider, Group.objects.filter(name="auditor")),
+    )
     assert response.status_code == 302
     outsider.refresh_from_db()
     assert outsider.is_staff
@@ -103,10 +117,15 @@ def test_auditor_reads_the_log_and_changes_nothing(client, auditor, category, cl
     detail = reverse("admin:centre_auditlog_change", args=[entry.pk])
     assert client.get(detail).status_code == 200  # a read-only view
     assert client.post(detail, {"action": "auth.logout"}).status_code == 403
-    assert client.post(reverse("admin:centre_auditlog_delete", args=[entry.pk]),
-                       {"post": "yes"}).status_code == 403
-    assert client.get(reverse("admin:centre_category_change", args=[category.pk])).status_code \
+    assert (
+        client.post(
+            reverse("admin:centre_auditlog_delete", args=[entry.pk]), {"post": "yes"}
+        ).status_code
         == 403
+    )
+    assert (
+        client.get(reverse("admin:centre_category_change", args=[category.pk])).status_code == 403
+    )
     assert client.get(reverse("admin:auth_user_change", args=[clerk.pk])).status_code == 403
     entry.refresh_from_db()
     assert entry.action == AuditLog.Action.LOGIN

@@ -23,8 +23,9 @@ def api():
 
 
 def test_token_for_good_credentials_opens_the_api(api, clerk):
-    response = api.post(TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD},
-                        format="json")
+    response = api.post(
+        TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     assert AuditLog.objects.filter(actor=clerk, action=AuditLog.Action.TOKEN_ISSUED).exists()
@@ -49,32 +50,34 @@ def test_missing_field_is_named(api, db):
 
 
 def test_errors_follow_accept_language(api, db):
-    response = api.post(TOKEN_URL, {"username": "clerk"}, format="json",
-                        HTTP_ACCEPT_LANGUAGE="en")
+    response = api.post(TOKEN_URL, {"username": "clerk"}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert "This field is required." in response.json()["detail"]
 
 
 def test_a_locked_account_gets_no_token_even_with_the_right_password(api, clerk):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api.post(TOKEN_URL, {"username": "clerk", "password": "wrong"}, format="json")
-    response = api.post(TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD},
-                        format="json")
+    response = api.post(
+        TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD}, format="json"
+    )
     assert response.status_code == 403
     assert "锁定" in response.json()["detail"]
 
 
 def test_an_expired_token_is_refused_and_a_new_one_issued(api, clerk, time_machine):
     time_machine.move_to("2026-11-27 08:00 +08:00")
-    first = api.post(TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD},
-                     format="json").json()["token"]
+    first = api.post(
+        TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD}, format="json"
+    ).json()["token"]
     time_machine.shift(settings.API_TOKEN_TTL + timedelta(minutes=1))
     api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
     response = api.get("/api/v1/windows/")
     assert response.status_code == 401
     assert "过期" in response.json()["detail"]
     api.credentials()
-    second = api.post(TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD},
-                      format="json").json()["token"]
+    second = api.post(
+        TOKEN_URL, {"username": "clerk", "password": settings.DEMO_PASSWORD}, format="json"
+    ).json()["token"]
     assert second != first
     assert Token.objects.filter(user=clerk).count() == 1
 
@@ -102,14 +105,28 @@ def test_categories_list_active_ones_with_their_parent(api, clerk):
 
 def test_regions_cascade_from_county_to_grid(api, clerk, county):
     town = RegionFactory(code="330523107", name="天荒坪镇", county=county)
-    village = RegionFactory(code="330523107201", name="余村村", county=county, parent=town,
-                            level=Region.Level.VILLAGE)
-    RegionFactory(code="330523107201001", name="余村村第一网格", county=county, parent=village,
-                  level=Region.Level.GRID)
+    village = RegionFactory(
+        code="330523107201", name="余村村", county=county, parent=town, level=Region.Level.VILLAGE
+    )
+    RegionFactory(
+        code="330523107201001",
+        name="余村村第一网格",
+        county=county,
+        parent=village,
+        level=Region.Level.GRID,
+    )
     api.force_authenticate(clerk)
     towns = api.get("/api/v1/regions/", {"parent": "330523"}).json()
-    assert towns == [{"code": "330523107", "name": "天荒坪镇", "level": "town",
-                      "county": "330523", "parent": "330523", "has_children": True}]
+    assert towns == [
+        {
+            "code": "330523107",
+            "name": "天荒坪镇",
+            "level": "town",
+            "county": "330523",
+            "parent": "330523",
+            "has_children": True,
+        }
+    ]
     villages = api.get("/api/v1/regions/", {"parent": "330523107"}).json()
     assert [v["name"] for v in villages] == ["余村村"]
     grids = api.get("/api/v1/regions/", {"parent": "330523107201"}).json()
@@ -117,8 +134,9 @@ def test_regions_cascade_from_county_to_grid(api, clerk, county):
     assert grids[0]["has_children"] is False
 
 
-def test_region_list_runs_a_fixed_number_of_queries(api, clerk, county,
-                                                    django_assert_max_num_queries):
+def test_region_list_runs_a_fixed_number_of_queries(
+    api, clerk, county, django_assert_max_num_queries
+):
     for n in range(30):
         RegionFactory(code=f"330523{n + 100:03d}", county=county)
     api.force_authenticate(clerk)

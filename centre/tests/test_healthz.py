@@ -3,6 +3,8 @@ parts are up, 503 when one is down. Real Redis, and a real closed port for "down
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -19,7 +21,11 @@ def test_all_up_gives_200(client, settings):
     body = response.json()
     assert body["status"] == "ok"
     assert {k: v["status"] for k, v in body["checks"].items()} == {
-        "database": "up", "redis": "up", "broker": "up", "worker": "unknown"}
+        "database": "up",
+        "redis": "up",
+        "broker": "up",
+        "worker": "unknown",
+    }
 
 
 def test_redis_down_gives_503(client, settings):
@@ -53,5 +59,5 @@ def test_demo_without_redis_is_healthy(client, settings):
 def test_worker_heartbeat_is_reported(client):
     Heartbeat.objects.create(name="worker", at=timezone.now())
     assert client.get("/healthz").json()["checks"]["worker"]["status"] == "up"
-    Heartbeat.objects.filter(name="worker").update(at=timezone.now() - timezone.timedelta(hours=1))
+    Heartbeat.objects.filter(name="worker").update(at=timezone.now() - timedelta(hours=1))
     assert client.get("/healthz").json()["checks"]["worker"]["status"] == "stale"

@@ -29,8 +29,9 @@ def test_login_page_is_chinese(client):
 def test_good_login_lands_on_the_role_desk_and_is_audited(client, clerk):
     response = _login(client, "clerk", settings.DEMO_PASSWORD, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302
-    assert client.get(response["Location"], follow=True).redirect_chain[-1][0] == \
-        reverse("intake:desk")
+    assert client.get(response["Location"], follow=True).redirect_chain[-1][0] == reverse(
+        "intake:desk"
+    )
     entry = AuditLog.objects.get(action=AuditLog.Action.LOGIN)
     assert (entry.actor, entry.ip_address) == (clerk, "10.1.2.3")
 
@@ -53,8 +54,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, cler
     again = _login(client, "clerk", settings.DEMO_PASSWORD)
     assert again.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert AuditLog.objects.filter(action=AuditLog.Action.LOCKED_OUT,
-                                   actor_username="clerk").exists()
+    assert AuditLog.objects.filter(
+        action=AuditLog.Action.LOCKED_OUT, actor_username="clerk"
+    ).exists()
 
 
 def test_lockout_is_per_account_not_per_address(client, clerk, mediator):

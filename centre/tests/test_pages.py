@@ -12,8 +12,10 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parents[2]
 APP_DIRS = ["templates", "static", "centre", "intake", "mediation", "judicial", "risk"]
 # src=, href=, url(...) or an @import pointing off the app.
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
-                      re.IGNORECASE)
+EXTERNAL = re.compile(
+    r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
 
 
 def _front_end_files():
@@ -28,8 +30,11 @@ def _front_end_files():
 def test_no_template_or_asset_loads_anything_from_outside_the_app():
     files = list(_front_end_files())
     assert any(p.name == "base.html" for p in files)
-    offenders = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in files
-                 for m in EXTERNAL.finditer(p.read_text(encoding="utf-8"))]
+    offenders = [
+        f"{p.relative_to(ROOT)}: {m.group(0)}"
+        for p in files
+        for m in EXTERNAL.finditer(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
@@ -47,14 +52,19 @@ def test_rendered_pages_use_only_local_assets(client, supervisor):
         assert not EXTERNAL.search(page), url_name
         assert "/static/vendor/bootstrap/bootstrap.min.css" in page
         assert "/static/vendor/htmx/htmx.min.js" in page
-    assert "/static/vendor/echarts/echarts.min.js" in client.get(reverse("risk:dashboard")) \
-        .content.decode()
+    assert (
+        "/static/vendor/echarts/echarts.min.js"
+        in client.get(reverse("risk:dashboard")).content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_vendor_assets_are_served_by_the_app(client):
-    for path in ("vendor/bootstrap/bootstrap.min.css", "vendor/htmx/htmx.min.js",
-                 "vendor/echarts/echarts.min.js"):
+    for path in (
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/echarts/echarts.min.js",
+    ):
         response = client.get(f"/static/{path}")
         assert response.status_code == 200, path
 

@@ -12,14 +12,25 @@ from centre.models import AuditLog, Category, County, Department, Region, StaffP
 from centre.roles import ROLES
 
 pytestmark = pytest.mark.django_db
-DEMO_USERS = ["clerk", "mediator", "mediator2", "judge", "supervisor", "leader", "grid",
-              "sysadmin", "secadmin", "auditor"]
+DEMO_USERS = [
+    "clerk",
+    "mediator",
+    "mediator2",
+    "judge",
+    "supervisor",
+    "leader",
+    "grid",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
 
 
 def _counts():
-    return {model.__name__: model.objects.count()
-            for model in (County, Region, Department, Category, Window, StaffProfile,
-                          get_user_model())}
+    return {
+        model.__name__: model.objects.count()
+        for model in (County, Region, Department, Category, Window, StaffProfile, get_user_model())
+    }
 
 
 def _seed(settings, *args):
@@ -38,8 +49,22 @@ def test_seed_demo_builds_the_county_and_prints_the_logins(settings):
     assert Region.objects.filter(level=Region.Level.GRID, parent__name="余村村").exists()
     assert Department.objects.filter(county=county, window__code="litigation").exists()
     names = set(Category.objects.values_list("name", flat=True))
-    for name in ("婚姻家庭", "邻里纠纷", "土地山林", "征地拆迁", "劳动争议", "欠薪", "交通事故",
-                 "医疗纠纷", "物业纠纷", "消费纠纷", "合同纠纷", "涉企纠纷", "信访投诉", "法律咨询"):
+    for name in (
+        "婚姻家庭",
+        "邻里纠纷",
+        "土地山林",
+        "征地拆迁",
+        "劳动争议",
+        "欠薪",
+        "交通事故",
+        "医疗纠纷",
+        "物业纠纷",
+        "消费纠纷",
+        "合同纠纷",
+        "涉企纠纷",
+        "信访投诉",
+        "法律咨询",
+    ):
         assert name in names
     for username in DEMO_USERS:
         assert username in out
@@ -49,9 +74,12 @@ def test_seed_demo_builds_the_county_and_prints_the_logins(settings):
 def test_demo_users_log_in_with_the_documented_password(settings, client):
     _seed(settings)
     for username in DEMO_USERS:
-        assert client.post("/accounts/login/", {"username": username,
-                                                "password": settings.DEMO_PASSWORD}).status_code \
-            == 302, username
+        assert (
+            client.post(
+                "/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD}
+            ).status_code
+            == 302
+        ), username
         client.post("/accounts/logout/")
 
 

@@ -26,14 +26,31 @@ PROD_ENV = {
 
 
 def _run(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                          "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "CELERY_BROKER_URL",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="centre.settings", VAR_DIR=env.get("VAR_DIR", ""))
     if not clean["VAR_DIR"]:
         del clean["VAR_DIR"]
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 SHOW = """
@@ -74,7 +91,10 @@ def test_production_urls_give_postgres_pool_and_redis_broker():
 def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, **PROD_ENV, "DJANGO_SETTINGS_MODULE": "centre.settings"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -93,14 +113,17 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     key_file.write_text("from-a-docker-secret-" + "x" * 40 + "\n", encoding="utf-8")
     env = {k: v for k, v in PROD_ENV.items() if k != "SECRET_KEY"}
     env["SECRET_KEY_FILE"] = str(key_file)
-    result = _run("import django; django.setup(); from django.conf import settings as s; "
-                  "print(s.SECRET_KEY)", env)
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY)",
+        env,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "from-a-docker-secret-" + "x" * 40
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("off", False),
-                                                 ("0", False), ("TRUE", True)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("0", False), ("TRUE", True)]
+)
 def test_booleans_are_read_strictly(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_FLAG", raw)
     assert env_bool("SOME_FLAG", not expected) is expected

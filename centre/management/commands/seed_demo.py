@@ -16,8 +16,9 @@ class Command(BaseCommand):
     help = "载入演示数据：安吉县的乡镇村社、窗口部门、纠纷类别和各角色演示账号（可重复执行）"
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true",
-                            help="DEBUG 关闭时也执行（会重置演示账号的密码）")
+        parser.add_argument(
+            "--force", action="store_true", help="DEBUG 关闭时也执行（会重置演示账号的密码）"
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -28,8 +29,13 @@ class Command(BaseCommand):
             county = self._organisation()
             self._categories()
             users = self._users(county)
-            audit_record(actor=None, action=AuditLog.Action.DEMO_SEED, county=county,
-                         username="seed_demo", detail={"users": [u.username for u in users]})
+            audit_record(
+                actor=None,
+                action=AuditLog.Action.DEMO_SEED,
+                county=county,
+                username="seed_demo",
+                detail={"users": [u.username for u in users]},
+            )
         self._print_logins(users)
 
     def _organisation(self) -> County:
@@ -39,26 +45,39 @@ class Command(BaseCommand):
         for order, (town_code, town_name, villages) in enumerate(demo_data.TOWNS, start=1):
             town, _ = Region.objects.update_or_create(
                 code=town_code,
-                defaults={"county": county, "parent": None, "name": town_name,
-                          "level": Region.Level.TOWN, "order": order},
+                defaults={
+                    "county": county,
+                    "parent": None,
+                    "name": town_name,
+                    "level": Region.Level.TOWN,
+                    "order": order,
+                },
             )
             for village_code, village_name, grids in villages:
                 village, _ = Region.objects.update_or_create(
                     code=village_code,
-                    defaults={"county": county, "parent": town, "name": village_name,
-                              "level": Region.Level.VILLAGE},
+                    defaults={
+                        "county": county,
+                        "parent": town,
+                        "name": village_name,
+                        "level": Region.Level.VILLAGE,
+                    },
                 )
                 for number, grid_name in enumerate(grids, start=1):
                     Region.objects.update_or_create(
                         code=f"{village_code}{number:03d}",
-                        defaults={"county": county, "parent": village,
-                                  "name": f"{village_name}{grid_name}",
-                                  "level": Region.Level.GRID},
+                        defaults={
+                            "county": county,
+                            "parent": village,
+                            "name": f"{village_name}{grid_name}",
+                            "level": Region.Level.GRID,
+                        },
                     )
         windows = {w.code: w for w in Window.objects.all()}
         for order, (name, window_code) in enumerate(demo_data.DEPARTMENTS, start=1):
             Department.objects.update_or_create(
-                county=county, name=name,
+                county=county,
+                name=name,
                 defaults={"window": windows.get(window_code), "order": order},
             )
         return county
@@ -95,8 +114,12 @@ class Command(BaseCommand):
         return users
 
     def _print_logins(self, users) -> None:
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 DEMO_PASSWORD，"
-                                             f"当前为 {settings.DEMO_PASSWORD}）："))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "演示数据已就绪。演示账号（密码均为 DEMO_PASSWORD，"
+                f"当前为 {settings.DEMO_PASSWORD}）："
+            )
+        )
         for user in users:
             role = ROLES[user.groups.values_list("name", flat=True).first()]
             self.stdout.write(f"  {user.username:<11} {role.label:<8} {user.first_name}")

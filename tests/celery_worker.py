@@ -1,0 +1,93 @@
+"""A real Celery worker process for the tests marked ``celery_worker``.
+
+It runs the production settings against this test process's own PostgreSQL test database
+and Redis database, so it sees only committed rows (use ``transactional_db``) and only this
+test process's tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from centre.celery import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    host = db["HOST"] + (f":{db['PORT']}" if db["PORT"] else "")
+    return f"postgres://{auth}@{host}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """Start a worker, switch the app from eager to the broker, stop the worker after."""
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "centre.settings",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "0",
+    }
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.control.purge()  # tasks a killed earlier run left behind
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "centre",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            name,
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[name], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Celery worker did not start:\n{process.stdout.read()}")
+        yield process
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(condition, timeout: float = 20.0, interval: float = 0.1):
+    """Poll ``condition`` until it returns something truthy (a worker works asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
