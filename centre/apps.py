@@ -17,4 +17,7 @@ class CentreConfig(AppConfig):
         # After migrate, every database (the test databases too) has the windows and the
         # role groups.
         post_migrate.connect(_sync_reference, sender=self, dispatch_uid="centre.reference")
-        from centre import audit_hooks  # noqa: F401  (connects the login audit receivers)
+        from centre import (
+            audit_hooks,  # noqa: F401  (connects the login audit receivers)
+            checks,  # noqa: F401  (registers the deploy checks)
+        )

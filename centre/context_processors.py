@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # (permission, label, URL name). Later issues add their pages here.
 NAV_ITEMS = [
     ("centre.use_intake_desk", _("受理台"), "intake:desk"),
+    ("intake.view_case", _("案件查询"), "intake:cases"),
     ("centre.report_from_grid", _("网格上报"), "intake:grid"),
     ("centre.use_mediation_desk", _("我的调解"), "mediation:my_cases"),
     ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),

@@ -26,12 +26,42 @@ class Role:
 
 _CONFIG_MODELS = ("county", "region", "window", "department", "category")
 
+# What a window clerk does with cases of their county (personal data in full only on the
+# cases they registered: an object permission given at registration).
+_CLERK_CASE = (
+    "intake.view_case",
+    "intake.register_case",
+    "intake.triage_case",
+    "intake.refer_case",
+    "intake.hand_off_case",
+    "intake.close_case",
+    "intake.withdraw_case",
+    "intake.add_attachment",
+)
+
 ROLES: dict[str, Role] = {
     role.code: role
     for role in [
-        Role("clerk", _("窗口受理员"), "intake:desk", ("centre.use_intake_desk",)),
-        Role("mediator", _("调解员"), "mediation:my_cases", ("centre.use_mediation_desk",)),
-        Role("judge", _("法官"), "judicial:queue", ("centre.use_judicial_desk",)),
+        Role("clerk", _("窗口受理员"), "intake:desk", ("centre.use_intake_desk", *_CLERK_CASE)),
+        Role(
+            "mediator",
+            _("调解员"),
+            "mediation:my_cases",
+            (
+                "centre.use_mediation_desk",
+                # Mediators see only the cases assigned to them (object permissions), so
+                # these rights act only there.
+                "intake.record_agreement_case",
+                "intake.fail_mediation_case",
+                "intake.apply_confirmation_case",
+            ),
+        ),
+        Role(
+            "judge",
+            _("法官"),
+            "judicial:queue",
+            ("centre.use_judicial_desk", "intake.confirm_case", "intake.refuse_confirmation_case"),
+        ),
         Role(
             "supervisor",
             _("窗口督办员"),
@@ -41,9 +71,16 @@ ROLES: dict[str, Role] = {
                 "centre.use_mediation_desk",
                 "centre.supervise_windows",
                 "centre.view_dashboard",
+                *_CLERK_CASE,
+                "intake.view_personal_data",
+                "intake.raise_risk_case",
+                "intake.start_mediation_case",
             ),
         ),
-        Role("leader", _("县领导"), "risk:dashboard", ("centre.view_dashboard",)),
+        # Leaders see their county's cases with personal data masked, and aggregates.
+        Role(
+            "leader", _("县领导"), "risk:dashboard", ("centre.view_dashboard", "intake.view_case")
+        ),
         Role("grid_worker", _("网格员"), "intake:grid", ("centre.report_from_grid",)),
         Role(
             "sysadmin",
@@ -60,6 +97,10 @@ ROLES: dict[str, Role] = {
                 "centre.delete_category",
                 "centre.delete_department",
                 "centre.view_heartbeat",
+                "intake.add_triagerule",
+                "intake.change_triagerule",
+                "intake.delete_triagerule",
+                "intake.view_triagerule",
             ),
             staff=True,
         ),

@@ -132,6 +132,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "centre-heartbeat": {"task": "centre.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "intake-sweep-documents": {
+        "task": "intake.tasks.sweep_documents",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Authentication, sessions, lockout ---------------------------------------------------
@@ -245,7 +249,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Window codes appear in several fields (window, suggested_window): one enum for all.
+    "ENUM_NAME_OVERRIDES": {"WindowCodeEnum": "centre.models.Window.Code"},
 }
+
+# --- Personal data encryption (centre.crypto) ----------------------------------------
+# ID and phone numbers are stored SM4-GCM encrypted. The key itself is never in settings,
+# the environment or the repository: only the path of the file holding it is, so a leaked
+# settings file or database dump alone reveals no one's ID number. The demo keeps its key
+# in var/ (make run creates it); production must name a file (a Docker secret).
+PARTY_KEY_FILE = env_str("PARTY_KEY_FILE") or (str(VAR_DIR / "party.key") if DEBUG else None)
+# Keys retired by a rotation: they still decrypt old rows until those are re-encrypted.
+PARTY_PREVIOUS_KEY_FILES = env_list("PARTY_PREVIOUS_KEY_FILES", [])
+
+# The address residents reach the public pages at (the progress page on the receipt's QR).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
@@ -261,5 +279,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # django-axes logs every successful login at INFO; the audit log already has them.
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every render at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -4,13 +4,40 @@ Tests run on PostgreSQL (``DATABASE_URL``) and Redis (``REDIS_URL``) like produc
 Celery runs eagerly except in tests marked ``celery_worker``, which start a real worker.
 """
 
+import atexit
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-000")
 
-from centre.env import database_from_url
-from centre.settings import *  # noqa: F403
-from centre.settings import DATABASE_URL, REDIS_URL
+
+def _throwaway_party_key() -> str:
+    """A fresh personal-data key file for this test run, never a real key.
+
+    Its path goes into the environment, not just into settings, so the processes the tests
+    start (the Celery worker, pytest-xdist workers) read and write tokens with the same key.
+    """
+    from centre.crypto import generate_key
+
+    path = Path(tempfile.gettempdir()) / f"centre-test-party-{os.getpid()}.key"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(generate_key())
+    atexit.register(path.unlink, missing_ok=True)
+    return str(path)
+
+
+# Decided before the settings read .env, so a key named there is never used by the tests.
+if not os.environ.get("PARTY_KEY_FILE"):
+    os.environ["PARTY_KEY_FILE"] = _throwaway_party_key()
+
+from centre.env import database_from_url  # noqa: E402
+from centre.settings import *  # noqa: E402, F403
+from centre.settings import DATABASE_URL, REDIS_URL  # noqa: E402
+
+# Retired keys of a real deployment mean nothing here; rotation tests name their own.
+PARTY_PREVIOUS_KEY_FILES = []
 
 # Tests run on PostgreSQL only, by default the local server over its socket.
 DATABASES = {"default": database_from_url(DATABASE_URL or "postgres://postgres@/centre")}

@@ -27,10 +27,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("intake/", include("intake.urls")),
+    path("progress/", include("intake.public_urls")),
     path("mediation/", include("mediation.urls")),
     path("judicial/", include("judicial.urls")),
     path("risk/", include("risk.urls")),
     path("api/v1/", include("centre.api")),
+    path("api/v1/", include("intake.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

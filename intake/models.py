@@ -1,1 +1,564 @@
-"""Models arrive with this app's issue; the app already has its pages and URLs."""
+"""The one door: parties, cases with their workflow, timeline, attachments, documents."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from centre.models import Category, County, Region, Window
+from intake.identity import IdType
+
+# Public contract: the transition names and their role permissions.
+ROLE_PERMS = {
+    "triage": "intake.triage_case",
+    "refer": "intake.refer_case",
+    "start_mediation": "intake.start_mediation_case",
+    "record_agreement": "intake.record_agreement_case",
+    "fail_mediation": "intake.fail_mediation_case",
+    "apply_confirmation": "intake.apply_confirmation_case",
+    "confirm": "intake.confirm_case",
+    "refuse_confirmation": "intake.refuse_confirmation_case",
+    "hand_off": "intake.hand_off_case",
+    "close": "intake.close_case",
+    "withdraw": "intake.withdraw_case",
+}
+
+
+class Party(models.Model):
+    """One record per real person or organisation, reused across cases and windows.
+
+    ID numbers and phones are stored SM4-GCM encrypted (``centre.crypto``) with an
+    HMAC-SM3 blind index for exact lookups and a masked copy for lists, so that no list,
+    export or log ever needs the full value.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("自然人")
+        ORGANISATION = "organisation", _("法人或其他组织")
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("首次登记县")
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    id_type = models.CharField(_("证件类型"), max_length=12, choices=IdType.choices, blank=True)
+    id_number_enc = models.BinaryField(_("证件号码（密文）"), null=True, editable=False)
+    # NULL, not "", where absent: the unique constraints must not treat two parties without
+    # a number as the same party.
+    id_number_index = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+    id_number_masked = models.CharField(_("证件号码"), max_length=32, blank=True, editable=False)
+    # NULL for persons: unique only when set.
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    phone_enc = models.BinaryField(_("联系电话（密文）"), null=True, editable=False)
+    phone_index = models.CharField(max_length=64, null=True, editable=False, db_index=True)  # noqa: DJ001
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所在区划"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_type", "id_number_index"], name="party_unique_id_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="person", credit_code__isnull=True)
+                | models.Q(kind="organisation", id_number_index__isnull=True),
+                name="party_kind_identifiers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseNumberSequence(models.Model):
+    """The last number given per county and year. Taking a number locks the row until the
+    registration commits, so numbers have no gaps: a failed registration rolls back its
+    increment with everything else."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="case_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}-{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("已登记")
+        TRIAGED = "triaged", _("已分流")
+        MEDIATING = "mediating", _("调解中")
+        AGREED = "agreed", _("已达成调解协议")
+        CONFIRMING = "confirming", _("司法确认中")
+        CONFIRMED = "confirmed", _("已司法确认")
+        MEDIATION_FAILED = "mediation_failed", _("调解不成")
+        LITIGATING = "litigating", _("诉讼中")
+        REFERRED = "referred", _("已转办")
+        CLOSED = "closed", _("已办结")
+
+    class Channel(models.TextChoices):
+        WALK_IN = "walk_in", _("来访")
+        PHONE = "phone", _("来电")
+        ONLINE = "online", _("网上")
+        GRID = "grid", _("网格上报")
+        PLATFORM = "platform", _("平台转入")
+
+    class Nature(models.TextChoices):
+        DISPUTE = "dispute", _("矛盾纠纷")
+        PETITION = "petition", _("信访投诉")
+        CONSULTATION = "consultation", _("咨询")
+        LABOUR = "labour", _("劳动保障")
+        ADMINISTRATIVE = "administrative", _("行政争议")
+        LEGAL_AID = "legal_aid", _("法律援助")
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low", _("低")
+        MEDIUM = "medium", _("中")
+        HIGH = "high", _("高")
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", _("已化解")
+        PERFORMED = "performed", _("协议已履行")
+        CONFIRMED = "confirmed", _("经司法确认")
+        LITIGATED = "litigated", _("诉讼解决")
+        HANDLED = "handled", _("转办办结")
+        UNRESOLVED = "unresolved", _("未化解")
+        WITHDRAWN = "withdrawn", _("当事人撤回")
+
+    OPEN_STATES = tuple(s for s in State.values if s != "closed")
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="cases", verbose_name=_("县（市、区）")
+    )
+    number = models.CharField(_("案件编号"), max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    state = FSMField(
+        _("状态"),
+        max_length=20,
+        choices=State.choices,
+        default=State.REGISTERED,
+        protected=True,
+        db_index=True,
+    )
+    # Bumped by every transition: a page or client that saw an older version is told the
+    # case changed instead of overwriting someone else's step.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    nature = models.CharField(_("事项性质"), max_length=16, choices=Nature.choices)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("纠纷类别")
+    )
+    summary = models.CharField(_("事项摘要"), max_length=200)
+    description = models.TextField(_("事项详情"), blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="cases", verbose_name=_("发生地")
+    )
+    amount = models.DecimalField(
+        _("涉及金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    involved_count = models.PositiveIntegerField(
+        _("涉及人数"), default=1, validators=[MinValueValidator(1)]
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+    registered_window = models.ForeignKey(
+        Window,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记窗口"),
+    )
+    suggested_window = models.ForeignKey(
+        Window,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("建议窗口"),
+    )
+    suggested_mediation_kind = models.CharField(_("建议调解组织类型"), max_length=20, blank=True)
+    window = models.ForeignKey(
+        Window,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("承办窗口"),
+    )
+    triage_override_reason = models.CharField(_("改派理由"), max_length=200, blank=True)
+    risk_mass = models.BooleanField(_("群体性"), default=False)
+    risk_repeat = models.BooleanField(_("重复来访"), default=False)
+    risk_level = models.CharField(
+        _("风险等级"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW
+    )
+    risk_reason = models.CharField(_("风险等级说明"), max_length=200, blank=True)
+    outcome = models.CharField(_("办结结果"), max_length=12, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("状态变更时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-registered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "sequence"], name="case_unique_sequence"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "state", "-registered_at"]),
+            models.Index(fields=["county", "window", "-registered_at"]),
+        ]
+        permissions = [
+            ("register_case", _("登记案件")),
+            ("view_personal_data", _("查看当事人完整个人信息")),
+            ("raise_risk_case", _("调高风险等级")),
+            ("triage_case", _("分流")),
+            ("refer_case", _("转办")),
+            ("start_mediation_case", _("启动调解")),
+            ("record_agreement_case", _("记录调解协议")),
+            ("fail_mediation_case", _("调解不成")),
+            ("apply_confirmation_case", _("申请司法确认")),
+            ("confirm_case", _("裁定确认调解协议有效")),
+            ("refuse_confirmation_case", _("裁定驳回司法确认申请")),
+            ("hand_off_case", _("移送诉讼")),
+            ("close_case", _("办结")),
+            ("withdraw_case", _("撤回")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # --- the workflow. Bodies only set this model's fields; services do the rest. ----------
+    def _moved(self) -> None:
+        self.version += 1
+        self.state_changed_at = timezone.now()
+
+    @transition(
+        field=state, source=State.REGISTERED, target=State.TRIAGED, permission=ROLE_PERMS["triage"]
+    )
+    def triage(self, *, window: Window, override_reason: str = "") -> None:
+        self.window = window
+        self.triage_override_reason = override_reason
+        self._moved()
+
+    @transition(
+        field=state,
+        source=[State.REGISTERED, State.TRIAGED],
+        target=State.REFERRED,
+        permission=ROLE_PERMS["refer"],
+    )
+    def refer(self, *, window: Window) -> None:
+        self.window = window
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.TRIAGED,
+        target=State.MEDIATING,
+        permission=ROLE_PERMS["start_mediation"],
+    )
+    def start_mediation(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.MEDIATING,
+        target=State.AGREED,
+        permission=ROLE_PERMS["record_agreement"],
+    )
+    def record_agreement(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.MEDIATING,
+        target=State.MEDIATION_FAILED,
+        permission=ROLE_PERMS["fail_mediation"],
+    )
+    def fail_mediation(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.AGREED,
+        target=State.CONFIRMING,
+        permission=ROLE_PERMS["apply_confirmation"],
+    )
+    def apply_confirmation(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.CONFIRMING,
+        target=State.CONFIRMED,
+        permission=ROLE_PERMS["confirm"],
+    )
+    def confirm(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.CONFIRMING,
+        target=State.MEDIATION_FAILED,
+        permission=ROLE_PERMS["refuse_confirmation"],
+    )
+    def refuse_confirmation(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.MEDIATION_FAILED,
+        target=State.LITIGATING,
+        permission=ROLE_PERMS["hand_off"],
+    )
+    def hand_off(self) -> None:
+        self._moved()
+
+    @transition(
+        field=state,
+        source=[State.AGREED, State.CONFIRMED, State.LITIGATING, State.REFERRED],
+        target=State.CLOSED,
+        permission=ROLE_PERMS["close"],
+    )
+    def close(self, *, outcome: str) -> None:
+        self.outcome = outcome
+        self.closed_at = timezone.now()
+        self._moved()
+
+    @transition(
+        field=state, source=OPEN_STATES, target=State.CLOSED, permission=ROLE_PERMS["withdraw"]
+    )
+    def withdraw(self) -> None:
+        self.outcome = self.Outcome.WITHDRAWN
+        self.closed_at = timezone.now()
+        self._moved()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.CLOSED
+
+
+class CaseParty(models.Model):
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("申请人")
+        RESPONDENT = "respondent", _("被申请人")
+        THIRD_PARTY = "third_party", _("第三人")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_parties")
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案件当事人")
+        verbose_name_plural = _("案件当事人")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party", "role"], name="case_party_unique_role")
+        ]
+        indexes = [models.Index(fields=["party", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.party}"
+
+
+class CaseEvent(models.Model):
+    """The case timeline: who did what, when, from which state to which, and why."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("登记")
+        TRANSITION = "transition", _("流转")
+        RISK = "risk", _("风险等级调整")
+        ATTACHMENT = "attachment", _("上传附件")
+        DOCUMENT = "document", _("生成文书")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    transition = models.CharField(_("操作"), max_length=30, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("案件动态")
+        verbose_name_plural = _("案件动态")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.transition}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.case.county.code}/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    """Scans and photos brought by the parties."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=_attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def _document_path(instance: CaseDocument, filename: str) -> str:
+    return f"documents/{instance.case.county.code}/{instance.case.number}/{filename}"
+
+
+class CaseDocument(models.Model):
+    """A generated document (receipt, agreement, ruling …). The row is written with the
+    change that needs it; a Celery task renders the PDF; a beat sweep retries rows left
+    pending, so a lost task delays a document but never loses it."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("受理回执")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("生成中")
+        RUNNING = "running", _("生成中")
+        READY = "ready", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("文书类型"), max_length=30, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    file = models.FileField(_("文件"), upload_to=_document_path, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
+
+class TriageRule(models.Model):
+    """Admin-editable triage (精准分流): nature and category → window, and for disputes the
+    kind of mediation organisation. The most specific active rule wins."""
+
+    class MediationKind(models.TextChoices):
+        PEOPLE = "people", _("人民调解委员会")
+        FAMILY = "family", _("婚姻家庭纠纷调解")
+        TRAFFIC = "traffic", _("交通事故纠纷调解")
+        MEDICAL = "medical", _("医疗纠纷调解")
+        LABOUR = "labour", _("劳动争议调解")
+        PROPERTY = "property", _("物业纠纷调解")
+        CONSUMER = "consumer", _("消费纠纷调解")
+        COMMERCIAL = "commercial", _("商事纠纷调解")
+        LAND = "land", _("土地山林纠纷调解")
+
+    nature = models.CharField(_("事项性质"), max_length=16, choices=Case.Nature.choices)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("纠纷类别"),
+        help_text=_("留空表示该性质的所有类别；选大类时含其子类"),
+    )
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, related_name="+", verbose_name=_("分流窗口")
+    )
+    mediation_kind = models.CharField(
+        _("调解组织类型"), max_length=20, choices=MediationKind.choices, blank=True
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("分流规则")
+        verbose_name_plural = _("分流规则")
+        ordering = ["nature", "category__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["nature", "category"], name="triage_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} {self.category or ''} → {self.window}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Per-case rights (django-guardian) in a table with a real foreign key: joins stay
+    indexed at a million cases, unlike guardian's generic text object ids."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass

@@ -6,4 +6,16 @@ app_name = "intake"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("grid/", views.grid, name="grid"),
+    path("party-form/", views.party_form, name="party_form"),
+    path("lookup/", views.party_lookup, name="party_lookup"),
+    path("suggest/", views.suggestion, name="suggest"),
+    path("villages/", views.villages, name="villages"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/transitions/<str:name>/", views.case_transition, name="transition"),
+    path("cases/<str:number>/parties/<int:pk>/reveal/", views.party_reveal, name="reveal"),
+    path("cases/<str:number>/risk/", views.case_raise_risk, name="raise_risk"),
+    path("cases/<str:number>/attachments/", views.attachment_upload, name="attach"),
+    path("cases/<str:number>/documents/", views.document_status, name="documents"),
+    path("cases/<str:number>/documents/<int:pk>/", views.document_download, name="document"),
 ]

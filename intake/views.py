@@ -1,33 +1,361 @@
-"""The intake desk (registration and triage) and the grid workers' page."""
+"""Pages of the intake desk: registration, case lists, the case page, the public
+progress page. Thin: parse, check, call a service or selector, render."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import contextlib
 
-from centre import selectors
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from centre import selectors as centre_selectors
 from centre.access import desk_required
+from centre.models import Category, Region
+from intake import selectors, services, triage, workflow
+from intake.access import access_case_for, can_see_personal_data, visible_cases
+from intake.forms import (
+    AttachmentForm,
+    CaseForm,
+    PartyForm,
+    PartyFormSet,
+    ProgressForm,
+    RiskForm,
+    case_input,
+    initial_parties,
+)
+from intake.identity import IdType, normalize_id_number, normalize_phone
+from intake.models import Case, CaseDocument, CaseParty
+from intake.public import progress_lookup
+
+DESK = "centre.use_intake_desk"
+PAGE_SIZE = 50
 
 
-@desk_required("centre.use_intake_desk")
+def _county(request: HttpRequest):
+    profile = centre_selectors.staff_profile(request.user)
+    if profile is None:
+        raise Http404
+    return profile
+
+
+@desk_required(DESK)
 def desk(request: HttpRequest) -> HttpResponse:
+    """Register a walk-in: the case, its parties, attachments; then the receipt."""
+    profile = _county(request)
+    if request.method == "POST":
+        case_form = CaseForm(request.POST, county=profile.county)
+        parties = PartyFormSet(request.POST, prefix="parties")
+        if case_form.is_valid() and parties.is_valid():
+            if not request.user.has_perm("intake.register_case"):
+                raise Http404
+            try:
+                case = services.case_register(
+                    actor=request.user,
+                    county=profile.county,
+                    data=case_input(case_form, parties),
+                    attachments=request.FILES.getlist("attachments"),
+                )
+            except ValidationError as exc:
+                _attach_errors(exc, case_form, parties)
+            else:
+                messages.success(
+                    request, _("登记成功，案件编号 %(number)s") % {"number": case.number}
+                )
+                return redirect("intake:case", number=case.number)
+    else:
+        case_form = CaseForm(county=profile.county)
+        parties = PartyFormSet(prefix="parties", initial=initial_parties())
     return render(
         request,
         "intake/desk.html",
         {
-            "profile": selectors.staff_profile(request.user),
-            "windows": selectors.window_list(),
-            "categories": selectors.category_list().filter(parent__isnull=True),
+            "profile": profile,
+            "case_form": case_form,
+            "parties": parties,
+            "today": visible_cases(request.user)
+            .filter(registered_by=request.user)
+            .select_related(*selectors.LIST_RELATED)
+            .order_by("-registered_at")[:10],
         },
     )
 
 
+def _attach_errors(exc: ValidationError, case_form: CaseForm, parties) -> None:
+    """Service errors are keyed like ``parties[1].id_number``: put each on its field."""
+    for key, messages_ in exc.message_dict.items():
+        if key.startswith("parties[") and "." in key:
+            index, field = key[len("parties[") :].split("].", 1)
+            form = parties.forms[int(index)]
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+        elif key == "parties":
+            parties._non_form_errors = parties.error_class(messages_)
+        else:
+            for message in messages_:
+                case_form.add_error(key if key in case_form.fields else None, message)
+        if key == "__all__":
+            case_form.add_error(None, messages_)
+
+
+@desk_required(DESK)
+@require_GET
+def party_form(request: HttpRequest) -> HttpResponse:
+    """One more empty party row for the desk's formset (htmx)."""
+    try:
+        index = int(request.GET.get("index", "0"))
+    except ValueError:
+        index = 0
+    form = PartyForm(prefix=f"parties-{index}", initial={"role": CaseParty.Role.RESPONDENT})
+    return render(
+        request, "intake/_party_form.html", {"form": form, "index": index, "next_total": index + 1}
+    )
+
+
+@desk_required(DESK)
+@require_GET
+def party_lookup(request: HttpRequest) -> HttpResponse:
+    """As the clerk types an ID number or phone: that party's earlier cases (重复来访)."""
+    prefix = request.GET.get("prefix", "")
+    raw_id = request.GET.get(f"{prefix}-id_number", "").strip()
+    raw_phone = request.GET.get(f"{prefix}-phone", "").strip()
+    id_type = request.GET.get(f"{prefix}-id_type", "") or IdType.RESIDENT_ID
+    # Half-typed numbers are normal while typing: they simply match nothing yet.
+    id_number = phone = ""
+    with contextlib.suppress(ValidationError):
+        id_number = normalize_id_number(id_type, raw_id) if raw_id else ""
+    with contextlib.suppress(ValidationError):
+        phone = normalize_phone(raw_phone) if raw_phone else ""
+    parties = selectors.party_by_identity(id_type=id_type, id_number=id_number, phone=phone)
+    cases = selectors.party_history(request.user, parties) if parties else []
+    return render(request, "intake/_party_history.html", {"parties": parties, "cases": cases})
+
+
+@desk_required(DESK)
+@require_GET
+def suggestion(request: HttpRequest) -> HttpResponse:
+    """The suggested window for the nature and category chosen so far (htmx)."""
+    nature = request.GET.get("nature", "")
+    if nature not in Case.Nature.values:
+        return HttpResponse("")
+    category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    return render(
+        request,
+        "intake/_suggestion.html",
+        {"suggestion": triage.suggest(nature=nature, category=category)},
+    )
+
+
+@desk_required(DESK)
+@require_GET
+def villages(request: HttpRequest) -> HttpResponse:
+    """The villages/communities of a town, for the cascading region picker (htmx)."""
+    town = request.GET.get("town", "")
+    options = (
+        Region.objects.filter(parent__code=town, level=Region.Level.VILLAGE).order_by("code")
+        if town
+        else []
+    )
+    return render(request, "intake/_village_options.html", {"villages": options})
+
+
+def _filters(request: HttpRequest) -> selectors.CaseFilters:
+    g = request.GET
+    return selectors.CaseFilters(
+        state=g.get("state", ""),
+        window=g.get("window", ""),
+        category=g.get("category", ""),
+        region=g.get("region", ""),
+        risk=g.get("risk", ""),
+        date_from=parse_date(g.get("from", "") or "") if g.get("from") else None,
+        date_to=parse_date(g.get("to", "") or "") if g.get("to") else None,
+        q=g.get("q", ""),
+    )
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases of the user's county (or assigned to them), filtered, paginated, masked."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    page = Paginator(selectors.case_list(request.user, _filters(request)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "intake/case_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "g": request.GET,
+            "states": Case.State.choices,
+            "windows": centre_selectors.window_list(),
+            "categories": Category.objects.filter(parent__isnull=True, active=True),
+            "risks": [("mass", _("群体性")), ("repeat", _("重复来访")), *Case.RiskLevel.choices],
+        },
+    )
+
+
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    case = selectors.case_detail(access_case_for(request.user, number))
+    transitions = workflow.available(case, request.user)
+    return render(
+        request,
+        "intake/case.html",
+        {
+            "case": case,
+            "transitions": [(spec, spec.form(case=case)) for spec in transitions],
+            "can_reveal": can_see_personal_data(request.user, case),
+            "can_raise_risk": request.user.has_perm("intake.raise_risk_case")
+            and case.risk_level != Case.RiskLevel.HIGH,
+            "risk_form": RiskForm(initial={"level": Case.RiskLevel.HIGH}),
+            "can_attach": request.user.has_perm("intake.add_attachment") and case.is_open,
+            "attachment_form": AttachmentForm(),
+            "pending_documents": any(
+                d.status in (CaseDocument.Status.PENDING, CaseDocument.Status.RUNNING)
+                for d in case.documents.all()
+            ),
+        },
+    )
+
+
+@require_POST
+def case_transition(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    data = request.POST.copy()
+    data.pop("version", None)
+    try:
+        workflow.fire(actor=request.user, number=number, name=name, data=data, version=version)
+    except workflow.TransitionError as exc:
+        detail = "; ".join(e["message"] for errs in exc.errors.values() for e in errs)
+        messages.error(request, f"{exc.message}{('：' + detail) if detail else ''}")
+        status = exc.status
+        if status == 403:
+            return render(request, "403.html", status=403)
+    else:
+        messages.success(request, _("操作已完成"))
+    return redirect("intake:case", number=number)
+
+
+@require_POST
+def party_reveal(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Show one party's full ID number and phone (htmx), audited."""
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    if not can_see_personal_data(request.user, case):
+        return HttpResponse(_("无权查看完整个人信息"), status=403)
+    case_party = get_object_or_404(CaseParty.objects.select_related("party"), pk=pk, case=case)
+    values = services.party_reveal(
+        actor=request.user, case=case, party=case_party.party, request=request
+    )
+    return render(
+        request,
+        "intake/_party_row.html",
+        {"cp": case_party, "revealed": values, "case": case, "can_reveal": True},
+    )
+
+
+@require_POST
+def case_raise_risk(request: HttpRequest, number: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    if not request.user.has_perm("intake.raise_risk_case"):
+        return render(request, "403.html", status=403)
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_raise_risk(actor=request.user, case=case, **form.cleaned_data)
+            messages.success(request, _("风险等级已调整"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _("请填写风险等级和理由"))
+    return redirect("intake:case", number=number)
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    if not request.user.has_perm("intake.add_attachment"):
+        return render(request, "403.html", status=403)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=request.user, case=case, upload=form.cleaned_data["file"])
+            messages.success(request, _("附件已上传"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _("请选择要上传的文件"))
+    return redirect("intake:case", number=number)
+
+
+def document_download(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    document = get_object_or_404(case.documents, pk=pk, status=CaseDocument.Status.READY)
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=document.file.name.rsplit("/", 1)[-1],
+    )
+
+
+def document_status(request: HttpRequest, number: str) -> HttpResponse:
+    """The documents panel, polled by htmx while a document is being generated."""
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    documents = list(case.documents.all())
+    return render(
+        request,
+        "intake/_documents.html",
+        {
+            "case": case,
+            "documents": documents,
+            "pending_documents": any(
+                d.status in (CaseDocument.Status.PENDING, CaseDocument.Status.RUNNING)
+                for d in documents
+            ),
+        },
+    )
+
+
+def progress(request: HttpRequest) -> HttpResponse:
+    """Public: a resident checks their case's stage with its number and the last four
+    digits of the applicant's phone. Shows no personal data at all."""
+    form = ProgressForm(request.GET or None, initial={"number": request.GET.get("number", "")})
+    result = None
+    if request.GET.get("phone_last4") and form.is_valid():
+        result = progress_lookup(request=request, **form.cleaned_data)
+    return render(request, "intake/progress.html", {"form": form, "result": result})
+
+
 @desk_required("centre.report_from_grid")
 def grid(request: HttpRequest) -> HttpResponse:
-    profile = selectors.staff_profile(request.user)
+    profile = centre_selectors.staff_profile(request.user)
     region = profile.region if profile else None
     return render(
         request,
         "intake/grid.html",
-        {"profile": profile, "region_path": selectors.region_path(region) if region else []},
+        {"profile": profile, "region_path": centre_selectors.region_path(region) if region else []},
     )

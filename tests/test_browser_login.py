@@ -17,7 +17,7 @@ def test_clerk_logs_in_and_lands_on_the_intake_desk(page, clerk):
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/intake/")
     assert page.get_by_role("heading", name="受理台").is_visible()
-    assert page.get_by_text("分流指引").is_visible()
+    assert page.get_by_text("建议分流窗口").is_visible()
     nav = page.get_by_role("navigation")
     assert nav.get_by_role("link", name="受理台").is_visible()
     # Bootstrap's stylesheet came from the app: the navbar is styled.

@@ -92,18 +92,20 @@ def test_desk_pages_are_chinese_and_show_the_county_and_date(client, clerk, time
     assert "受理台" in page
     assert "安吉县社会矛盾纠纷调处化解中心" in page
     assert "2026年11月27日" in page
-    assert "接访服务" in page  # the triage guide lists the windows
+    assert "建议分流窗口" in page
+    assert "登记并生成回执" in page
 
 
 def test_navigation_shows_only_what_the_user_may_open(client, leader, supervisor):
     client.force_login(leader)
     page = client.get(reverse("risk:dashboard")).content.decode()
-    assert reverse("risk:dashboard") in page
-    assert reverse("intake:desk") not in page
+    assert f'href="{reverse("risk:dashboard")}"' in page
+    assert f'href="{reverse("intake:cases")}"' in page
+    assert f'href="{reverse("intake:desk")}"' not in page
     client.force_login(supervisor)
     page = client.get(reverse("intake:desk")).content.decode()
-    for url_name in ("intake:desk", "mediation:my_cases", "risk:dashboard"):
-        assert reverse(url_name) in page
+    for url_name in ("intake:desk", "intake:cases", "mediation:my_cases", "risk:dashboard"):
+        assert f'href="{reverse(url_name)}"' in page
 
 
 @pytest.mark.parametrize(

@@ -7,21 +7,29 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from centre.crypto import generate_key
 from centre.env import env_bool, env_int, env_str
 
 ROOT = Path(__file__).resolve().parents[2]
+# Production names a personal-data key file; this one lives as long as the test process.
+_PROD_KEY_DIR = tempfile.TemporaryDirectory(prefix="centre-prod-key-")
+PROD_KEY_FILE = Path(_PROD_KEY_DIR.name) / "party.key"
+PROD_KEY_FILE.write_text(generate_key(), encoding="ascii")
+PROD_KEY_FILE.chmod(0o600)
 PROD_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "centre.anji.gov.cn",
     "DATABASE_URL": "postgres://postgres@/centre",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "PARTY_KEY_FILE": str(PROD_KEY_FILE),
 }
 
 
@@ -99,6 +107,27 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_reports_a_missing_party_key_file(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            **PROD_ENV,
+            "PARTY_KEY_FILE": str(tmp_path / "absent.key"),
+            "DJANGO_SETTINGS_MODULE": "centre.settings",
+        },
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "centre.E001" in output
+    assert "PARTY_KEY_FILE" in output
+    assert "generate_party_key" in output
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from centre import demo_data
+from centre.demo import SEEDERS, DemoContext
 from centre.models import AuditLog, Category, County, Department, Region, Window
 from centre.roles import ROLES
 from centre.services import audit_record, staff_create
@@ -29,6 +30,14 @@ class Command(BaseCommand):
             county = self._organisation()
             self._categories()
             users = self._users(county)
+            context = DemoContext(
+                county=county,
+                users={u.username: u for u in users},
+                options=options,
+                write=self.stdout.write,
+            )
+            for _order, seeder in SEEDERS:
+                seeder(context)
             audit_record(
                 actor=None,
                 action=AuditLog.Action.DEMO_SEED,

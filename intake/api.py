@@ -1,0 +1,259 @@
+"""The case API (public contract of the intake issue)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from intake import selectors, services, workflow
+from intake.access import access_case_for, can_see_personal_data
+from intake.models import CaseDocument
+from intake.serializers import (
+    CaseCreatedSerializer,
+    CaseCreateSerializer,
+    CaseListSerializer,
+    DocumentSerializer,
+    EventSerializer,
+    party_out,
+)
+
+_detail = inline_serializer("Detail", {"detail": serializers.CharField()})
+_transition = inline_serializer(
+    "Transition",
+    {
+        "name": serializers.CharField(),
+        "label": serializers.CharField(),
+        "fields": serializers.ListField(),
+    },
+)
+
+
+def _staff_county(user):
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        raise PermissionDenied(_("您的账号未配置所属县，不能登记案件"))
+    return staff.county
+
+
+class CaseListCreate(generics.ListAPIView):
+    """``GET`` the cases you may see (masked); ``POST`` registers a new case."""
+
+    serializer_class = CaseListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, description=desc)
+            for name, desc in [
+                ("state", "状态"),
+                ("window", "承办窗口编码"),
+                ("category", "纠纷类别编码（含子类）"),
+                ("region", "区划代码（含下级）"),
+                ("risk", "mass / repeat / low / medium / high"),
+                ("q", "案件编号、当事人姓名，或完整的证件号码/电话"),
+            ]
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.case_list(
+            self.request.user,
+            selectors.CaseFilters(
+                state=p.get("state", ""),
+                window=p.get("window", ""),
+                category=p.get("category", ""),
+                region=p.get("region", ""),
+                risk=p.get("risk", ""),
+                q=p.get("q", ""),
+            ),
+        )
+
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseCreatedSerializer, 400: _detail, 403: _detail},
+    )
+    def post(self, request):
+        if not request.user.has_perm("intake.register_case"):
+            raise PermissionDenied(_("您的角色无权登记案件"))
+        county = _staff_county(request.user)
+        form = CaseCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            case = services.case_register(actor=request.user, county=county, data=form.to_input())
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from exc
+        return Response(
+            {
+                "number": case.number,
+                "state": case.state,
+                "suggested_window": case.suggested_window.code
+                if case.suggested_window_id
+                else None,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CaseDetail(APIView):
+    """One case: parties (in full, and audited, only for staff with the right on it),
+    timeline, risk flags, deadlines, documents."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: _detail})
+    def get(self, request, number: str):
+        case = selectors.case_detail(access_case_for(request.user, number))
+        reveal = can_see_personal_data(request.user, case)
+        parties = [
+            party_out(
+                cp,
+                services.party_reveal(
+                    actor=request.user, case=case, party=cp.party, request=request
+                )
+                if reveal
+                else None,
+            )
+            for cp in case.case_parties.all()
+        ]
+        body = CaseListSerializer(case).data
+        body.update(
+            description=case.description,
+            amount=str(case.amount) if case.amount is not None else None,
+            involved_count=case.involved_count,
+            registered_by=case.registered_by.get_full_name() or case.registered_by.username,
+            outcome=case.outcome,
+            closed_at=case.closed_at,
+            parties=parties,
+            timeline=EventSerializer(case.events.all(), many=True).data,
+            deadlines=[],
+            documents=DocumentSerializer(
+                case.documents.all(), many=True, context={"request": request, "number": case.number}
+            ).data,
+            attachments=[
+                {"name": a.original_name, "content_type": a.content_type, "size": a.size}
+                for a in case.attachments.all()
+            ],
+        )
+        return Response(body)
+
+
+class TransitionList(APIView):
+    """The transitions you may fire on this case now, with their fields."""
+
+    @extend_schema(responses={200: _transition})
+    def get(self, request, number: str):
+        case = access_case_for(request.user, number)
+        return Response(
+            [
+                {
+                    "name": spec.name,
+                    "label": str(spec.label),
+                    "fields": [
+                        {"name": n, "label": str(f.label), "required": f.required}
+                        for n, f in spec.form.base_fields.items()
+                    ],
+                }
+                for spec in workflow.available(case, request.user)
+            ]
+        )
+
+
+class TransitionFire(APIView):
+    """Fire a transition with its fields (and optionally the ``version`` you saw):
+    200 with the new state, 400 bad fields, 403 role, 404 unknown case, 409 state or
+    version changed."""
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: inline_serializer(
+                "Fired",
+                {
+                    "number": serializers.CharField(),
+                    "state": serializers.CharField(),
+                    "version": serializers.IntegerField(),
+                },
+            ),
+            400: _detail,
+            403: _detail,
+            404: _detail,
+            409: _detail,
+        },
+    )
+    def post(self, request, number: str, name: str):
+        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        version = data.pop("version", None)
+        if isinstance(version, list):
+            version = version[0]
+        try:
+            version = int(version) if version not in (None, "") else None
+        except (TypeError, ValueError):
+            return Response(
+                {"detail": _("version 应为整数"), "errors": {"version": ["整数"]}}, status=400
+            )
+        try:
+            case = workflow.fire(
+                actor=request.user, number=number, name=name, data=data, version=version
+            )
+        except workflow.TransitionError as exc:
+            body = {"detail": exc.message}
+            if exc.errors:
+                body["errors"] = {k: [e["message"] for e in v] for k, v in exc.errors.items()}
+                body["detail"] = "; ".join(f"{k}: {v[0]}" for k, v in body["errors"].items())
+            return Response(body, status=exc.status)
+        return Response({"number": case.number, "state": case.state, "version": case.version})
+
+
+class DocumentList(APIView):
+    """Each document's kind, status (pending/ready/failed) and download URL when ready."""
+
+    @extend_schema(responses={200: DocumentSerializer(many=True)})
+    def get(self, request, number: str):
+        case = access_case_for(request.user, number)
+        return Response(
+            DocumentSerializer(
+                case.documents.all(), many=True, context={"request": request, "number": case.number}
+            ).data
+        )
+
+
+class DocumentDownload(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, number: str, pk: int):
+        case = access_case_for(request.user, number)
+        document = get_object_or_404(case.documents, pk=pk, status=CaseDocument.Status.READY)
+        if not document.file:
+            raise Http404
+        return FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            filename=document.file.name.rsplit("/", 1)[-1],
+        )
+
+
+urlpatterns = [
+    path("cases/", CaseListCreate.as_view(), name="api-cases"),
+    path("cases/<str:number>/", CaseDetail.as_view(), name="api-case"),
+    path("cases/<str:number>/transitions/", TransitionList.as_view(), name="api-transitions"),
+    path(
+        "cases/<str:number>/transitions/<str:name>/",
+        TransitionFire.as_view(),
+        name="api-transition",
+    ),
+    path("cases/<str:number>/documents/", DocumentList.as_view(), name="api-documents"),
+    path(
+        "cases/<str:number>/documents/<int:pk>/download/",
+        DocumentDownload.as_view(),
+        name="api-document-download",
+    ),
+]

@@ -1,0 +1,75 @@
+"""The documents intake generates: the acceptance receipt (受理回执)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from centre.documents import qr_svg_data_uri, render_pdf
+from intake.models import Case, CaseDocument
+from intake.time_limits import receipt_time_limit
+
+
+def progress_url(case: Case) -> str:
+    return (
+        f"{settings.PUBLIC_BASE_URL.rstrip('/')}{reverse('progress')}?"
+        f"{urlencode({'number': case.number})}"
+    )
+
+
+def receipt_context(case: Case) -> dict[str, Any]:
+    """Everything on the receipt. Parties appear masked: the receipt leaves the building."""
+    county = case.county
+    limit = receipt_time_limit(case.nature)
+    category = case.category
+    url = progress_url(case)
+    return {
+        "centre": {"name": county.centre_name, "address": county.address, "phone": county.phone},
+        "case": {
+            "number": case.number,
+            "registered_on": timezone.localdate(case.registered_at),
+            "channel": case.get_channel_display(),
+            "category": f"{category.parent.name} / {category.name}"
+            if category.parent_id
+            else category.name,
+            "summary": case.summary,
+            "window": case.window.name if case.window_id else None,
+            "registered_by": case.registered_by.get_full_name()
+            or case.registered_by.get_username(),
+        },
+        "parties": [
+            {
+                "role": cp.get_role_display(),
+                "name": cp.party.name,
+                "id_type": cp.party.get_id_type_display()
+                if cp.party.id_type
+                else ("统一社会信用代码" if cp.party.credit_code else ""),
+                "id_masked": cp.party.id_number_masked or cp.party.credit_code or "",
+                "phone_masked": cp.party.phone_masked,
+            }
+            for cp in case.case_parties.select_related("party")
+        ],
+        "time_limit": {"label": limit.label, "source": limit.source} if limit else None,
+        "progress_url": url,
+        "qr": qr_svg_data_uri(url),
+        "issued_at": timezone.localtime(),
+    }
+
+
+RENDERERS = {
+    CaseDocument.Kind.RECEIPT: ("intake/receipt.html", receipt_context),
+}
+
+
+def render(document: CaseDocument) -> tuple[str, bytes]:
+    """The file name and PDF bytes of a document."""
+    template, context = RENDERERS[document.kind]
+    case = Case.objects.select_related("county", "category__parent", "window", "registered_by").get(
+        pk=document.case_id
+    )
+    pdf = render_pdf(template, context(case))
+    return f"{document.kind}-{case.number}.pdf", pdf

@@ -1,0 +1,264 @@
+"""Forms of the intake desk. Identity numbers and phones are validated by
+``intake.identity`` (python-stdnum, phonenumbers) and errors name the field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from centre.models import Category, County, Region
+from intake import identity
+from intake.identity import IdType
+from intake.models import Case, CaseParty, Party
+from intake.services import CaseInput, PartyInput
+
+_C = {"class": "form-control"}
+_S = {"class": "form-select"}
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    """Grouped for the picker: each top-level category and its sub-categories."""
+    groups: dict[Category, list[tuple[str, str]]] = {}
+    for category in Category.objects.filter(active=True).select_related("parent"):
+        if category.parent_id is None:
+            groups.setdefault(category, []).insert(0, (category.code, category.name))
+        else:
+            groups.setdefault(category.parent, []).append(
+                (category.code, f"{category.parent.name} / {category.name}")
+            )
+    return [("", "——")] + [
+        (parent.name, items) for parent, items in sorted(groups.items(), key=lambda g: g[0].code)
+    ]
+
+
+class CaseForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("来源渠道"),
+        choices=Case.Channel.choices,
+        initial=Case.Channel.WALK_IN,
+        widget=forms.Select(attrs=_S),
+    )
+    nature = forms.ChoiceField(
+        label=_("事项性质"),
+        choices=Case.Nature.choices,
+        initial=Case.Nature.DISPUTE,
+        widget=forms.Select(attrs=_S),
+    )
+    category = forms.ChoiceField(label=_("纠纷类别"), widget=forms.Select(attrs=_S))
+    town = forms.ChoiceField(label=_("乡镇/街道"), widget=forms.Select(attrs=_S))
+    village = forms.CharField(
+        label=_("村/社区"), required=False, widget=forms.Select(attrs=_S, choices=[("", "——")])
+    )
+    summary = forms.CharField(label=_("事项摘要"), max_length=200, widget=forms.TextInput(attrs=_C))
+    description = forms.CharField(
+        label=_("事项详情"), required=False, widget=forms.Textarea(attrs={**_C, "rows": 3})
+    )
+    amount = forms.DecimalField(
+        label=_("涉及金额（元）"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**_C, "step": "0.01"}),
+    )
+    involved_count = forms.IntegerField(
+        label=_("涉及人数"), min_value=1, initial=1, widget=forms.NumberInput(attrs=_C)
+    )
+
+    def __init__(self, *args: Any, county: County, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.county = county
+        self.fields["category"].choices = category_choices()
+        towns = Region.objects.filter(county=county, level=Region.Level.TOWN).order_by("code")
+        self.fields["town"].choices = [("", "——")] + [(t.code, t.name) for t in towns]
+        # htmx: the suggested window follows nature and category; villages follow the town.
+        suggest = {
+            "hx-get": reverse("intake:suggest"),
+            "hx-trigger": "change",
+            "hx-target": "#suggestion",
+            "hx-include": "#id_nature, #id_category",
+        }
+        self.fields["nature"].widget.attrs.update(suggest)
+        self.fields["category"].widget.attrs.update(suggest)
+        self.fields["town"].widget.attrs.update(
+            {
+                "hx-get": reverse("intake:villages"),
+                "hx-trigger": "change",
+                "hx-target": "#id_village",
+            }
+        )
+        town = self.data.get("town") if self.is_bound else None
+        if town:
+            villages = Region.objects.filter(parent__code=town, level=Region.Level.VILLAGE)
+            self.fields["village"].widget.choices = [("", "——")] + [
+                (v.code, v.name) for v in villages.order_by("code")
+            ]
+
+    def clean_category(self) -> Category:
+        try:
+            return Category.objects.get(code=self.cleaned_data["category"], active=True)
+        except Category.DoesNotExist as exc:
+            raise ValidationError(_("请选择纠纷类别")) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        code = data.get("village") or data.get("town")
+        if code:
+            region = Region.objects.filter(county=self.county, code=code).first()
+            if region is None:
+                self.add_error("village" if data.get("village") else "town", _("区划不属于本县"))
+            data["region"] = region
+        return data
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("角色"), choices=CaseParty.Role.choices, widget=forms.Select(attrs=_S)
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=Party.Kind.choices,
+        initial=Party.Kind.PERSON,
+        widget=forms.Select(attrs=_S),
+    )
+    name = forms.CharField(label=_("姓名/名称"), max_length=100, widget=forms.TextInput(attrs=_C))
+    id_type = forms.ChoiceField(
+        label=_("证件类型"),
+        required=False,
+        choices=[("", "——"), *IdType.choices],
+        initial=IdType.RESIDENT_ID,
+        widget=forms.Select(attrs=_S),
+    )
+    id_number = forms.CharField(
+        label=_("证件号码"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={**_C, "autocomplete": "off"}),
+    )
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"), required=False, max_length=30, widget=forms.TextInput(attrs=_C)
+    )
+    legal_representative = forms.CharField(
+        label=_("法定代表人"), required=False, max_length=50, widget=forms.TextInput(attrs=_C)
+    )
+    phone = forms.CharField(
+        label=_("联系电话"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={**_C, "autocomplete": "off"}),
+    )
+    address = forms.CharField(
+        label=_("地址"), required=False, max_length=200, widget=forms.TextInput(attrs=_C)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # htmx: typing an ID number or phone shows the party's earlier cases (重复来访).
+        lookup = {
+            "hx-get": reverse("intake:party_lookup"),
+            "hx-trigger": "input changed delay:400ms, change",
+            "hx-target": f"#history-{self.prefix}",
+            "hx-include": f"#party-{self.prefix}",
+            "hx-vals": json.dumps({"prefix": self.prefix}),
+        }
+        self.fields["id_number"].widget.attrs.update(lookup)
+        self.fields["phone"].widget.attrs.update(lookup)
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        return identity.normalize_phone(value) if value else ""
+
+    def clean_credit_code(self) -> str:
+        value = self.cleaned_data["credit_code"]
+        return identity.normalize_credit_code(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("id_number"):
+            id_type = data.get("id_type") or IdType.RESIDENT_ID
+            try:
+                data["id_number"] = identity.normalize_id_number(id_type, data["id_number"])
+                data["id_type"] = id_type
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+        elif data.get("kind") == Party.Kind.PERSON:
+            data["id_type"] = ""
+        return data
+
+    def to_input(self) -> PartyInput:
+        d = self.cleaned_data
+        return PartyInput(
+            role=d["role"],
+            kind=d["kind"],
+            name=d["name"],
+            id_type=d.get("id_type", "") if d["kind"] == Party.Kind.PERSON else "",
+            id_number=d.get("id_number", "") if d["kind"] == Party.Kind.PERSON else "",
+            credit_code=d.get("credit_code", "") if d["kind"] == Party.Kind.ORGANISATION else "",
+            legal_representative=d.get("legal_representative", ""),
+            phone=d.get("phone", ""),
+            address=d.get("address", ""),
+        )
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        roles = [f.cleaned_data.get("role") for f in self.forms if f.cleaned_data]
+        if CaseParty.Role.APPLICANT not in roles:
+            raise ValidationError(_("至少需要一名申请人"))
+
+
+PartyFormSet = forms.formset_factory(
+    PartyForm, formset=BasePartyFormSet, extra=0, min_num=1, validate_min=True, max_num=50
+)
+
+
+def initial_parties() -> list[dict[str, str]]:
+    """A walk-in usually has one applicant and one respondent."""
+    return [{"role": CaseParty.Role.APPLICANT}, {"role": CaseParty.Role.RESPONDENT}]
+
+
+def case_input(case_form: CaseForm, parties: forms.BaseFormSet) -> CaseInput:
+    d = case_form.cleaned_data
+    return CaseInput(
+        channel=d["channel"],
+        nature=d["nature"],
+        category=d["category"],
+        summary=d["summary"],
+        description=d.get("description", ""),
+        region=d["region"],
+        amount=d.get("amount"),
+        involved_count=d["involved_count"],
+        parties=[f.to_input() for f in parties.forms if f.cleaned_data],
+    )
+
+
+class RiskForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("风险等级"), choices=Case.RiskLevel.choices, widget=forms.Select(attrs=_S)
+    )
+    reason = forms.CharField(label=_("理由"), max_length=200, widget=forms.TextInput(attrs=_C))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"), widget=forms.ClearableFileInput(attrs=_C))
+
+
+class ProgressForm(forms.Form):
+    number = forms.CharField(
+        label=_("案件编号"),
+        max_length=32,
+        widget=forms.TextInput(attrs={**_C, "placeholder": "330523-2026-000001"}),
+    )
+    phone_last4 = forms.RegexField(
+        label=_("申请人手机号后四位"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("请输入4位数字")},
+        widget=forms.TextInput(attrs={**_C, "inputmode": "numeric", "maxlength": 4}),
+    )

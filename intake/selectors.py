@@ -1,0 +1,141 @@
+"""Reads of intake: case lists, case pages, party look-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from centre.crypto import get_keyring
+from intake.access import visible_cases
+from intake.identity import normalize_phone
+from intake.models import Case, CaseParty, Party
+
+LIST_RELATED = ("category", "region", "window", "suggested_window")
+
+
+def _parties_prefetch() -> Prefetch:
+    return Prefetch(
+        "case_parties", queryset=CaseParty.objects.select_related("party").order_by("order", "id")
+    )
+
+
+@dataclass
+class CaseFilters:
+    state: str = ""
+    window: str = ""
+    category: str = ""
+    region: str = ""
+    risk: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
+    """The cases the user may see, filtered; a fixed number of queries whatever the page
+    size (related rows joined or prefetched once)."""
+    qs = visible_cases(user).select_related(*LIST_RELATED).prefetch_related(_parties_prefetch())
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.window:
+        qs = qs.filter(window__code=filters.window)
+    if filters.category:
+        # A top-level category includes its sub-categories.
+        qs = qs.filter(
+            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
+        )
+    if filters.region:
+        qs = qs.filter(
+            Q(region__code=filters.region)
+            | Q(region__parent__code=filters.region)
+            | Q(region__parent__parent__code=filters.region)
+        )
+    if filters.risk == "mass":
+        qs = qs.filter(risk_mass=True)
+    elif filters.risk == "repeat":
+        qs = qs.filter(risk_repeat=True)
+    elif filters.risk in Case.RiskLevel.values:
+        qs = qs.filter(risk_level=filters.risk)
+    if filters.date_from:
+        qs = qs.filter(registered_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(registered_at__date__lte=filters.date_to)
+    if filters.q:
+        qs = qs.filter(_search(filters.q.strip()))
+    return qs.order_by("-registered_at", "-id")
+
+
+def _search(term: str) -> Q:
+    """By case number, party name, or a full ID number / phone (matched exactly through the
+    blind index: the stored values are encrypted and never searched as text)."""
+    condition = Q(number__icontains=term) | Q(case_parties__party__name__icontains=term)
+    keyring = get_keyring()
+    compact = term.replace(" ", "").replace("-", "").upper()
+    if len(compact) >= 15:
+        condition |= Q(
+            case_parties__party__id_number_index=keyring.blind_index(compact, purpose="id_number")
+        )
+    try:
+        phone = normalize_phone(term)
+    except Exception:
+        phone = None
+    if phone:
+        condition |= Q(case_parties__party__phone_index=keyring.blind_index(phone, purpose="phone"))
+    # Joins through parties may repeat a case; keep each once.
+    return Q(pk__in=Case.objects.filter(condition).values("pk"))
+
+
+def case_detail(case: Case) -> Case:
+    """The case with everything its page shows, loaded in a fixed number of queries."""
+    return (
+        Case.objects.select_related(
+            "county",
+            "category__parent",
+            "region__parent",
+            "window",
+            "suggested_window",
+            "registered_by",
+            "registered_window",
+        )
+        .prefetch_related(
+            _parties_prefetch(),
+            "attachments",
+            "documents",
+            Prefetch("events", queryset=case.events.model.objects.select_related("actor")),
+        )
+        .get(pk=case.pk)
+    )
+
+
+def party_by_identity(
+    *, id_type: str = "", id_number: str = "", phone: str = "", credit_code: str = ""
+) -> list[Party]:
+    """Parties matching a full ID number, credit code or phone (exact, via blind index)."""
+    keyring = get_keyring()
+    condition = Q()
+    if id_number:
+        condition |= Q(
+            id_number_index=keyring.blind_index(id_number, purpose="id_number"),
+            **({"id_type": id_type} if id_type else {}),
+        )
+    if credit_code:
+        condition |= Q(credit_code=credit_code)
+    if phone:
+        condition |= Q(phone_index=keyring.blind_index(phone, purpose="phone"))
+    if not condition:
+        return []
+    return list(Party.objects.filter(condition)[:5])
+
+
+def party_history(user: Any, parties: list[Party]) -> QuerySet[Case]:
+    """Earlier cases of these parties at any window (重复来访), those the user may see."""
+    return (
+        visible_cases(user)
+        .filter(case_parties__party__in=parties)
+        .select_related(*LIST_RELATED)
+        .distinct()
+        .order_by("-registered_at")[:20]
+    )

@@ -1,0 +1,200 @@
+"""API shapes of cases. Field names are a public contract (see the intake issue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from centre.models import Category, Region
+from intake import identity
+from intake.identity import IdType
+from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
+from intake.services import CaseInput, PartyInput
+
+
+def _django_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(exc.messages)
+
+
+class PartyInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(label=_("角色"), choices=CaseParty.Role.choices)
+    kind = serializers.ChoiceField(label=_("类型"), choices=Party.Kind.choices)
+    name = serializers.CharField(label=_("姓名/名称"), max_length=100)
+    id_type = serializers.ChoiceField(
+        label=_("证件类型"), choices=IdType.choices, required=False, allow_blank=True
+    )
+    id_number = serializers.CharField(
+        label=_("证件号码"), required=False, allow_blank=True, max_length=40
+    )
+    credit_code = serializers.CharField(
+        label=_("统一社会信用代码"), required=False, allow_blank=True, max_length=30
+    )
+    phone = serializers.CharField(
+        label=_("联系电话"), required=False, allow_blank=True, max_length=30
+    )
+    address = serializers.CharField(
+        label=_("地址"), required=False, allow_blank=True, max_length=200
+    )
+    legal_representative = serializers.CharField(
+        label=_("法定代表人"), required=False, allow_blank=True, max_length=50
+    )
+
+    def validate_credit_code(self, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return identity.normalize_credit_code(value)
+        except DjangoValidationError as exc:
+            raise _django_to_drf(exc) from exc
+
+    def validate_phone(self, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return identity.normalize_phone(value)
+        except DjangoValidationError as exc:
+            raise _django_to_drf(exc) from exc
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("id_number"):
+            id_type = attrs.get("id_type") or IdType.RESIDENT_ID
+            try:
+                attrs["id_number"] = identity.normalize_id_number(id_type, attrs["id_number"])
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"id_number": exc.messages}) from exc
+            attrs["id_type"] = id_type
+        return attrs
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(label=_("来源渠道"), choices=Case.Channel.choices)
+    nature = serializers.ChoiceField(label=_("事项性质"), choices=Case.Nature.choices)
+    category = serializers.SlugRelatedField(
+        label=_("纠纷类别"), slug_field="code", queryset=Category.objects.filter(active=True)
+    )
+    summary = serializers.CharField(label=_("事项摘要"), max_length=200)
+    description = serializers.CharField(label=_("事项详情"), required=False, allow_blank=True)
+    region = serializers.SlugRelatedField(
+        label=_("发生地"), slug_field="code", queryset=Region.objects.all()
+    )
+    amount = serializers.DecimalField(
+        label=_("涉及金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        min_value=0,
+    )
+    involved_count = serializers.IntegerField(label=_("涉及人数"), min_value=1, default=1)
+    parties = PartyInputSerializer(many=True, label=_("当事人"), allow_empty=False)
+
+    def to_input(self) -> CaseInput:
+        data = dict(self.validated_data)
+        parties = [PartyInput(**p) for p in data.pop("parties")]
+        return CaseInput(parties=parties, **data)
+
+
+class CaseCreatedSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    state = serializers.CharField()
+    suggested_window = serializers.CharField(allow_null=True)
+
+
+class PartyOutSerializer(serializers.Serializer):
+    """A party on a case: masked values unless the view passes the revealed ones."""
+
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    id_type = serializers.CharField()
+    id_number = serializers.CharField()
+    credit_code = serializers.CharField(allow_null=True)
+    phone = serializers.CharField()
+    masked = serializers.BooleanField()
+
+
+def party_out(cp: CaseParty, revealed: dict[str, str] | None = None) -> dict[str, Any]:
+    party = cp.party
+    return {
+        "role": cp.role,
+        "role_label": cp.get_role_display(),
+        "kind": party.kind,
+        "name": party.name,
+        "id_type": party.id_type,
+        "id_number": revealed["id_number"] if revealed else party.id_number_masked,
+        "credit_code": party.credit_code,
+        "phone": revealed["phone"] if revealed else party.phone_masked,
+        "masked": revealed is None,
+    }
+
+
+class RiskSerializer(serializers.Serializer):
+    mass = serializers.BooleanField(source="risk_mass")
+    repeat = serializers.BooleanField(source="risk_repeat")
+    level = serializers.CharField(source="risk_level")
+    reason = serializers.CharField(source="risk_reason")
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    window = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    suggested_window = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    risk = RiskSerializer(source="*")
+    parties = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "state",
+            "state_label",
+            "version",
+            "channel",
+            "nature",
+            "category",
+            "summary",
+            "region",
+            "window",
+            "suggested_window",
+            "registered_at",
+            "risk",
+            "parties",
+        ]
+
+    def get_parties(self, case: Case) -> list[dict[str, Any]]:
+        return [party_out(cp) for cp in case.case_parties.all()]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "kind", "transition", "from_state", "to_state", "note", "actor"]
+
+    def get_actor(self, event: CaseEvent) -> str:
+        if event.actor is None:
+            return ""
+        return event.actor.get_full_name() or event.actor.get_username()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "kind", "kind_label", "status", "created_at", "rendered_at", "url"]
+
+    def get_url(self, document: CaseDocument) -> str | None:
+        if document.status != CaseDocument.Status.READY:
+            return None
+        request = self.context.get("request")
+        path = f"/api/v1/cases/{self.context['number']}/documents/{document.pk}/download/"
+        return request.build_absolute_uri(path) if request else path

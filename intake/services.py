@@ -1,0 +1,343 @@
+"""Writes of the intake app: registering a case with its parties, risk, attachments.
+
+Transitions live in ``intake.workflow``; documents in ``intake.documents``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from centre.crypto import get_keyring
+from centre.models import AuditLog, Category, County, Region
+from centre.services import audit_record
+from intake import attachments as attachment_rules
+from intake import triage
+from intake.identity import mask_id_number, mask_phone
+from intake.models import (
+    Attachment,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseNumberSequence,
+    CaseParty,
+    Party,
+)
+
+# 群体性: this many people involved, or this many other open cases against one respondent.
+MASS_INVOLVED = 5
+MASS_RESPONDENT_OPEN_CASES = 2
+
+
+@dataclass
+class PartyInput:
+    """One party as entered at the desk or posted to the API, already normalised by
+    ``intake.forms``/``intake.serializers`` (identity numbers and phones validated)."""
+
+    role: str
+    kind: str
+    name: str
+    id_type: str = ""
+    id_number: str = ""
+    credit_code: str = ""
+    phone: str = ""
+    address: str = ""
+    legal_representative: str = ""
+    region: Region | None = None
+
+
+@dataclass
+class CaseInput:
+    channel: str
+    nature: str
+    category: Category
+    summary: str
+    region: Region
+    description: str = ""
+    amount: Decimal | None = None
+    involved_count: int = 1
+    parties: list[PartyInput] = field(default_factory=list)
+
+
+def case_validate(*, county: County, data: CaseInput) -> None:
+    """Rules across fields. Errors are keyed by the field they concern, e.g.
+    ``parties[1].credit_code``, so pages and the API can name it."""
+    errors: dict[str, list[str]] = {}
+    if data.region.county_id != county.pk:
+        errors.setdefault("region", []).append(_("发生地不属于本县"))
+    if not any(p.role == CaseParty.Role.APPLICANT for p in data.parties):
+        errors.setdefault("parties", []).append(_("至少需要一名申请人"))
+    for i, p in enumerate(data.parties):
+        key = f"parties[{i}]"
+        if p.kind == Party.Kind.ORGANISATION and not p.credit_code:
+            errors.setdefault(f"{key}.credit_code", []).append(
+                _("单位当事人须填写统一社会信用代码")
+            )
+        if p.kind == Party.Kind.PERSON and p.credit_code:
+            errors.setdefault(f"{key}.credit_code", []).append(_("自然人不填写统一社会信用代码"))
+        if p.kind == Party.Kind.PERSON and bool(p.id_type) != bool(p.id_number):
+            errors.setdefault(f"{key}.id_number", []).append(_("证件类型和证件号码须同时填写"))
+        if p.role == CaseParty.Role.APPLICANT and not p.phone:
+            # The applicant is told of progress and checks it with the phone's last digits.
+            errors.setdefault(f"{key}.phone", []).append(_("申请人须留联系电话"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def party_resolve(*, county: County, data: PartyInput, index: int = 0) -> Party:
+    """The one record for this person or organisation: found by ID number or credit code
+    (blind index, exact), else created. Contact details are updated to the latest."""
+    keyring = get_keyring()
+    lookup: dict[str, Any] = {}
+    if data.kind == Party.Kind.PERSON and data.id_number:
+        lookup = {
+            "id_type": data.id_type,
+            "id_number_index": keyring.blind_index(data.id_number, purpose="id_number"),
+        }
+    elif data.kind == Party.Kind.ORGANISATION:
+        lookup = {"credit_code": data.credit_code}
+    elif data.phone:
+        # No document: the same name with the same phone is the same person.
+        lookup = {
+            "kind": Party.Kind.PERSON,
+            "name": data.name,
+            "id_type": "",
+            "phone_index": keyring.blind_index(data.phone, purpose="phone"),
+        }
+
+    party = Party.objects.select_for_update().filter(**lookup).first() if lookup else None
+    if party is not None and data.id_number and party.name != data.name:
+        raise ValidationError(
+            {
+                f"parties[{index}].name": [
+                    _("该证件号码已登记为「%(name)s」，与所填姓名不一致，请核对")
+                    % {"name": party.name}
+                ]
+            }
+        )
+    if party is None:
+        party = Party(county=county, kind=data.kind, name=data.name)
+        if data.id_number:
+            party.id_type = data.id_type
+            party.id_number_enc = keyring.encrypt(data.id_number)
+            party.id_number_index = lookup["id_number_index"]
+            party.id_number_masked = mask_id_number(data.id_number)
+        if data.credit_code:
+            party.credit_code = data.credit_code
+    if data.kind == Party.Kind.ORGANISATION:
+        party.name = data.name
+    if data.phone:
+        party.phone_enc = keyring.encrypt(data.phone)
+        party.phone_index = keyring.blind_index(data.phone, purpose="phone")
+        party.phone_masked = mask_phone(data.phone)
+    for attr in ("address", "legal_representative", "region"):
+        value = getattr(data, attr)
+        if value:
+            setattr(party, attr, value)
+    try:
+        # Two clerks registering the same new person at once: the second insert meets
+        # the unique index and takes the record the first one created.
+        with transaction.atomic():
+            party.save()
+    except IntegrityError:
+        if party.pk is not None or not lookup:
+            raise
+        return party_resolve(county=county, data=data, index=index)
+    return party
+
+
+def _take_number(county: County, year: int) -> int:
+    """The next number of the county's year. The counter row stays locked until the
+    registration commits (or rolls back with it), so numbers are unique and gapless; it
+    is taken last so that the lock is held for as little as possible."""
+    table = CaseNumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (county_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (county_id, year) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [county.pk, year],
+        )
+        return cursor.fetchone()[0]
+
+
+def _risk_flags(
+    *, involved_count: int, applicants: list[Party], respondents: list[Party]
+) -> tuple[bool, bool]:
+    repeat = CaseParty.objects.filter(party__in=applicants).exists() if applicants else False
+    mass = involved_count >= MASS_INVOLVED
+    if not mass and respondents:
+        open_against = (
+            CaseParty.objects.filter(
+                party__in=respondents,
+                role=CaseParty.Role.RESPONDENT,
+                case__state__in=Case.OPEN_STATES,
+            )
+            .values("case")
+            .distinct()
+            .count()
+        )
+        mass = open_against >= MASS_RESPONDENT_OPEN_CASES
+    return mass, repeat
+
+
+def risk_level_for(*, mass: bool, repeat: bool) -> str:
+    if mass and repeat:
+        return Case.RiskLevel.HIGH
+    if mass or repeat:
+        return Case.RiskLevel.MEDIUM
+    return Case.RiskLevel.LOW
+
+
+@transaction.atomic
+def case_register(
+    *, actor: Any, county: County, data: CaseInput, attachments: list[UploadedFile] | None = None
+) -> Case:
+    """Register a matter once: one case number for its whole life (一案一码)."""
+    case_validate(county=county, data=data)
+    for upload in attachments or []:
+        attachment_rules.check(upload)
+    resolved: list[tuple[str, Party]] = []
+    for i, party_data in enumerate(data.parties):
+        party = party_resolve(county=county, data=party_data, index=i)
+        if (party_data.role, party.pk) not in {(r, p.pk) for r, p in resolved}:
+            resolved.append((party_data.role, party))
+    applicants = [p for r, p in resolved if r == CaseParty.Role.APPLICANT]
+    respondents = [p for r, p in resolved if r == CaseParty.Role.RESPONDENT]
+    mass, repeat = _risk_flags(
+        involved_count=data.involved_count, applicants=applicants, respondents=respondents
+    )
+    suggestion = triage.suggest(nature=data.nature, category=data.category)
+    staff = getattr(actor, "staff", None)
+    now = timezone.now()
+    year = timezone.localdate(now).year
+
+    sequence = _take_number(county, year)
+    case = Case.objects.create(
+        county=county,
+        number=f"{county.code}-{year}-{sequence:06d}",
+        year=year,
+        sequence=sequence,
+        channel=data.channel,
+        nature=data.nature,
+        category=data.category,
+        summary=data.summary,
+        description=data.description,
+        region=data.region,
+        amount=data.amount,
+        involved_count=data.involved_count,
+        registered_by=actor,
+        registered_at=now,
+        registered_window=staff.window if staff else None,
+        suggested_window=suggestion.window,
+        suggested_mediation_kind=suggestion.mediation_kind,
+        risk_mass=mass,
+        risk_repeat=repeat,
+        risk_level=risk_level_for(mass=mass, repeat=repeat),
+        state_changed_at=now,
+    )
+    CaseParty.objects.bulk_create(
+        CaseParty(case=case, party=party, role=role, order=i)
+        for i, (role, party) in enumerate(resolved)
+    )
+    CaseEvent.objects.create(
+        case=case,
+        at=now,
+        actor=actor,
+        kind=CaseEvent.Kind.REGISTERED,
+        to_state=case.state,
+        data={"suggested_window": suggestion.window.code},
+    )
+    for upload in attachments or []:
+        _attachment_save(actor=actor, case=case, upload=upload)
+    # The clerk who registered the case sees its parties in full from now on.
+    assign_perm("intake.view_case", actor, case)
+    assign_perm("intake.view_personal_data", actor, case)
+    document_request(case=case, kind=CaseDocument.Kind.RECEIPT)
+    return case
+
+
+def document_request(*, case: Case, kind: str) -> CaseDocument:
+    """A pending document row now, its rendering after commit (and by the sweep if the
+    message is lost)."""
+    from intake.tasks import render_case_document
+
+    document = CaseDocument.objects.create(case=case, kind=kind)
+    transaction.on_commit(partial(render_case_document.delay, document.pk))
+    return document
+
+
+def _attachment_save(*, actor: Any, case: Case, upload: UploadedFile) -> Attachment:
+    content_type = attachment_rules.check(upload)
+    attachment = Attachment(
+        case=case,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(
+        attachment_rules.stored_name(upload.name, content_type), upload, save=False
+    )
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, case: Case, upload: UploadedFile) -> Attachment:
+    attachment = _attachment_save(actor=actor, case=case, upload=upload)
+    CaseEvent.objects.create(
+        case=case, actor=actor, kind=CaseEvent.Kind.ATTACHMENT, note=attachment.original_name
+    )
+    return attachment
+
+
+@transaction.atomic
+def case_raise_risk(*, actor: Any, case: Case, level: str, reason: str) -> Case:
+    """A supervisor raises the risk level, with a reason (it is never silently lowered)."""
+    order = list(Case.RiskLevel.values)
+    if order.index(level) <= order.index(case.risk_level):
+        raise ValidationError({"level": [_("只能调高风险等级")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写调高风险等级的理由")]})
+    previous = case.risk_level
+    Case.objects.filter(pk=case.pk).update(risk_level=level, risk_reason=reason)
+    case.risk_level, case.risk_reason = level, reason
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.RISK,
+        note=reason,
+        data={"from": previous, "to": level},
+    )
+    return case
+
+
+def party_reveal(*, actor: Any, case: Case, party: Party, request: Any = None) -> dict[str, str]:
+    """The full ID number and phone of a party of ``case``, for staff with the right on
+    it. Each reveal is written to the audit log (who, when, which party, which case, from
+    where) before the values are returned."""
+    keyring = get_keyring()
+    values = {
+        "id_number": keyring.decrypt(bytes(party.id_number_enc)) if party.id_number_enc else "",
+        "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
+    }
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.VIEW_PERSONAL_DATA,
+        request=request,
+        obj=party,
+        county=case.county,
+        case_number=case.number,
+        detail={"fields": [k for k, v in values.items() if v]},
+    )
+    return values

@@ -1,0 +1,97 @@
+"""The transitions intake carries out end to end: triage, refer, close, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from centre.models import Window
+from intake.models import Case
+from intake.workflow import TransitionForm, TransitionSpec, register
+
+
+class _WindowField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any):
+        super().__init__(queryset=Window.objects.all(), to_field_name="code", **kwargs)
+
+
+class TriageForm(TransitionForm):
+    window = _WindowField(label=_("分流窗口"))
+    note = forms.CharField(label=_("说明（改派时必填理由）"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.case.suggested_window_id and not self.is_bound:
+            self.initial["window"] = self.case.suggested_window.code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        window = data.get("window")
+        overridden = window is not None and window.pk != self.case.suggested_window_id
+        if overridden and not data.get("note", "").strip():
+            self.add_error("note", _("与建议窗口不同，请填写改派理由"))
+        return data
+
+
+class ReferForm(TransitionForm):
+    window = _WindowField(label=_("转办窗口"))
+    note = forms.CharField(
+        label=_("转办说明"), max_length=500, error_messages={"required": _("请填写转办说明")}
+    )
+
+
+class CloseForm(TransitionForm):
+    outcome = forms.ChoiceField(
+        label=_("办结结果"),
+        choices=[c for c in Case.Outcome.choices if c[0] != Case.Outcome.WITHDRAWN],
+    )
+    note = forms.CharField(label=_("办结说明"), required=False, max_length=500)
+
+
+class WithdrawForm(TransitionForm):
+    reason = forms.CharField(
+        label=_("撤回原因"), max_length=500, error_messages={"required": _("请填写撤回原因")}
+    )
+
+
+register(
+    TransitionSpec(
+        name="triage",
+        label=_("分流"),
+        form=TriageForm,
+        apply=lambda case, d: case.triage(
+            window=d["window"],
+            override_reason=d.get("note", "") if d["window"].pk != case.suggested_window_id else "",
+        ),
+    )
+)
+register(
+    TransitionSpec(
+        name="refer",
+        label=_("转办"),
+        form=ReferForm,
+        style="secondary",
+        apply=lambda case, d: case.refer(window=d["window"]),
+    )
+)
+register(
+    TransitionSpec(
+        name="close",
+        label=_("办结"),
+        form=CloseForm,
+        style="success",
+        apply=lambda case, d: case.close(outcome=d["outcome"]),
+    )
+)
+register(
+    TransitionSpec(
+        name="withdraw",
+        label=_("撤回"),
+        form=WithdrawForm,
+        note_field="reason",
+        style="danger",
+        apply=lambda case, d: case.withdraw(),
+    )
+)

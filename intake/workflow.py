@@ -1,0 +1,152 @@
+"""Firing the case's transitions: one way for pages, the API and other apps.
+
+Each transition is a ``TransitionSpec``: its input form, the call of the model's
+transition method, and the side effects after it. Intake registers ``triage``, ``refer``,
+``close`` and ``withdraw``; the window apps register theirs (``start_mediation`` …) from
+their AppConfig.ready(), so intake never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from intake.access import access_case_for
+from intake.models import ROLE_PERMS, Case, CaseEvent
+
+
+class TransitionError(Exception):
+    status = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class NotAllowed(TransitionError):
+    """Not possible from the case's current state (HTTP 409)."""
+
+    status = 409
+
+
+class Conflict(TransitionError):
+    """The case changed since the caller looked at it (HTTP 409)."""
+
+    status = 409
+
+
+class Forbidden(TransitionError):
+    """The caller's role may not fire this transition (HTTP 403)."""
+
+    status = 403
+
+
+class NotImplementedYet(TransitionError):
+    """Defined by the workflow, carried out by a window app not installed yet (HTTP 501)."""
+
+    status = 501
+
+
+class Invalid(TransitionError):
+    """The transition's fields are wrong (HTTP 400)."""
+
+    status = 400
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    label: str
+    form: type[forms.Form]
+    apply: Callable[[Case, dict[str, Any]], None]
+    after: Callable[[Case, Any, dict[str, Any]], None] | None = None
+    note_field: str = "note"
+    style: str = "primary"
+
+
+REGISTRY: dict[str, TransitionSpec] = {}
+
+
+def register(spec: TransitionSpec) -> None:
+    if spec.name not in ROLE_PERMS:
+        raise ValueError(f"{spec.name} is not a transition of the case workflow")
+    REGISTRY[spec.name] = spec
+
+
+def may_fire(user: Any, case: Case, name: str) -> bool:
+    """The user's role (or their right on this case) allows the transition."""
+    perm = ROLE_PERMS[name]
+    return user.has_perm(perm) or user.has_perm(perm, case)
+
+
+def available(case: Case, user: Any) -> list[TransitionSpec]:
+    """Transitions this user may fire on this case now, in workflow order."""
+    return [
+        spec
+        for name, spec in REGISTRY.items()
+        if can_proceed(getattr(case, name)) and may_fire(user, case, name)
+    ]
+
+
+def fire(
+    *, actor: Any, number: str, name: str, data: dict[str, Any], version: int | None = None
+) -> Case:
+    """Lock the case, check role, state and version, validate the input, transition,
+    save, write the timeline. Two people at once: the second waits for the lock, then
+    finds the state or version changed and is told so (409), never overwrites."""
+    if name not in ROLE_PERMS:
+        raise NotAllowed(_("没有名为「%(name)s」的操作") % {"name": name})
+    with transaction.atomic():
+        case = access_case_for(actor, number, for_update=True)
+        if not may_fire(actor, case, name):
+            raise Forbidden(_("您的角色无权执行该操作"))
+        spec = REGISTRY.get(name)
+        if spec is None:
+            raise NotImplementedYet(_("该操作所属的业务模块尚未启用"))
+        if version is not None and version != case.version:
+            raise Conflict(
+                _("案件已被他人更新（当前状态：%(state)s），请刷新后重试")
+                % {"state": case.get_state_display()}
+            )
+        if not can_proceed(getattr(case, name)):
+            raise NotAllowed(
+                _("案件当前状态为「%(state)s」，不能执行「%(action)s」")
+                % {"state": case.get_state_display(), "action": spec.label}
+            )
+        form = spec.form(data=data, case=case)
+        if not form.is_valid():
+            raise Invalid(_("请检查填写的内容"), errors=form.errors.get_json_data())
+        from_state = case.state
+        spec.apply(case, form.cleaned_data)
+        case.save()
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            kind=CaseEvent.Kind.TRANSITION,
+            transition=name,
+            from_state=from_state,
+            to_state=case.state,
+            note=form.cleaned_data.get(spec.note_field, "") or "",
+            data={k: _plain(v) for k, v in form.cleaned_data.items() if k != spec.note_field},
+        )
+        if spec.after is not None:
+            spec.after(case, actor, form.cleaned_data)
+    return case
+
+
+def _plain(value: Any) -> Any:
+    """Timeline data is JSON: model instances are stored by their code or key."""
+    return getattr(value, "code", None) or getattr(value, "pk", value)
+
+
+class TransitionForm(forms.Form):
+    def __init__(self, *args: Any, case: Case, **kwargs: Any):
+        self.case = case
+        super().__init__(*args, **kwargs)
