@@ -1,6 +1,14 @@
-"""JSON errors that name the field, in the request's language (Chinese by default)."""
+"""JSON errors that name the field, in the request's language (Chinese by default).
+
+Every error body has ``detail`` (one readable sentence) and, for bad input, ``errors``:
+a flat map from the field's path to its messages, e.g. ``{"parties[0].id_number":
+["校验位错误"]}`` — the same paths the services use for rules across fields.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -10,20 +18,38 @@ def exception_handler(exc, context):
     if response is None:
         return None
     data = response.data
-    # DRF answers {"detail": "..."} for non-field errors and {"field": ["..."]} for
-    # validation; wrap both so a client always finds "detail" and, if any, "errors".
-    if isinstance(data, dict) and set(data) != {"detail"}:
-        response.data = {"detail": _first_message(data), "errors": data}
-    elif isinstance(data, list):
-        response.data = {"detail": str(data[0]) if data else "", "errors": data}
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        return response
+    errors: dict[str, list[str]] = {}
+    for path, messages in flatten(data):
+        errors.setdefault(path, []).extend(messages)
+    response.data = {"detail": _sentence(errors), "errors": errors}
     return response
 
 
-def _first_message(errors) -> str:
+def flatten(errors: Any, prefix: str = "") -> Iterator[tuple[str, list[str]]]:
+    """Nested serializer errors → (path, messages); list items become ``name[i]``."""
     if isinstance(errors, dict):
-        for field, value in errors.items():
-            message = _first_message(value)
-            return message if field in ("non_field_errors", "detail") else f"{field}: {message}"
-    if isinstance(errors, list) and errors:
-        return _first_message(errors[0])
-    return str(errors)
+        for key, value in errors.items():
+            if isinstance(key, int) or str(key).isdigit():
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            yield from flatten(value, path)
+    elif isinstance(errors, list):
+        if all(not isinstance(e, dict | list) for e in errors):
+            if errors:
+                yield prefix or "non_field_errors", [str(e) for e in errors]
+        else:
+            for i, item in enumerate(errors):
+                yield from flatten(item, f"{prefix}[{i}]")
+    else:
+        yield prefix or "non_field_errors", [str(errors)]
+
+
+def _sentence(errors: dict[str, list[str]]) -> str:
+    for path, messages in errors.items():
+        if path in ("non_field_errors", "__all__"):
+            return messages[0]
+        return f"{path}: {messages[0]}"
+    return ""

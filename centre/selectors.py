@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from centre.models import AuditLog, Category, County, Region, StaffProfile, Window
@@ -35,13 +36,26 @@ def staff_profile(user: Any) -> StaffProfile | None:
     )
 
 
-def window_list() -> QuerySet[Window]:
-    return Window.objects.all()
+# Reference lists change a few times a year and appear on most pages: cached briefly, so
+# an administrator's edit shows within a minute without a query on every page.
+REFERENCE_TTL = 60
+
+
+def window_list() -> list[Window]:
+    return cache.get_or_set("centre:windows", lambda: list(Window.objects.all()), REFERENCE_TTL)
 
 
 def category_list(*, active_only: bool = True) -> QuerySet[Category]:
     qs = Category.objects.select_related("parent")
     return qs.filter(active=True) if active_only else qs
+
+
+def top_categories() -> list[Category]:
+    return cache.get_or_set(
+        "centre:top-categories",
+        lambda: list(Category.objects.filter(parent__isnull=True, active=True)),
+        REFERENCE_TTL,
+    )
 
 
 def region_children(*, parent_code: str | None) -> QuerySet[Region]:

@@ -34,7 +34,7 @@ TRIAGE_RULES = [
 
 def _resident_id(region: str, birth: str, serial: str) -> str:
     body = f"{region}{birth}{serial}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
 
 def _credit_code(body: str) -> str:

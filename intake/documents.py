@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centre.documents import qr_svg_data_uri, render_pdf
 from intake.models import Case, CaseDocument
@@ -37,7 +38,7 @@ def receipt_context(case: Case) -> dict[str, Any]:
             if category.parent_id
             else category.name,
             "summary": case.summary,
-            "window": case.window.name if case.window_id else None,
+            "window": case.window.name if case.window_id else _suggested(case),
             "registered_by": case.registered_by.get_full_name()
             or case.registered_by.get_username(),
         },
@@ -58,6 +59,13 @@ def receipt_context(case: Case) -> dict[str, Any]:
         "qr": qr_svg_data_uri(url),
         "issued_at": timezone.localtime(),
     }
+
+
+def _suggested(case: Case) -> str | None:
+    """Not yet triaged: the window the desk suggested, marked as pending."""
+    if not case.suggested_window_id:
+        return None
+    return _("待分流（建议：%(window)s）") % {"window": case.suggested_window.name}
 
 
 RENDERERS = {

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from centre.models import Category, County, Region, Window
@@ -108,7 +108,7 @@ class CaseNumberSequence(models.Model):
         return f"{self.county_id}-{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(FSMModelMixin, models.Model):
     class State(models.TextChoices):
         REGISTERED = "registered", _("已登记")
         TRIAGED = "triaged", _("已分流")

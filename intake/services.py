@@ -22,7 +22,14 @@ from centre.models import AuditLog, Category, County, Region
 from centre.services import audit_record
 from intake import attachments as attachment_rules
 from intake import triage
-from intake.identity import mask_id_number, mask_phone
+from intake.identity import (
+    IdType,
+    mask_id_number,
+    mask_phone,
+    normalize_credit_code,
+    normalize_id_number,
+    normalize_phone,
+)
 from intake.models import (
     Attachment,
     Case,
@@ -78,6 +85,7 @@ def case_validate(*, county: County, data: CaseInput) -> None:
         errors.setdefault("parties", []).append(_("至少需要一名申请人"))
     for i, p in enumerate(data.parties):
         key = f"parties[{i}]"
+        _normalize_identity(p, key, errors)
         if p.kind == Party.Kind.ORGANISATION and not p.credit_code:
             errors.setdefault(f"{key}.credit_code", []).append(
                 _("单位当事人须填写统一社会信用代码")
@@ -91,6 +99,24 @@ def case_validate(*, county: County, data: CaseInput) -> None:
             errors.setdefault(f"{key}.phone", []).append(_("申请人须留联系电话"))
     if errors:
         raise ValidationError(errors)
+
+
+def _normalize_identity(p: PartyInput, key: str, errors: dict[str, list[str]]) -> None:
+    """Every way in (desk, API, demo, other platforms) gets the same checks; a value
+    already normalised by a form passes unchanged."""
+    checks = [
+        ("id_number", lambda v: normalize_id_number(p.id_type or IdType.RESIDENT_ID, v)),
+        ("credit_code", normalize_credit_code),
+        ("phone", normalize_phone),
+    ]
+    for name, normalize in checks:
+        value = getattr(p, name)
+        if not value:
+            continue
+        try:
+            setattr(p, name, normalize(value))
+        except ValidationError as exc:
+            errors.setdefault(f"{key}.{name}", []).extend(exc.messages)
 
 
 def party_resolve(*, county: County, data: PartyInput, index: int = 0) -> Party:

@@ -197,7 +197,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "g": request.GET,
             "states": Case.State.choices,
             "windows": centre_selectors.window_list(),
-            "categories": Category.objects.filter(parent__isnull=True, active=True),
+            "categories": centre_selectors.top_categories(),
             "risks": [("mass", _("群体性")), ("repeat", _("重复来访")), *Case.RiskLevel.choices],
         },
     )

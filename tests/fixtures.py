@@ -9,6 +9,14 @@ from centre.roles import ROLES
 from centre.tests.factories import CountyFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (reference lists, sessions, throttles)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def county(db):
     return CountyFactory()

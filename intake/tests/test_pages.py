@@ -1,0 +1,256 @@
+"""The desk and case pages: register a walk-in with two parties, repeat-visitor warning
+as the clerk types, triage suggestion, region cascade, lists, the case page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from centre.models import AuditLog
+from intake.models import Case, CaseParty
+from intake.tests.factories import applicant, register, resident_id, respondent
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(ref, **over):
+    data = {
+        "channel": "walk_in",
+        "nature": "dispute",
+        "category": ref["category"].code,
+        "town": ref["town"].code,
+        "village": ref["village"].code,
+        "summary": "邻居加建围墙占用通道",
+        "description": "",
+        "amount": "",
+        "involved_count": "2",
+        "parties-TOTAL_FORMS": "2",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "1",
+        "parties-MAX_NUM_FORMS": "50",
+        "parties-0-role": "applicant",
+        "parties-0-kind": "person",
+        "parties-0-name": "张建华",
+        "parties-0-id_type": "resident_id",
+        "parties-0-id_number": resident_id(),
+        "parties-0-phone": "139 5721 2345",
+        "parties-1-role": "respondent",
+        "parties-1-kind": "person",
+        "parties-1-name": "李国强",
+        "parties-1-id_type": "",
+        "parties-1-id_number": "",
+        "parties-1-phone": "",
+    }
+    data.update(over)
+    return data
+
+
+def test_desk_registers_a_walk_in_with_two_parties(client, clerk, ref):
+    client.force_login(clerk)
+    response = client.post(reverse("intake:desk"), _form(ref))
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:case", args=[case.number])
+    assert case.region == ref["village"]
+    assert case.case_parties.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert f"登记成功，案件编号 {case.number}" in page
+    assert "受理回执" in page
+
+
+def test_desk_shows_field_errors_in_chinese_and_keeps_the_input(client, clerk, ref):
+    client.force_login(clerk)
+    response = client.post(
+        reverse("intake:desk"),
+        _form(ref, **{"parties-0-id_number": "330523196504121230", "summary": ""}),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "证件号码：校验位错误" in page
+    assert "事项摘要：该字段是必填项。" in page
+    assert "张建华" in page  # nothing typed is lost
+    assert not Case.objects.exists()
+
+
+def test_desk_requires_an_applicant(client, clerk, ref):
+    client.force_login(clerk)
+    response = client.post(reverse("intake:desk"), _form(ref, **{"parties-0-role": "respondent"}))
+    assert "至少需要一名申请人" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_typing_a_known_id_shows_the_earlier_cases(client, clerk, ref):
+    id_number = resident_id()
+    earlier = register(clerk, ref, parties=[applicant(id_number=id_number), respondent()])
+    client.force_login(clerk)
+    response = client.get(
+        reverse("intake:party_lookup"),
+        {
+            "prefix": "parties-0",
+            "parties-0-id_type": "resident_id",
+            "parties-0-id_number": id_number,
+            "parties-0-phone": "",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "重复来访" in page and earlier.number in page
+    assert id_number not in page
+    # Half typed: nothing to show yet, and no error.
+    partial = client.get(
+        reverse("intake:party_lookup"),
+        {"prefix": "parties-0", "parties-0-id_number": id_number[:10]},
+    )
+    assert partial.status_code == 200 and "重复来访" not in partial.content.decode()
+
+
+def test_typing_a_known_phone_shows_the_earlier_cases(client, clerk, ref):
+    earlier = register(clerk, ref, parties=[applicant(phone="13957212345"), respondent()])
+    client.force_login(clerk)
+    page = client.get(
+        reverse("intake:party_lookup"), {"prefix": "parties-1", "parties-1-phone": "13957212345"}
+    ).content.decode()
+    assert earlier.number in page
+
+
+def test_suggestion_follows_nature_and_category(client, clerk, ref):
+    client.force_login(clerk)
+    page = client.get(
+        reverse("intake:suggest"), {"nature": "dispute", "category": ref["category"].code}
+    )
+    assert "调解服务" in page.content.decode()
+    page = client.get(reverse("intake:suggest"), {"nature": "petition"}).content.decode()
+    assert "接访服务" in page
+
+
+def test_region_picker_cascades(client, clerk, ref):
+    client.force_login(clerk)
+    page = client.get(reverse("intake:villages"), {"town": ref["town"].code}).content.decode()
+    assert f'value="{ref["village"].code}"' in page and "余村村" in page
+
+
+def test_party_row_for_the_formset(client, clerk):
+    client.force_login(clerk)
+    page = client.get(reverse("intake:party_form"), {"index": "2"}).content.decode()
+    assert 'name="parties-2-name"' in page
+    assert 'value="3"' in page and 'hx-swap-oob="true"' in page
+
+
+def test_case_list_masks_and_keeps_its_queries_fixed(client, clerk, ref):
+    id_number = resident_id()
+    register(
+        clerk, ref, parties=[applicant(id_number=id_number, phone="13957212345"), respondent()]
+    )
+    for _ in range(55):
+        register(clerk, ref)
+    client.force_login(clerk)
+    client.get(reverse("intake:cases"))  # reference lists cached, as on a working desk
+    with CaptureQueriesContext(connection) as full:
+        page = client.get(reverse("intake:cases")).content.decode()
+    assert page.count('href="/intake/cases/330523-') == 50
+    assert id_number not in page and "13957212345" not in page
+    with CaptureQueriesContext(connection) as short:
+        second = client.get(reverse("intake:cases"), {"page": 2}).content.decode()
+    assert second.count('href="/intake/cases/330523-') == 6
+    # The same queries for 50 rows as for 6, and at most 10 (the two SAVEPOINT lines
+    # are the test's own transaction around the session write).
+    assert len(full) == len(short)
+    assert len([q for q in full.captured_queries if "SAVEPOINT" not in q["sql"]]) <= 10
+
+
+def test_case_page_masks_until_reveal_and_audits_the_reveal(client, clerk, ref):
+    id_number = resident_id()
+    case = register(
+        clerk, ref, parties=[applicant(id_number=id_number, phone="13957212345"), respondent()]
+    )
+    client.force_login(clerk)
+    page = client.get(reverse("intake:case", args=[case.number])).content.decode()
+    assert id_number not in page and "139****2345" in page
+    assert "显示完整信息" in page
+    cp = case.case_parties.get(role=CaseParty.Role.APPLICANT)
+    row = client.post(
+        reverse("intake:reveal", args=[case.number, cp.pk]), REMOTE_ADDR="10.8.8.8"
+    ).content.decode()
+    assert id_number in row and "13957212345" in row
+    entry = AuditLog.objects.get(action=AuditLog.Action.VIEW_PERSONAL_DATA)
+    assert (entry.actor, entry.case_number, entry.ip_address, entry.object_id) == (
+        clerk,
+        case.number,
+        "10.8.8.8",
+        str(cp.party_id),
+    )
+
+
+def test_reveal_is_refused_without_the_right(client, clerk, leader, ref):
+    case = register(clerk, ref)
+    cp = case.case_parties.first()
+    client.force_login(leader)
+    page = client.get(reverse("intake:case", args=[case.number])).content.decode()
+    assert "显示完整信息" not in page
+    assert client.post(reverse("intake:reveal", args=[case.number, cp.pk])).status_code == 403
+    assert not AuditLog.objects.filter(action=AuditLog.Action.VIEW_PERSONAL_DATA).exists()
+
+
+def test_case_page_offers_the_users_transitions_and_fires_them(client, clerk, ref):
+    case = register(clerk, ref)
+    client.force_login(clerk)
+    page = client.get(reverse("intake:case", args=[case.number])).content.decode()
+    assert 'data-transition="triage"' in page and 'data-transition="close"' not in page
+    response = client.post(
+        reverse("intake:transition", args=[case.number, "triage"]),
+        {"window": "mediation", "note": "", "version": case.version},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "triaged"
+
+
+def test_a_stale_page_is_told_the_case_changed(client, clerk, ref):
+    case = register(clerk, ref)
+    client.force_login(clerk)
+    client.post(
+        reverse("intake:transition", args=[case.number, "triage"]),
+        {"window": "mediation", "version": 1},
+    )
+    response = client.post(
+        reverse("intake:transition", args=[case.number, "refer"]),
+        {"window": "petition", "note": "x", "version": 1},
+        follow=True,
+    )
+    assert "已被他人更新" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == "triaged"
+
+
+def test_supervisor_raises_risk_clerk_cannot(client, clerk, supervisor, ref):
+    case = register(clerk, ref)
+    client.force_login(clerk)
+    assert (
+        client.post(
+            reverse("intake:raise_risk", args=[case.number]),
+            {"level": "high", "reason": "扬言拉横幅"},
+        ).status_code
+        == 403
+    )
+    client.force_login(supervisor)
+    client.post(
+        reverse("intake:raise_risk", args=[case.number]), {"level": "high", "reason": "扬言拉横幅"}
+    )
+    case.refresh_from_db()
+    assert case.risk_level == "high"
+
+
+def test_pages_of_a_case_one_may_not_see_are_404(client, clerk, mediator, ref):
+    case = register(clerk, ref)
+    client.force_login(mediator)
+    assert client.get(reverse("intake:case", args=[case.number])).status_code == 404
+    assert client.get(reverse("intake:documents", args=[case.number])).status_code == 404
+
+
+def test_case_page_queries_are_bounded(client, clerk, ref, django_assert_max_num_queries):
+    case = register(clerk, ref)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("intake:case", args=[case.number])).status_code == 200

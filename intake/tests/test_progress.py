@@ -1,0 +1,79 @@
+"""The public progress page: the stage and next step for the case number and the last four
+digits of the applicant's phone — and no personal data, no way to probe."""
+
+from __future__ import annotations
+
+import pytest
+
+from intake import workflow
+from intake.tests.factories import applicant, register, resident_id, respondent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(clerk, ref):
+    return register(
+        clerk,
+        ref,
+        parties=[
+            applicant(
+                name="张建华",
+                id_number=resident_id("19650412"),
+                phone="13957212345",
+                address="余村村3组",
+            ),
+            respondent(name="李国强", phone="13857298765"),
+        ],
+    )
+
+
+def test_the_right_digits_show_the_stage_and_next_step(client, case, clerk):
+    workflow.fire(actor=clerk, number=case.number, name="triage", data={"window": "mediation"})
+    page = client.get("/progress/", {"number": case.number, "phone_last4": "2345"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "已分流" in text and "调解服务" in text and "等待安排调解" in text
+
+
+def test_the_page_shows_no_personal_data(client, case):
+    text = client.get("/progress/", {"number": case.number, "phone_last4": "2345"}).content.decode()
+    for secret in (
+        "张建华",
+        "李国强",
+        "余村村3组",
+        "13957212345",
+        "139****2345",
+        "2345</",
+        case.case_parties.first().party.id_number_masked,
+    ):
+        assert secret not in text, secret
+
+
+def test_wrong_digits_and_unknown_numbers_get_the_same_answer(client, case):
+    wrong = client.get("/progress/", {"number": case.number, "phone_last4": "0000"})
+    unknown = client.get("/progress/", {"number": "330523-2026-999999", "phone_last4": "2345"})
+    respondent_digits = client.get("/progress/", {"number": case.number, "phone_last4": "8765"})
+    for response in (wrong, unknown, respondent_digits):
+        assert "未找到该案件，或手机号后四位不符" in response.content.decode()
+
+
+def test_lookups_are_limited_per_address(client, case):
+    for _ in range(10):
+        client.get("/progress/", {"number": case.number, "phone_last4": "0000"})
+    blocked = client.get("/progress/", {"number": case.number, "phone_last4": "2345"})
+    assert "查询次数过多" in blocked.content.decode()
+    other = client.get(
+        "/progress/", {"number": case.number, "phone_last4": "2345"}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert "已登记" in other.content.decode()
+
+
+def test_the_digits_must_be_four(client, case):
+    page = client.get("/progress/", {"number": case.number, "phone_last4": "23a"})
+    assert "请输入4位数字" in page.content.decode()
+
+
+def test_the_page_needs_no_login(client, db):
+    page = client.get("/progress/")
+    assert page.status_code == 200 and "办理进度查询" in page.content.decode()

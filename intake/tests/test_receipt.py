@@ -1,0 +1,128 @@
+"""The acceptance receipt: a real PDF, A4, Noto CJK embedded, parties masked, a QR code to
+the public progress page; rendered after commit by an idempotent task, swept if lost."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from intake import documents, tasks
+from intake.models import CaseDocument
+from intake.tests.factories import applicant, register, resident_id, respondent
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf_text(path: str) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return "".join(out.split())  # the title is letter-spaced; compare without spaces
+
+
+def test_the_receipt_says_what_a_resident_needs_and_hides_the_numbers(
+    clerk, ref, time_machine, settings
+):
+    settings.PUBLIC_BASE_URL = "https://maodiao.anji.gov.cn"
+    time_machine.move_to("2026-11-27 09:30 +08:00")
+    id_number = resident_id("19650412")
+    case = register(
+        clerk, ref, parties=[applicant(id_number=id_number, phone="13957212345"), respondent()]
+    )
+    receipt = CaseDocument.objects.get(case=case)
+    tasks.render_case_document(receipt.pk)
+    receipt.refresh_from_db()
+    assert receipt.status == "ready" and receipt.attempts == 1
+    path = receipt.file.path
+    text = _pdf_text(path)
+    for expected in (
+        "受理回执",
+        case.number,
+        "2026年11月27日",
+        "张建华",
+        "申请人",
+        "调解服务",
+        f"330523********{id_number[-4:]}",
+        "139****2345",
+        "人民调解一般在受理后30日内调结",
+        "第33条",
+        "https://maodiao.anji.gov.cn/progress/?number=" + case.number,
+    ):
+        assert "".join(expected.split()) in text, expected
+    assert id_number not in text and "13957212345" not in text
+    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(" yes " in line for line in cjk)
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE) and "595.276 x 841.89" in info
+
+
+def test_the_receipt_qr_points_at_the_progress_page(clerk, ref, settings):
+    settings.PUBLIC_BASE_URL = "http://centre.local"
+    case = register(clerk, ref)
+    context = documents.receipt_context(case)
+    assert context["progress_url"] == f"http://centre.local/progress/?number={case.number}"
+    assert context["qr"].startswith("data:image/svg+xml")
+
+
+def test_rendering_again_does_nothing(clerk, ref):
+    case = register(clerk, ref)
+    receipt = CaseDocument.objects.get(case=case)
+    tasks.render_case_document(receipt.pk)
+    receipt.refresh_from_db()
+    first_file = receipt.file.name
+    tasks.render_case_document(receipt.pk)  # a redelivered message
+    receipt.refresh_from_db()
+    assert receipt.file.name == first_file and receipt.attempts == 1
+
+
+def test_a_document_that_is_gone_is_ignored(db):
+    tasks.render_case_document(987654)  # returns quietly
+
+
+def test_a_failed_render_is_recorded_and_retried_by_the_sweep(clerk, ref, monkeypatch):
+    case = register(clerk, ref)
+    receipt = CaseDocument.objects.get(case=case)
+
+    def broken(document):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(documents, "render", broken)
+    tasks.render_case_document(receipt.pk)
+    receipt.refresh_from_db()
+    assert (receipt.status, receipt.attempts) == ("failed", 1)
+    assert "disk full" in receipt.error
+    monkeypatch.undo()
+    assert tasks.sweep_documents() == 1  # eager in tests: the re-sent task runs now
+    receipt.refresh_from_db()
+    assert receipt.status == "ready" and receipt.error == ""
+
+
+def test_the_sweep_rescues_lost_and_abandoned_renders(clerk, ref):
+    lost = CaseDocument.objects.get(case=register(clerk, ref))
+    stuck = CaseDocument.objects.get(case=register(clerk, ref))
+    fresh = CaseDocument.objects.get(case=register(clerk, ref))
+    long_ago = timezone.now() - timedelta(minutes=30)
+    CaseDocument.objects.filter(pk=lost.pk).update(created_at=long_ago)
+    CaseDocument.objects.filter(pk=stuck.pk).update(
+        status="running", started_at=long_ago, created_at=long_ago
+    )
+    assert tasks.sweep_documents() == 2
+    statuses = dict(CaseDocument.objects.values_list("pk", "status"))
+    assert statuses[lost.pk] == "ready" and statuses[stuck.pk] == "ready"
+    assert statuses[fresh.pk] == "pending"  # its own message is still on its way
+
+
+def test_the_receipt_is_stored_and_reprintable_from_the_case_page(client, clerk, ref):
+    case = register(clerk, ref)
+    receipt = CaseDocument.objects.get(case=case)
+    tasks.render_case_document(receipt.pk)
+    client.force_login(clerk)
+    for _ in range(2):
+        response = client.get(f"/intake/cases/{case.number}/documents/{receipt.pk}/")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
