@@ -11,6 +11,7 @@ urlpatterns = [
     path("suggest/", views.suggestion, name="suggest"),
     path("villages/", views.villages, name="villages"),
     path("cases/", views.case_list, name="cases"),
+    path("cases/export.xlsx", views.case_export, name="export"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/transitions/<str:name>/", views.case_transition, name="transition"),
     path("cases/<str:number>/parties/<int:pk>/reveal/", views.party_reveal, name="reveal"),

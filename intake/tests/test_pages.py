@@ -254,3 +254,26 @@ def test_case_page_queries_are_bounded(client, clerk, ref, django_assert_max_num
     client.force_login(clerk)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("intake:case", args=[case.number])).status_code == 200
+
+
+def test_export_is_masked_and_audited(client, clerk, ref):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    id_number = resident_id()
+    case = register(
+        clerk, ref, parties=[applicant(id_number=id_number, phone="13957212345"), respondent()]
+    )
+    client.force_login(clerk)
+    response = client.get(reverse("intake:export"), {"state": "registered"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "案件编号" and rows[1][0] == case.number
+    text = str(rows)
+    assert id_number not in text and "13957212345" not in text
+    assert f"330523********{id_number[-4:]}" in text and "139****2345" in text
+    entry = AuditLog.objects.get(action=AuditLog.Action.EXPORT)
+    assert entry.actor == clerk and entry.detail["rows"] == 1
+    assert entry.detail["filters"] == {"state": "registered"}
