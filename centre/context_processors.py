@@ -21,9 +21,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     path = request.path
-    items = []
-    for perm, label, url_name in NAV_ITEMS:
-        if user.has_perm(perm):
-            url = reverse(url_name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+    items = [
+        {"label": label, "url": reverse(url_name), "active": False}
+        for perm, label, url_name in NAV_ITEMS
+        if user.has_perm(perm)
+    ]
+    # The deepest page the path is under is the active one (/intake/cases/… is not /intake/).
+    matching = [item for item in items if path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "nav_admin": user.is_staff}

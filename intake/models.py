@@ -435,6 +435,20 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.transition}"
 
+    @property
+    def from_state_label(self) -> str:
+        return Case.State(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_state_label(self) -> str:
+        return Case.State(self.to_state).label if self.to_state else ""
+
+    @property
+    def transition_label(self) -> str:
+        from intake.workflow import label_of
+
+        return label_of(self.transition) if self.transition else ""
+
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.case.county.code}/{instance.case.number}/{filename}"

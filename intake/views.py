@@ -242,7 +242,9 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "intake/case.html",
         {
             "case": case,
-            "transitions": [(spec, spec.form(case=case)) for spec in transitions],
+            "transitions": [
+                (spec, spec.form(case=case, auto_id=f"id_{spec.name}_%s")) for spec in transitions
+            ],
             "can_reveal": can_see_personal_data(request.user, case),
             "can_raise_risk": request.user.has_perm("intake.raise_risk_case")
             and case.risk_level != Case.RiskLevel.HIGH,

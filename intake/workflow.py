@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from centre.forms import BootstrapMixin
 from intake.access import access_case_for
 from intake.models import ROLE_PERMS, Case, CaseEvent
 
@@ -141,12 +142,18 @@ def fire(
     return case
 
 
+def label_of(name: str) -> str:
+    """A transition's label for timelines and lists (its name if not registered)."""
+    spec = REGISTRY.get(name)
+    return str(spec.label) if spec else name
+
+
 def _plain(value: Any) -> Any:
     """Timeline data is JSON: model instances are stored by their code or key."""
     return getattr(value, "code", None) or getattr(value, "pk", value)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any):
         self.case = case
         super().__init__(*args, **kwargs)

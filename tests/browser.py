@@ -19,7 +19,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
+def page(django_db_setup, live_server, monkeypatch):
+    # django_db_setup first: the live server (and its database connection) then stops
+    # before the test database is dropped at the end of the session.
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
