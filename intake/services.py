@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from centre import queue
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
 from centre.services import audit_record
@@ -298,7 +298,7 @@ def document_request(*, case: Case, kind: str) -> CaseDocument:
     from intake.tasks import render_case_document
 
     document = CaseDocument.objects.create(case=case, kind=kind)
-    transaction.on_commit(partial(render_case_document.delay, document.pk))
+    queue.send_on_commit(render_case_document, document.pk)
     return document
 
 

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 
+from centre import queue
 from intake import documents
 from intake.models import CaseDocument
 
@@ -67,5 +68,5 @@ def sweep_documents() -> int:
         status=CaseDocument.Status.PENDING
     )
     for pk in ids:
-        render_case_document.delay(pk)
+        queue.send(render_case_document, pk)
     return len(ids)
