@@ -5,10 +5,13 @@ Every change made here is also written to the centre's audit log.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.template import TemplateSyntaxError, engines
 from django.utils.translation import gettext_lazy as _
 
 from centre.models import (
@@ -16,6 +19,7 @@ from centre.models import (
     Category,
     County,
     Department,
+    DocumentTemplate,
     Heartbeat,
     Region,
     StaffProfile,
@@ -138,6 +142,28 @@ class AuditLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ["county"]
     show_full_result_count = False  # a count over millions of rows on every page is slow
+
+
+class DocumentTemplateForm(forms.ModelForm):
+    class Meta:
+        model = DocumentTemplate
+        fields = ["name", "body", "active", "note"]
+
+    def clean_body(self):
+        """A template that does not compile would break every document of its kind."""
+        body = self.cleaned_data["body"]
+        try:
+            engines["django"].from_string(body)
+        except TemplateSyntaxError as exc:
+            raise ValidationError(_("模板语法错误：%(error)s") % {"error": exc}) from exc
+        return body
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(AuditedAdmin):
+    form = DocumentTemplateForm
+    list_display = ["name", "active", "note", "updated_at"]
+    list_filter = ["active"]
 
 
 @admin.register(Heartbeat)

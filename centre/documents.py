@@ -21,10 +21,13 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest
+from django.template import engines
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from centre.models import DocumentTemplate
 
 # Templates write root-relative URLs ({% static %} gives "/static/css/print.css"); WeasyPrint
 # resolves them against this base, so they reach the fetcher as "file:///static/...". It is
@@ -88,14 +91,31 @@ def _font_config() -> FontConfiguration:
 
 
 def render_pdf(
-    template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    request: HttpRequest | None = None,
+    editable: bool = False,
 ) -> bytes:
     """Render a template to a PDF and return its bytes.
+
+    With ``editable``, an administrator's active version of the template (the
+    ``DocumentTemplate`` row named like the file) is used instead of the file.
 
     Raises ``ValueError`` when the template refers to a URL other than a static file or a
     ``data:`` URI, and ``FileNotFoundError`` when a static file it refers to is missing.
     """
-    html = render_to_string(template_name, context, request=request)
+    override = (
+        DocumentTemplate.objects.filter(name=template_name, active=True)
+        .values_list("body", flat=True)
+        .first()
+        if editable
+        else None
+    )
+    if override is not None:
+        html = engines["django"].from_string(override).render(context, request=request)
+    else:
+        html = render_to_string(template_name, context, request=request)
     document = HTML(string=html, base_url=_BASE_URL, url_fetcher=LocalURLFetcher())
     try:
         # WeasyPrint's defaults embed only the glyphs used (full_fonts=False, no hinting): a

@@ -345,3 +345,90 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class DocumentTemplate(models.Model):
+    """An administrator's version of a document template (e.g. the mediation agreement),
+    used instead of the file of the same name while active. Django template language;
+    the file in ``templates/`` is the reference to start from."""
+
+    name = models.CharField(
+        _("模板"),
+        max_length=100,
+        unique=True,
+        help_text=_("模板文件名，如 mediation/agreement.html"),
+    )
+    body = models.TextField(_("模板内容"))
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """A message to a party or a member of staff. The row is written with the change that
+    causes it; a task sends it through the configured backend (SMS gateway, e-mail,
+    console in development) and a sweep re-sends what is left pending, each once."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+        INAPP = "inapp", _("站内消息")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县（市、区）"),
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("接收人账号"),
+    )
+    recipient_name = models.CharField(_("接收人"), max_length=100)
+    # A party's phone or e-mail, encrypted like every personal datum (centre.crypto).
+    destination_enc = models.BinaryField(null=True, editable=False)
+    destination_masked = models.CharField(_("发送至"), max_length=64, blank=True)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    case_number = models.CharField(_("案件编号"), max_length=32, blank=True, db_index=True)
+    # Set for messages that must go out once only (a reminder for one deadline, …).
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient_user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.recipient_name} {self.subject}"

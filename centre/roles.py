@@ -24,7 +24,7 @@ class Role:
     staff: bool = False  # may enter the Django admin
 
 
-_CONFIG_MODELS = ("county", "region", "window", "department", "category")
+_CONFIG_MODELS = ("county", "region", "window", "department", "category", "documenttemplate")
 
 # What a window clerk does with cases of their county (personal data in full only on the
 # cases they registered: an object permission given at registration).
@@ -101,6 +101,11 @@ ROLES: dict[str, Role] = {
                 "intake.change_triagerule",
                 "intake.delete_triagerule",
                 "intake.view_triagerule",
+                *(
+                    f"mediation.{verb}_{model}"
+                    for model in ("organisation", "grade", "mediator", "rotaentry")
+                    for verb in ("add", "change", "view", "delete")
+                ),
             ),
             staff=True,
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -9,11 +10,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre.models import AuditLog, County, Department, Region, StaffProfile, Window
+from centre.models import (
+    AuditLog,
+    County,
+    Department,
+    Notification,
+    Region,
+    StaffProfile,
+    Window,
+)
 from centre.net import client_ip
 from centre.reference import WINDOWS
 from centre.roles import ADMIN_ROLES, ROLES
@@ -155,3 +166,100 @@ def user_refresh_staff_flag(*, user: Any) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+
+
+NOTIFICATION_MAX_ATTEMPTS = 5
+
+
+def notification_create(
+    *,
+    channel: str,
+    recipient_name: str,
+    subject: str,
+    body: str,
+    recipient_user: Any = None,
+    destination: str = "",
+    destination_masked: str = "",
+    county: County | None = None,
+    case_number: str = "",
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """A pending notification row in the caller's transaction, sent after commit. With a
+    ``dedupe_key`` already used, nothing is created (exactly-once messages)."""
+    from centre import queue
+    from centre.crypto import get_keyring
+    from centre.tasks import send_notification
+
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                channel=channel,
+                recipient_name=recipient_name[:100],
+                subject=subject[:200],
+                body=body,
+                recipient_user=recipient_user,
+                destination_enc=get_keyring().encrypt(destination) if destination else None,
+                destination_masked=destination_masked,
+                county=county,
+                case_number=case_number,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        return None  # the same dedupe key, created at the same moment elsewhere
+    queue.send_on_commit(send_notification, notification.pk)
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    from centre.crypto import get_keyring
+    from centre.notify import backend_for
+
+    claimed = Notification.objects.filter(
+        pk=notification_id,
+        status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+        attempts__lt=NOTIFICATION_MAX_ATTEMPTS,
+    ).update(
+        status=Notification.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    destination = (
+        get_keyring().decrypt(bytes(notification.destination_enc))
+        if notification.destination_enc
+        else ""
+    )
+    try:
+        backend_for(notification.channel).send(notification, destination)
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:300]
+        )
+        return False
+    Notification.objects.filter(pk=notification_id).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), error=""
+    )
+    return True
+
+
+def notifications_resend() -> int:
+    """Beat: re-send notifications left pending (lost message), stuck sending (worker died)
+    or failed (up to NOTIFICATION_MAX_ATTEMPTS)."""
+    from centre import queue
+    from centre.tasks import send_notification
+
+    now = timezone.now()
+    stuck = Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+    )
+    stuck.update(status=Notification.Status.PENDING)
+    due = Notification.objects.filter(
+        Q(status=Notification.Status.PENDING, created_at__lt=now - timedelta(minutes=1))
+        | Q(status=Notification.Status.FAILED, attempts__lt=NOTIFICATION_MAX_ATTEMPTS)
+    )
+    ids = list(due.values_list("pk", flat=True)[:500])
+    for pk in ids:
+        queue.send(send_notification, pk)
+    return len(ids)

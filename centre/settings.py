@@ -141,6 +141,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "centre-heartbeat": {"task": "centre.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "centre-sweep-notifications": {
+        "task": "centre.tasks.sweep_notifications",
+        "schedule": timedelta(minutes=1),
+    },
     "intake-sweep-documents": {
         "task": "intake.tasks.sweep_documents",
         "schedule": timedelta(minutes=1),
@@ -276,6 +280,13 @@ PARTY_PREVIOUS_KEY_FILES = env_list("PARTY_PREVIOUS_KEY_FILES", [])
 
 # The address residents reach the public pages at (the progress page on the receipt's QR).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Where notifications go, per channel. A county names its SMS gateway's class here.
+NOTIFICATION_BACKENDS = {
+    "sms": env_str("NOTIFICATION_SMS_BACKEND", "centre.notify.ConsoleBackend"),
+    "email": env_str("NOTIFICATION_EMAIL_BACKEND", "centre.notify.ConsoleBackend"),
+    "inapp": "centre.notify.InAppBackend",
+}
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")

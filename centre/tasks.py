@@ -13,3 +13,19 @@ def heartbeat() -> None:
     """Sent by beat every minute; a worker running it proves the whole chain works.
     Idempotent: it only moves a timestamp forward."""
     Heartbeat.objects.update_or_create(name="worker", defaults={"at": timezone.now()})
+
+
+@shared_task(name="centre.tasks.send_notification", ignore_result=True)
+def send_notification(notification_id: int) -> None:
+    """Send one notification, once: claimed by a conditional update, so a redelivered
+    message or the sweep finds it taken or sent and does nothing."""
+    from centre.services import notification_deliver
+
+    notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="centre.tasks.sweep_notifications", ignore_result=True)
+def sweep_notifications() -> int:
+    from centre.services import notifications_resend
+
+    return notifications_resend()

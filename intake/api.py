@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake import selectors, services, workflow
+from intake import documents, selectors, services, workflow
 from intake.access import access_case_for, can_see_personal_data
 from intake.models import CaseDocument
 from intake.serializers import (
@@ -234,6 +234,7 @@ class DocumentDownload(APIView):
         document = get_object_or_404(case.documents, pk=pk, status=CaseDocument.Status.READY)
         if not document.file:
             raise Http404
+        documents.audit_download(actor=request.user, request=request, document=document, case=case)
         return FileResponse(
             document.file.open("rb"),
             content_type="application/pdf",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centre.documents import qr_svg_data_uri, render_pdf
+from centre.models import AuditLog
+from centre.services import audit_record
 from intake.models import Case, CaseDocument
 from intake.time_limits import receipt_time_limit
 
@@ -68,16 +72,59 @@ def _suggested(case: Case) -> str | None:
     return _("待分流（建议：%(window)s）") % {"window": case.suggested_window.name}
 
 
-RENDERERS = {
-    CaseDocument.Kind.RECEIPT: ("intake/receipt.html", receipt_context),
-}
+@dataclass(frozen=True)
+class Renderer:
+    """How a kind of document is made: its template and the context for one document.
+    Window apps register theirs (the agreement, the ruling …) from AppConfig.ready()."""
+
+    template: str
+    context: Callable[[CaseDocument, Case], dict[str, Any]]
+    # An administrator's edited template (centre.DocumentTemplate) replaces the file.
+    editable: bool = False
+    # It shows parties' full ID numbers or phones: each download is audited.
+    personal_data: bool = False
+
+
+RENDERERS: dict[str, Renderer] = {}
+
+
+def register_renderer(kind: str, renderer: Renderer) -> None:
+    RENDERERS[kind] = renderer
+
+
+register_renderer(
+    CaseDocument.Kind.RECEIPT,
+    Renderer("intake/receipt.html", lambda document, case: receipt_context(case)),
+)
 
 
 def render(document: CaseDocument) -> tuple[str, bytes]:
     """The file name and PDF bytes of a document."""
-    template, context = RENDERERS[document.kind]
-    case = Case.objects.select_related("county", "category__parent", "window", "registered_by").get(
-        pk=document.case_id
-    )
-    pdf = render_pdf(template, context(case))
-    return f"{document.kind}-{case.number}.pdf", pdf
+    renderer = RENDERERS[document.kind]
+    case = Case.objects.select_related(
+        "county",
+        "category__parent",
+        "region__parent",
+        "window",
+        "suggested_window",
+        "registered_by",
+    ).get(pk=document.case_id)
+    context = renderer.context(document, case)
+    pdf = render_pdf(renderer.template, context, editable=renderer.editable)
+    suffix = f"-v{document.ref_version}" if document.ref_version else ""
+    return f"{document.kind}-{case.number}{suffix}.pdf", pdf
+
+
+def audit_download(*, actor, request, document: CaseDocument, case: Case) -> None:
+    """A document showing full personal data is a view of it: audited like a reveal."""
+    renderer = RENDERERS.get(document.kind)
+    if renderer is not None and renderer.personal_data:
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.VIEW_PERSONAL_DATA,
+            request=request,
+            obj=document,
+            county=case.county,
+            case_number=case.number,
+            detail={"document": document.kind, "version": document.ref_version},
+        )

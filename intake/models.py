@@ -487,6 +487,7 @@ class CaseDocument(models.Model):
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("受理回执")
+        AGREEMENT = "agreement", _("人民调解协议书")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("生成中")
@@ -496,6 +497,10 @@ class CaseDocument(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("文书类型"), max_length=30, choices=Kind.choices)
+    # The row the document is made from, when it is not the case itself (e.g. one version
+    # of an agreement), and that version's number for the file name.
+    ref_id = models.PositiveIntegerField(null=True, blank=True)
+    ref_version = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

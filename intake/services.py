@@ -292,12 +292,16 @@ def case_register(
     return case
 
 
-def document_request(*, case: Case, kind: str) -> CaseDocument:
+def document_request(
+    *, case: Case, kind: str, ref_id: int | None = None, ref_version: int | None = None
+) -> CaseDocument:
     """A pending document row now, its rendering after commit (and by the sweep if the
     message is lost)."""
     from intake.tasks import render_case_document
 
-    document = CaseDocument.objects.create(case=case, kind=kind)
+    document = CaseDocument.objects.create(
+        case=case, kind=kind, ref_id=ref_id, ref_version=ref_version
+    )
     queue.send_on_commit(render_case_document, document.pk)
     return document
 
@@ -367,3 +371,19 @@ def party_reveal(*, actor: Any, case: Case, party: Party, request: Any = None) -
         detail={"fields": [k for k, v in values.items() if v]},
     )
     return values
+
+
+def party_contact_phone(party: Party) -> str:
+    """The full phone for the system's own messages to the party (an SMS), not for a
+    person's eyes: nothing is shown, so nothing is audited here."""
+    return get_keyring().decrypt(bytes(party.phone_enc)) if party.phone_enc else ""
+
+
+def party_reveal_for_document(party: Party) -> dict[str, str]:
+    """Full values for a document that must identify the party (the mediation agreement
+    a court confirms). The document's download is what is audited."""
+    keyring = get_keyring()
+    return {
+        "id_number": keyring.decrypt(bytes(party.id_number_enc)) if party.id_number_enc else "",
+        "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
+    }

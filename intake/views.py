@@ -20,7 +20,7 @@ from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
-from intake import exports, selectors, services, triage, workflow
+from intake import documents, exports, selectors, services, triage, workflow
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
     AttachmentForm,
@@ -34,6 +34,7 @@ from intake.forms import (
 )
 from intake.identity import IdType, normalize_id_number, normalize_phone
 from intake.models import Case, CaseDocument, CaseParty
+from intake.panels import render_panels
 from intake.public import progress_lookup
 
 DESK = "centre.use_intake_desk"
@@ -243,8 +244,12 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         {
             "case": case,
             "transitions": [
-                (spec, spec.form(case=case, auto_id=f"id_{spec.name}_%s")) for spec in transitions
+                (spec, spec.form(case=case, auto_id=f"id_{spec.name}_%s"))
+                for spec in transitions
+                if not spec.panel_only
             ],
+            "panel_transitions": [spec for spec in transitions if spec.panel_only],
+            "panels": render_panels(request, case),
             "can_reveal": can_see_personal_data(request.user, case),
             "can_raise_risk": request.user.has_perm("intake.raise_risk_case")
             and case.risk_level != Case.RiskLevel.HIGH,
@@ -344,6 +349,7 @@ def document_download(request: HttpRequest, number: str, pk: int) -> HttpRespons
         raise Http404
     case = access_case_for(request.user, number)
     document = get_object_or_404(case.documents, pk=pk, status=CaseDocument.Status.READY)
+    documents.audit_download(actor=request.user, request=request, document=document, case=case)
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
@@ -356,16 +362,15 @@ def document_status(request: HttpRequest, number: str) -> HttpResponse:
     if not request.user.is_authenticated:
         raise Http404
     case = access_case_for(request.user, number)
-    documents = list(case.documents.all())
+    docs = list(case.documents.all())
     return render(
         request,
         "intake/_documents.html",
         {
             "case": case,
-            "documents": documents,
+            "documents": docs,
             "pending_documents": any(
-                d.status in (CaseDocument.Status.PENDING, CaseDocument.Status.RUNNING)
-                for d in documents
+                d.status in (CaseDocument.Status.PENDING, CaseDocument.Status.RUNNING) for d in docs
             ),
         },
     )

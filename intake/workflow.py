@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -70,6 +72,9 @@ class TransitionSpec:
     after: Callable[[Case, Any, dict[str, Any]], None] | None = None
     note_field: str = "note"
     style: str = "primary"
+    # Fired from a window app's own panel on the case page (its form needs more than
+    # the generic one), not from the generic actions box.
+    panel_only: bool = False
 
 
 REGISTRY: dict[str, TransitionSpec] = {}
@@ -149,8 +154,16 @@ def label_of(name: str) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """Timeline data is JSON: model instances are stored by their code or key."""
-    return getattr(value, "code", None) or getattr(value, "pk", value)
+    """Timeline data is JSON: model instances by their code or key, dates as ISO text."""
+    if isinstance(value, list | tuple | QuerySet):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return getattr(value, "code", None) or value.pk
+    return value
 
 
 class TransitionForm(BootstrapMixin, forms.Form):

@@ -1,0 +1,60 @@
+"""Mediation's panel on the case page: who mediates, the clock, sessions, agreements."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from intake import panels, workflow
+from intake.models import Case
+from mediation import selectors
+from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
+from mediation.models import Mediation
+from mediation.transitions import RecordAgreementForm
+
+
+def mediation_panel(request: HttpRequest, case: Case) -> str | None:
+    mediation = selectors.mediation_of(case)
+    can_start = case.state == Case.State.TRIAGED and workflow.may_fire(
+        request.user, case, "start_mediation"
+    )
+    if mediation is None and not can_start:
+        return None
+    user = request.user
+    context = {
+        "case": case,
+        "mediation": mediation,
+        "can_start": can_start,
+        "linkages": Mediation.Linkage.choices,
+        "can_supervise": user.has_perm("centre.supervise_windows"),
+        "mediating": case.state == Case.State.MEDIATING,
+        "can_agree": case.state == Case.State.MEDIATING
+        and workflow.may_fire(user, case, "record_agreement"),
+        "today": timezone.localdate(),
+    }
+    if can_start:
+        suggestions = selectors.suggest_mediators(case)[:12]
+        context["suggestions"] = suggestions
+        context["organisations"] = sorted(
+            {s.organisation for s in suggestions}, key=lambda o: o.name
+        )
+    if mediation is not None:
+        context["session_form"] = SessionForm()
+        context["agreement_form"] = RecordAgreementForm(case=case, auto_id="id_agreement_%s")
+        context["parties"] = list(case.case_parties.all())
+        context["performance_form"] = PerformanceForm()
+        agreements = list(mediation.agreements.all())
+        latest = agreements[-1] if agreements else None
+        context["agreements"], context["latest_agreement"] = agreements, latest
+        context["correction_form"] = (
+            CorrectionForm(
+                initial={"terms": latest.terms, "performance_due": latest.performance_due}
+            )
+            if latest
+            else CorrectionForm()
+        )
+    return render_to_string("mediation/_panel.html", context, request=request)
+
+
+panels.register(10, mediation_panel)

@@ -1,0 +1,195 @@
+"""Reads of mediation: ranked mediator suggestions, a mediator's desk, a case's mediation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intake.models import Case
+from mediation.models import Mediation, Mediator, Organisation, Participant, Session
+
+# Weights of the suggestion score; the reasons shown say which applied.
+W_SPECIALTY, W_SPECIALTY_FAMILY = 40, 25
+W_ORG_CATEGORY, W_ORG_KIND = 15, 10
+W_REGION, W_COUNTY_WIDE = 20, 5
+W_GRADE_TOP, W_GRADE_STEP = 12, 3
+W_ROTA = 15
+W_PER_OPEN_CASE = 6
+
+
+@dataclass
+class Suggestion:
+    mediator: Mediator
+    organisation: Organisation
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+    open_cases: int = 0
+    on_rota: bool = False
+
+
+def open_case_counts() -> dict[int, int]:
+    """How many cases each mediator is mediating now (忙闲)."""
+    rows = (
+        Participant.objects.filter(
+            removed_at__isnull=True, mediation__case__state=Case.State.MEDIATING
+        )
+        .values("mediator")
+        .annotate(n=Count("mediation", distinct=True))
+    )
+    return {row["mediator"]: row["n"] for row in rows}
+
+
+def mediators_for(county_id: int) -> QuerySet[Mediator]:
+    return (
+        Mediator.objects.filter(county_id=county_id, active=True)
+        .select_related("grade", "user")
+        .prefetch_related(
+            "specialties",
+            "rota",
+            Prefetch(
+                "organisations",
+                queryset=Organisation.objects.filter(active=True).prefetch_related(
+                    "categories", "regions"
+                ),
+            ),
+        )
+    )
+
+
+def suggest_mediators(
+    case: Case, *, on: date | None = None, organisation: Organisation | None = None
+) -> list[Suggestion]:
+    """Mediators ranked for this case: specialty, organisation and region fit, grade,
+    being on the rota that day, and fewest open cases — so that nobody sits idle while
+    others drown (忙闲不均)."""
+    on = on or timezone.localdate()
+    loads = open_case_counts()
+    category, parent = case.category, case.category.parent
+    region_chain = {
+        r.pk
+        for r in (
+            case.region,
+            case.region.parent,
+            case.region.parent.parent if case.region.parent else None,
+        )
+        if r is not None
+    }
+    results = []
+    for mediator in mediators_for(case.county_id):
+        orgs = [
+            o
+            for o in mediator.organisations.all()
+            if organisation is None or o.pk == organisation.pk
+        ]
+        if not orgs:
+            continue
+        org, org_score, org_reasons = max(
+            (_organisation_fit(o, case, category, parent, region_chain) for o in orgs),
+            key=lambda fit: fit[1],
+        )
+        s = Suggestion(
+            mediator=mediator, organisation=org, score=org_score, reasons=list(org_reasons)
+        )
+        specialties = {c.pk for c in mediator.specialties.all()}
+        if category.pk in specialties:
+            s.score += W_SPECIALTY
+            s.reasons.insert(0, _("擅长%(name)s") % {"name": category.name})
+        elif parent is not None and parent.pk in specialties:
+            s.score += W_SPECIALTY_FAMILY
+            s.reasons.insert(0, _("擅长%(name)s（大类）") % {"name": parent.name})
+        if mediator.grade is not None:
+            s.score += max(0, W_GRADE_TOP - W_GRADE_STEP * (mediator.grade.rank - 1))
+            s.reasons.append(mediator.grade.name)
+        s.on_rota = any(entry.covers(on) for entry in mediator.rota.all())
+        if s.on_rota:
+            s.score += W_ROTA
+            s.reasons.append(_("当日在中心轮驻"))
+        s.open_cases = loads.get(mediator.pk, 0)
+        s.score -= W_PER_OPEN_CASE * s.open_cases
+        s.reasons.append(_("在办%(n)d件") % {"n": s.open_cases})
+        results.append(s)
+    results.sort(key=lambda s: (-s.score, s.open_cases, s.mediator.name))
+    return results
+
+
+def _organisation_fit(
+    org: Organisation, case: Case, category, parent, region_chain: set[int]
+) -> tuple[Organisation, int, list[str]]:
+    score, reasons = 0, []
+    org_categories = {c.pk for c in org.categories.all()}
+    if category.pk in org_categories or (parent is not None and parent.pk in org_categories):
+        score += W_ORG_CATEGORY
+        reasons.append(_("%(org)s受理此类纠纷") % {"org": org.name})
+    if case.suggested_mediation_kind and org.mediation_kind == case.suggested_mediation_kind:
+        score += W_ORG_KIND
+        reasons.append(_("对口%(kind)s") % {"kind": org.get_mediation_kind_display()})
+    org_regions = {r.pk for r in org.regions.all()}
+    if not org_regions:
+        score += W_COUNTY_WIDE
+        reasons.append(_("服务全县"))
+    elif org_regions & region_chain:
+        score += W_REGION
+        reasons.append(_("服务%(region)s") % {"region": case.region.name})
+    return org, score, reasons
+
+
+def mediation_of(case: Case) -> Mediation | None:
+    return (
+        Mediation.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.filter(removed_at__isnull=True).select_related(
+                    "mediator__grade", "organisation"
+                ),
+            ),
+            "sessions",
+            "agreements__document",
+        )
+        .first()
+    )
+
+
+def my_mediator(user: Any) -> Mediator | None:
+    return Mediator.objects.filter(user_id=user.pk).first()
+
+
+def my_cases(user: Any) -> QuerySet[Mediation]:
+    """Mediations the user takes part in (as a mediator or an organisation's head), most
+    urgent first."""
+    return (
+        Mediation.objects.filter(
+            Q(participants__mediator__user=user, participants__removed_at__isnull=True)
+            | Q(participants__organisation__head=user)
+        )
+        .filter(case__state=Case.State.MEDIATING)
+        .select_related("case__category", "case__region")
+        .distinct()
+        .order_by("clock_due", "case__registered_at")
+    )
+
+
+def my_sessions(user: Any, *, start: datetime, end: datetime) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(
+            Q(
+                mediation__participants__mediator__user=user,
+                mediation__participants__removed_at__isnull=True,
+            )
+            | Q(mediation__participants__organisation__head=user)
+        )
+        .filter(scheduled_at__gte=start, scheduled_at__lt=end, held_at__isnull=True)
+        .select_related("mediation__case")
+        .distinct()
+        .order_by("scheduled_at")
+    )
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)

@@ -1,0 +1,371 @@
+"""Writes of mediation: starting it on a case (with the rights of those who mediate),
+sessions, agreements and their versions, performance, and the end of a mediation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from centre.deadlines import due_date
+from centre.models import Notification
+from centre.services import notification_create
+from intake import services as intake_services
+from intake.models import Case, CaseDocument, CaseEvent, CaseParty
+from mediation.models import Agreement, Mediation, Mediator, Organisation, Participant, Session
+
+# What taking part in a mediation gives on its case (django-guardian, per case).
+CASE_RIGHTS = ("intake.view_case", "intake.view_personal_data")
+# LAW.md: 人民调解 30 日 (司法部《人民调解工作若干规定》第33条); court-delegated mediation
+# 30 日 from receipt of the materials (法释〔2016〕14号 第27条).
+CLOCKS = {"mediation_people": 30, "mediation_court_delegated": 30}
+
+
+def _grant(user: Any, case: Case) -> None:
+    for perm in CASE_RIGHTS:
+        assign_perm(perm, user, case)
+
+
+def _revoke_unless_still_involved(user: Any, mediation: Mediation) -> None:
+    still = (
+        Participant.objects.filter(mediation=mediation, removed_at__isnull=True)
+        .filter(mediator__user=user)
+        .exists()
+        or Participant.objects.filter(
+            mediation=mediation, removed_at__isnull=True, organisation__head=user
+        ).exists()
+    )
+    if not still:
+        for perm in CASE_RIGHTS:
+            remove_perm(perm, user, mediation.case)
+
+
+def mediation_start(
+    *,
+    actor: Any,
+    case: Case,
+    organisation: Organisation,
+    mediators: list[Mediator],
+    lead: Mediator,
+    linkage: str = "",
+    clock_rule: str = "mediation_people",
+) -> Mediation:
+    """Called by the ``start_mediation`` transition after the case moved to mediating:
+    the participants (联调 when they come from several organisations), their rights on
+    the case, and the mediation clock, which starts now."""
+    if lead not in mediators:
+        raise ValidationError({"lead": [_("主持调解员须在所选调解员之中")]})
+    started = timezone.now()
+    due = due_date(timezone.localdate(started), CLOCKS[clock_rule])
+    mediation = Mediation.objects.create(
+        case=case,
+        linkage=linkage,
+        started_at=started,
+        started_by=actor,
+        clock_rule=clock_rule,
+        clock_due=due.date,
+        clock_provisional=due.provisional,
+    )
+    for mediator in mediators:
+        orgs = list(mediator.organisations.all())
+        org = organisation if organisation in orgs else (orgs[0] if orgs else organisation)
+        Participant.objects.create(
+            mediation=mediation,
+            organisation=org,
+            mediator=mediator,
+            is_lead=mediator == lead,
+            assigned_by=actor,
+        )
+        if mediator.user_id:
+            _grant(mediator.user, case)
+            notification_create(
+                channel=Notification.Channel.INAPP,
+                recipient_user=mediator.user,
+                recipient_name=mediator.name,
+                county=case.county,
+                case_number=case.number,
+                subject=_("新分派的调解案件 %(number)s") % {"number": case.number},
+                body=_("%(summary)s（调解期限：%(due)s）")
+                % {"summary": case.summary, "due": due.date.strftime("%Y年%m月%d日")},
+            )
+    heads = {
+        p.organisation.head
+        for p in mediation.participants.select_related("organisation__head")
+        if p.organisation.head_id
+    }
+    for head in heads:
+        _grant(head, case)
+    return mediation
+
+
+@transaction.atomic
+def participant_remove(*, actor: Any, participant: Participant) -> None:
+    """Taking someone off a mediation takes their rights on the case with it."""
+    if participant.is_lead:
+        raise ValidationError(_("不能移除主持调解员，请先指定新的主持人"))
+    participant.removed_at = timezone.now()
+    participant.save(update_fields=["removed_at"])
+    if participant.mediator.user_id:
+        _revoke_unless_still_involved(participant.mediator.user, participant.mediation)
+    CaseEvent.objects.create(
+        case=participant.mediation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        transition="",
+        note=_("移除调解员：%(name)s") % {"name": participant.mediator.name},
+    )
+
+
+@transaction.atomic
+def participant_add(
+    *, actor: Any, mediation: Mediation, mediator: Mediator, organisation: Organisation
+) -> Participant:
+    participant = Participant.objects.create(
+        mediation=mediation, organisation=organisation, mediator=mediator, assigned_by=actor
+    )
+    if mediator.user_id:
+        _grant(mediator.user, mediation.case)
+    return participant
+
+
+@transaction.atomic
+def session_save(
+    *,
+    actor: Any,
+    mediation: Mediation,
+    place: str,
+    scheduled_at: datetime | None = None,
+    held_at: datetime | None = None,
+    location: str = "",
+    attendees: list[str] | None = None,
+    record: str = "",
+    proposals: str = "",
+    outcome: str = "",
+    notify: bool = True,
+) -> Session:
+    """Schedule a session (the parties are notified) or record one that was held."""
+    if scheduled_at is None and held_at is None:
+        raise ValidationError({"scheduled_at": [_("请填写安排时间或实际调解时间")]})
+    if mediation.case.state != Case.State.MEDIATING:
+        raise ValidationError(_("案件不在调解中，不能安排或记录调解"))
+    session = Session.objects.create(
+        mediation=mediation,
+        scheduled_at=scheduled_at,
+        held_at=held_at,
+        place=place,
+        location=location,
+        attendees=attendees or [],
+        record=record,
+        proposals=proposals,
+        outcome=outcome,
+        created_by=actor,
+    )
+    case = mediation.case
+    if held_at is None and notify:
+        when = timezone.localtime(scheduled_at).strftime("%Y年%m月%d日 %H:%M")
+        for cp in case.case_parties.select_related("party"):
+            phone = intake_services.party_contact_phone(cp.party)
+            if not phone:
+                continue
+            notification_create(
+                channel=Notification.Channel.SMS,
+                recipient_name=cp.party.name,
+                destination=phone,
+                destination_masked=cp.party.phone_masked,
+                county=case.county,
+                case_number=case.number,
+                subject=_("调解通知"),
+                body=_(
+                    "您的案件%(number)s定于%(when)s以%(place)s方式调解%(where)s，请准时参加。"
+                    "%(centre)s"
+                )
+                % {
+                    "number": case.number,
+                    "when": when,
+                    "place": session.get_place_display(),
+                    "where": f"（{location}）" if location else "",
+                    "centre": case.county.centre_name,
+                },
+            )
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        note=(_("记录调解：%(outcome)s") % {"outcome": outcome or _("已记录")})
+        if held_at
+        else _("安排调解：%(when)s")
+        % {"when": timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")},
+    )
+    return session
+
+
+@transaction.atomic
+def session_record(
+    *,
+    actor: Any,
+    session: Session,
+    held_at: datetime,
+    attendees: list[str],
+    record: str,
+    proposals: str = "",
+    outcome: str = "",
+) -> Session:
+    session.held_at = held_at
+    session.attendees, session.record = attendees, record
+    session.proposals, session.outcome = proposals, outcome
+    session.save()
+    CaseEvent.objects.create(
+        case=session.mediation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        note=_("记录调解：%(outcome)s") % {"outcome": outcome or _("已记录")},
+    )
+    return session
+
+
+def signatures_check(case: Case, signatures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every applicant and respondent signs (人民调解法 第29条: the agreement takes effect
+    when each party signs, seals or fingerprints it); each signature names its way."""
+    parties = {cp.party_id: cp for cp in case.case_parties.select_related("party")}
+    by_name = {cp.party.name: pid for pid, cp in parties.items()}
+    signed: dict[int, dict[str, Any]] = {}
+    errors = []
+    for i, sig in enumerate(signatures):
+        ref = sig.get("party") if isinstance(sig, dict) else None
+        pid = ref if isinstance(ref, int) and ref in parties else by_name.get(str(ref))
+        method = sig.get("method") if isinstance(sig, dict) else None
+        if pid is None:
+            errors.append(_("第%(n)d项签署人不是本案当事人") % {"n": i + 1})
+        elif method not in ("paper", "onscreen"):
+            errors.append(
+                _("第%(n)d项签署方式应为 paper（纸质签名扫描）或 onscreen（现场屏幕确认）")
+                % {"n": i + 1}
+            )
+        else:
+            signed[pid] = {
+                "party": pid,
+                "name": parties[pid].party.name,
+                "method": method,
+                "role": parties[pid].role,
+                "signed_at": sig.get("signed_at") or timezone.now().isoformat(),
+            }
+    missing = [
+        cp.party.name
+        for pid, cp in parties.items()
+        if cp.role != CaseParty.Role.THIRD_PARTY and pid not in signed
+    ]
+    if missing:
+        errors.append(_("以下当事人尚未签署：%(names)s") % {"names": "、".join(missing)})
+    if errors:
+        raise ValidationError({"signatures": errors})
+    return list(signed.values())
+
+
+def agreement_create(
+    *,
+    actor: Any,
+    mediation: Mediation,
+    facts: str,
+    disputes: str,
+    responsibilities: str,
+    terms: str,
+    performance_method: str,
+    performance_due: date,
+    signatures: list[dict[str, Any]],
+    correction_note: str = "",
+) -> Agreement:
+    """A new version of the agreement and its PDF (rendered after commit)."""
+    case = mediation.case
+    checked = signatures_check(case, signatures)
+    last = mediation.agreements.order_by("-version").values_list("version", flat=True).first()
+    names = "、".join(
+        p.mediator.name
+        for p in mediation.participants.filter(removed_at__isnull=True).select_related("mediator")
+    )
+    agreement = Agreement.objects.create(
+        mediation=mediation,
+        version=(last or 0) + 1,
+        facts=facts,
+        disputes=disputes,
+        responsibilities=responsibilities,
+        terms=terms,
+        performance_method=performance_method,
+        performance_due=performance_due,
+        signatures=checked,
+        mediator_names=names,
+        correction_note=correction_note,
+        created_by=actor,
+    )
+    document = intake_services.document_request(
+        case=case,
+        kind=CaseDocument.Kind.AGREEMENT,
+        ref_id=agreement.pk,
+        ref_version=agreement.version,
+    )
+    Agreement.objects.filter(pk=agreement.pk).update(document=document)
+    agreement.document = document
+    return agreement
+
+
+@transaction.atomic
+def agreement_correct(*, actor: Any, agreement: Agreement, note: str, **fields: Any) -> Agreement:
+    """A corrected agreement is a new version; the earlier one and its PDF stay."""
+    if not note.strip():
+        raise ValidationError({"correction_note": [_("请说明更正的内容")]})
+    values = {
+        k: fields.get(k, getattr(agreement, k))
+        for k in (
+            "facts",
+            "disputes",
+            "responsibilities",
+            "terms",
+            "performance_method",
+            "performance_due",
+            "signatures",
+        )
+    }
+    new = agreement_create(
+        actor=actor, mediation=agreement.mediation, correction_note=note, **values
+    )
+    CaseEvent.objects.create(
+        case=agreement.mediation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.DOCUMENT,
+        note=_("更正调解协议（第%(v)d版）：%(note)s") % {"v": new.version, "note": note},
+    )
+    return new
+
+
+@transaction.atomic
+def performance_record(*, actor: Any, agreement: Agreement, status: str, note: str = "") -> None:
+    """The mediator's follow-up on performance; not performed is a risk signal."""
+    if status not in Agreement.Performance.values or status == Agreement.Performance.PENDING:
+        raise ValidationError({"status": [_("请选择履行情况")]})
+    Agreement.objects.filter(pk=agreement.pk).update(
+        performance=status, performance_note=note, performance_recorded_at=timezone.now()
+    )
+    case = agreement.mediation.case
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        note=_("履行情况：%(status)s %(note)s")
+        % {"status": Agreement.Performance(status).label, "note": note},
+    )
+    if status == Agreement.Performance.NOT_PERFORMED and case.risk_level == Case.RiskLevel.LOW:
+        intake_services.case_raise_risk(
+            actor=actor, case=case, level=Case.RiskLevel.MEDIUM, reason=_("调解协议未履行")
+        )
+
+
+def mediation_fail(*, case: Case, reason: str) -> None:
+    Mediation.objects.filter(case=case).update(failed_reason=reason, ended_at=timezone.now())
+
+
+def mediation_end(*, case: Case) -> None:
+    Mediation.objects.filter(case=case, ended_at__isnull=True).update(ended_at=timezone.now())

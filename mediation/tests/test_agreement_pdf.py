@@ -1,0 +1,138 @@
+"""The agreement PDF: every part 人民调解法 第29条 requires, the parties' names as text,
+the CJK font embedded, A4 in an official layout; one page kept as a PNG artefact."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from centre.models import AuditLog, DocumentTemplate
+from intake import tasks, workflow
+from intake.models import CaseDocument
+from intake.tests.factories import applicant, credit_code, register, resident_id, respondent
+from mediation.tests.factories import agreement_data, start
+
+pytestmark = pytest.mark.django_db
+ARTEFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+
+
+def _agreement_pdf(clerk, supervisor, ref, org, chen):
+    case = register(
+        clerk,
+        ref,
+        parties=[
+            applicant(name="张建华", id_number=resident_id("19650412"), address="余村村3组"),
+            respondent(
+                kind="organisation",
+                name="安吉某竹木制品有限公司",
+                credit_code=credit_code(),
+                legal_representative="王强",
+            ),
+        ],
+    )
+    start(case, supervisor, org, [chen])
+    workflow.fire(
+        actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+    )
+    document = CaseDocument.objects.get(case=case, kind="agreement")
+    tasks.render_case_document(document.pk)
+    document.refresh_from_db()
+    assert document.status == "ready", document.error
+    return case, document
+
+
+def _text(path: str) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return "".join(out.split())
+
+
+def test_the_agreement_has_every_part_the_law_requires(clerk, supervisor, ref, org, chen):
+    case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    text = _text(document.file.path)
+    for part in (
+        "人民调解协议书",
+        "当事人基本情况",
+        "纠纷的主要事实",
+        "争议事项",
+        "各方当事人的责任",
+        "达成如下协议",
+        "履行方式",
+        "履行期限",
+        "张建华",
+        "安吉某竹木制品有限公司",
+        "王强",
+        "陈建国",
+        org.name,
+        "签名、盖章或按指印",
+        "第二十九条",
+        "司法确认",
+        case.number,
+    ):
+        assert part in text, part
+    fonts = subprocess.run(
+        ["pdffonts", document.file.path], capture_output=True, text=True, check=True
+    ).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert any("Serif" in line for line in cjk)
+    assert all(" yes " in line for line in cjk)
+    info = subprocess.run(
+        ["pdfinfo", document.file.path], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE).group(1))
+    assert 1 <= pages <= 3 and "595.276 x 841.89" in info
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = ARTEFACTS / "agreement-page"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            document.file.path,
+            str(prefix),
+        ],
+        check=True,
+    )
+    png = prefix.with_suffix(".png")
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 10_000
+
+
+def test_an_administrators_template_replaces_the_file(clerk, supervisor, ref, org, chen):
+    DocumentTemplate.objects.create(
+        name="mediation/agreement.html",
+        body='{% extends "documents/base.html" %}{% block content %}'
+        "<h1>调解协议书（县定格式）</h1><p>{{ number }}</p>{% endblock %}",
+    )
+    case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    assert "调解协议书（县定格式）" in _text(document.file.path)
+
+
+def test_downloading_the_agreement_is_audited(client, clerk, supervisor, ref, org, chen):
+    case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    client.force_login(chen.user)
+    response = client.get(f"/intake/cases/{case.number}/documents/{document.pk}/")
+    assert response.status_code == 200
+    entry = AuditLog.objects.get(action=AuditLog.Action.VIEW_PERSONAL_DATA)
+    assert entry.actor == chen.user and entry.detail["document"] == "agreement"
+
+
+def test_the_seal_is_printed_when_uploaded(clerk, supervisor, ref, org, chen):
+    png = (Path(settings.BASE_DIR) / "static" / "img" / "demo-seal.png").read_bytes()
+    org.seal.save("seal.png", ContentFile(png))
+    case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    images = subprocess.run(
+        ["pdfimages", "-list", document.file.path], capture_output=True, text=True, check=True
+    ).stdout
+    assert len(images.strip().splitlines()) >= 3  # header lines + the seal image
