@@ -115,7 +115,7 @@ def test_an_administrators_template_replaces_the_file(clerk, supervisor, ref, or
         body='{% extends "documents/base.html" %}{% block content %}'
         "<h1>调解协议书（县定格式）</h1><p>{{ number }}</p>{% endblock %}",
     )
-    case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    _case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
     assert "调解协议书（县定格式）" in _text(document.file.path)
 
 
@@ -131,7 +131,7 @@ def test_downloading_the_agreement_is_audited(client, clerk, supervisor, ref, or
 def test_the_seal_is_printed_when_uploaded(clerk, supervisor, ref, org, chen):
     png = (Path(settings.BASE_DIR) / "static" / "img" / "demo-seal.png").read_bytes()
     org.seal.save("seal.png", ContentFile(png))
-    case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    _case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
     images = subprocess.run(
         ["pdfimages", "-list", document.file.path], capture_output=True, text=True, check=True
     ).stdout
