@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake import documents, selectors, services, workflow
+from intake import deadlines, documents, selectors, services, workflow
 from intake.access import access_case_for, can_see_personal_data
 from intake.models import CaseDocument
 from intake.serializers import (
@@ -135,7 +135,7 @@ class CaseDetail(APIView):
             closed_at=case.closed_at,
             parties=parties,
             timeline=EventSerializer(case.events.all(), many=True).data,
-            deadlines=[],
+            deadlines=deadlines.for_case(case),
             documents=DocumentSerializer(
                 case.documents.all(), many=True, context={"request": request, "number": case.number}
             ).data,

@@ -99,3 +99,43 @@ def seed(context: DemoContext) -> None:
         valid_to=date(2027, 2, 5),
         defaults={"note": "春节前欠薪纠纷高发，增加轮驻"},
     )
+
+
+@register(40)
+def demo_mediation(context: DemoContext) -> None:
+    """The triaged demo case goes to mediation with 陈建国, with a session today: the
+    mediator's desk has something on it."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from intake import workflow
+    from intake.models import Case
+    from mediation.services import session_save
+
+    case = (
+        Case.objects.filter(
+            county=context.county, state=Case.State.TRIAGED, window__code="mediation"
+        )
+        .order_by("sequence")
+        .first()
+    )
+    supervisor = context.users.get("supervisor")
+    if case is None or supervisor is None:
+        return
+    chen = Mediator.objects.get(county=context.county, name="陈建国")
+    org = Organisation.objects.get(county=context.county, name="天荒坪镇人民调解委员会")
+    workflow.fire(
+        actor=supervisor,
+        number=case.number,
+        name="start_mediation",
+        data={"organisation": org.pk, "mediators": [chen.pk], "lead": chen.pk},
+    )
+    afternoon = timezone.make_aware(datetime.combine(timezone.localdate(), time(15, 0)))
+    session_save(
+        actor=chen.user or supervisor,
+        mediation=case.mediation,
+        place="on_site",
+        scheduled_at=afternoon,
+        location="中心调解室1",
+    )

@@ -151,7 +151,8 @@ def session_save(
     """Schedule a session (the parties are notified) or record one that was held."""
     if scheduled_at is None and held_at is None:
         raise ValidationError({"scheduled_at": [_("请填写安排时间或实际调解时间")]})
-    if mediation.case.state != Case.State.MEDIATING:
+    case = Case.objects.select_related("county").get(pk=mediation.case_id)
+    if case.state != Case.State.MEDIATING:
         raise ValidationError(_("案件不在调解中，不能安排或记录调解"))
     session = Session.objects.create(
         mediation=mediation,
@@ -165,7 +166,6 @@ def session_save(
         outcome=outcome,
         created_by=actor,
     )
-    case = mediation.case
     if held_at is None and notify:
         when = timezone.localtime(scheduled_at).strftime("%Y年%m月%d日 %H:%M")
         for cp in case.case_parties.select_related("party"):
@@ -280,7 +280,7 @@ def agreement_create(
     correction_note: str = "",
 ) -> Agreement:
     """A new version of the agreement and its PDF (rendered after commit)."""
-    case = mediation.case
+    case = Case.objects.get(pk=mediation.case_id)
     checked = signatures_check(case, signatures)
     last = mediation.agreements.order_by("-version").values_list("version", flat=True).first()
     names = "、".join(

@@ -14,8 +14,7 @@ from mediation.tests.factories import mediator, organisation, start
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, county,
-                                                     make_user):
+def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, county, make_user):
     ref = reference_data(county)
     org = organisation(county)
     chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))

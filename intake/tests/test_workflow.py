@@ -180,9 +180,11 @@ def test_an_old_version_is_409(api, clerk, ref):
     assert "已被他人更新" in response.json()["detail"]
 
 
-def test_a_step_of_a_window_app_not_yet_installed_is_501(api, supervisor, clerk, ref):
+def test_a_step_of_a_window_app_not_yet_installed_is_501(api, supervisor, clerk, ref, monkeypatch):
     case = register(clerk, ref)
     _fire(api, clerk, case.number, "triage", window="mediation")
+    # As before the mediation app registered its step.
+    monkeypatch.delitem(workflow.REGISTRY, "start_mediation")
     assert _fire(api, supervisor, case.number, "start_mediation").status_code == 501
 
 

@@ -55,6 +55,18 @@ def test_start_mediation_through_the_api_starts_the_clock(
     orgs = {p.mediator.name: p.organisation.name for p in mediation.participants.all()}
     assert orgs == {"陈建国": org.name, "周国平": "交通事故调委会"}  # 联调
     assert Notification.objects.filter(recipient_user=chen.user, channel="inapp").exists()
+    deadlines = api.get(f"/api/v1/cases/{case.number}/").json()["deadlines"]
+    assert deadlines == [
+        {
+            "rule": "mediation_people",
+            "label": "人民调解期限",
+            "started": "2026-09-01",
+            "due": "2026-10-08",
+            "days_left": 37,
+            "provisional": False,
+            "stopped": False,
+        }
+    ]
 
 
 def test_start_mediation_checks_its_fields(api, clerk, supervisor, ref, org, chen, li):
