@@ -6,12 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Case
-from mediation.models import Mediation, Mediator, Organisation, Participant, Session
+from mediation.models import (
+    Agreement,
+    Mediation,
+    Mediator,
+    Organisation,
+    Participant,
+    Session,
+)
 
 # Weights of the suggestion score; the reasons shown say which applied.
 W_SPECIALTY, W_SPECIALTY_FAMILY = 40, 25
@@ -187,6 +194,24 @@ def my_sessions(user: Any, *, start: datetime, end: datetime) -> QuerySet[Sessio
         .select_related("mediation__case")
         .distinct()
         .order_by("scheduled_at")
+    )
+
+
+def my_follow_ups(user: Any) -> QuerySet[Agreement]:
+    """Agreements whose performance the user follows up, nearest deadline first."""
+    return (
+        Agreement.objects.filter(
+            Q(
+                mediation__participants__mediator__user=user,
+                mediation__participants__removed_at__isnull=True,
+            )
+            | Q(mediation__participants__organisation__head=user)
+        )
+        .filter(performance__in=[Agreement.Performance.PENDING, Agreement.Performance.PARTLY])
+        .exclude(mediation__agreements__version__gt=F("version"))  # latest version only
+        .select_related("mediation__case")
+        .distinct()
+        .order_by("performance_due")
     )
 
 

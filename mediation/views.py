@@ -43,6 +43,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
                 request.user, start=start + timedelta(days=1), end=start + timedelta(days=7)
             ),
             "mediations": selectors.my_cases(request.user)[:200],
+            "follow_ups": selectors.my_follow_ups(request.user)[:100],
+            "today": today,
         },
     )
 
@@ -92,7 +94,11 @@ def session(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return _back(number)
     try:
-        services.session_save(actor=request.user, mediation=mediation, **form.cleaned_data)
+        with transaction.atomic():
+            services.session_save(actor=request.user, mediation=mediation, **form.cleaned_data)
+            # Papers handed in at the session (evidence, statements) join the case file.
+            for upload in request.FILES.getlist("files"):
+                intake_services.attachment_add(actor=request.user, case=case, upload=upload)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

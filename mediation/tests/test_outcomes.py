@@ -246,3 +246,20 @@ def test_my_cases_lists_sessions_and_urgency(
     assert page.index(later.number) < page.index(early.number, page.index('id="my-cases"'))
     today = page[page.index('id="today-sessions"') : page.index('id="week-sessions"')]
     assert early.number in today and "调解室2" in today
+
+
+def test_my_cases_follows_up_performance(client, clerk, supervisor, ref, org, chen, time_machine):
+    from intake import workflow
+
+    case = start(register(clerk, ref), supervisor, org, [chen])
+    workflow.fire(
+        actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+    )
+    client.force_login(chen.user)
+    page = client.get("/mediation/").content.decode()
+    follow = page[page.index('id="follow-ups"') :]
+    assert case.number in follow and "已到期" not in follow
+    time_machine.move_to(timezone.now() + timedelta(days=30))
+    client.force_login(chen.user)  # a month later: a new session
+    follow = client.get("/mediation/").content.decode()
+    assert "已到期，请核实履行情况" in follow[follow.index('id="follow-ups"') :]
