@@ -34,6 +34,7 @@ _CLERK_CASE = (
     "intake.triage_case",
     "intake.refer_case",
     "intake.hand_off_case",
+    "intake.apply_confirmation_case",
     "intake.close_case",
     "intake.withdraw_case",
     "intake.add_attachment",
@@ -60,7 +61,28 @@ ROLES: dict[str, Role] = {
             "judge",
             _("法官"),
             "judicial:queue",
-            ("centre.use_judicial_desk", "intake.confirm_case", "intake.refuse_confirmation_case"),
+            (
+                "centre.use_judicial_desk",
+                "intake.confirm_case",
+                "intake.refuse_confirmation_case",
+                "judicial.decide_confirmation",
+                "judicial.record_court_outcome",
+                # Closing a case the court has taken (outcome litigated).
+                "intake.close_case",
+            ),
+        ),
+        # Added by the judicial issue: the court's clerk delegates disputes to the centre
+        # and reports the court's acceptance of handed-off cases.
+        Role(
+            "court_clerk",
+            _("法院书记员"),
+            "judicial:queue",
+            (
+                "centre.use_judicial_desk",
+                "judicial.add_delegation",
+                "judicial.record_court_outcome",
+                "intake.close_case",
+            ),
         ),
         Role(
             "supervisor",
@@ -106,6 +128,7 @@ ROLES: dict[str, Role] = {
                     for model in ("organisation", "grade", "mediator", "rotaentry")
                     for verb in ("add", "change", "view", "delete")
                 ),
+                *(f"judicial.{verb}_court" for verb in ("add", "change", "view", "delete")),
             ),
             staff=True,
         ),
@@ -158,6 +181,7 @@ HOME_ORDER = (
     "supervisor",
     "mediator",
     "judge",
+    "court_clerk",
     "leader",
     "grid_worker",
     "sysadmin",

@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "centre.tasks.sweep_notifications",
         "schedule": timedelta(minutes=1),
     },
+    "judicial-sweep-handoffs": {
+        "task": "judicial.tasks.sweep_handoffs",
+        "schedule": timedelta(minutes=1),
+    },
     "intake-sweep-documents": {
         "task": "intake.tasks.sweep_documents",
         "schedule": timedelta(minutes=1),

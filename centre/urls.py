@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("centre.api")),
     path("api/v1/", include("intake.api")),
     path("api/v1/", include("mediation.api")),
+    path("api/v1/", include("judicial.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

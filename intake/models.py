@@ -488,6 +488,9 @@ class CaseDocument(models.Model):
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("受理回执")
         AGREEMENT = "agreement", _("人民调解协议书")
+        CONFIRMATION_APPLICATION = "confirmation_application", _("司法确认申请书")
+        RULING = "ruling", _("民事裁定书")
+        HANDOFF = "handoff", _("移送诉讼卷宗")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("生成中")

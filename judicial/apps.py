@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class JudicialConfig(AppConfig):
     name = "judicial"
     verbose_name = _("司法确认与诉讼对接")
+
+    def ready(self) -> None:
+        # Workflow steps, document renderers, the case-page panel, the delegated clock.
+        from judicial import demo, documents, panels, transitions  # noqa: F401
+        from judicial.services import delegation_clock
+        from mediation.services import CLOCK_RULE_PROVIDERS
+
+        if delegation_clock not in CLOCK_RULE_PROVIDERS:
+            CLOCK_RULE_PROVIDERS.append(delegation_clock)

@@ -3,6 +3,7 @@ sessions, agreements and their versions, performance, and the end of a mediation
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,18 @@ CASE_RIGHTS = ("intake.view_case", "intake.view_personal_data")
 # LAW.md: 人民调解 30 日 (司法部《人民调解工作若干规定》第33条); court-delegated mediation
 # 30 日 from receipt of the materials (法释〔2016〕14号 第27条).
 CLOCKS = {"mediation_people": 30, "mediation_court_delegated": 30}
+# Which clock a case's mediation runs on, when not the people's-mediation one: apps that
+# bring cases in another way (court delegation) register a function case → (rule,
+# unlimited, the day the clock starts) or None.
+CLOCK_RULE_PROVIDERS: list[Callable[[Case], tuple[str, bool, date] | None]] = []
+
+
+def _clock_rule_for(case: Case, today: date) -> tuple[str, bool, date]:
+    for provider in CLOCK_RULE_PROVIDERS:
+        found = provider(case)
+        if found is not None:
+            return found
+    return "mediation_people", False, today
 
 
 def _grant(user: Any, case: Case) -> None:
@@ -53,7 +66,6 @@ def mediation_start(
     mediators: list[Mediator],
     lead: Mediator,
     linkage: str = "",
-    clock_rule: str = "mediation_people",
 ) -> Mediation:
     """Called by the ``start_mediation`` transition after the case moved to mediating:
     the participants (联调 when they come from several organisations), their rights on
@@ -61,7 +73,8 @@ def mediation_start(
     if lead not in mediators:
         raise ValidationError({"lead": [_("主持调解员须在所选调解员之中")]})
     started = timezone.now()
-    due = due_date(timezone.localdate(started), CLOCKS[clock_rule])
+    clock_rule, unlimited, clock_start = _clock_rule_for(case, timezone.localdate(started))
+    due = due_date(clock_start, CLOCKS[clock_rule])
     mediation = Mediation.objects.create(
         case=case,
         linkage=linkage,
@@ -70,6 +83,7 @@ def mediation_start(
         clock_rule=clock_rule,
         clock_due=due.date,
         clock_provisional=due.provisional,
+        clock_unlimited=unlimited,
     )
     for mediator in mediators:
         orgs = list(mediator.organisations.all())

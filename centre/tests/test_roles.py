@@ -14,7 +14,7 @@ DESKS = {
     "intake:desk": {"clerk", "supervisor"},
     "intake:grid": {"grid_worker"},
     "mediation:my_cases": {"mediator", "supervisor"},
-    "judicial:queue": {"judge"},
+    "judicial:queue": {"judge", "court_clerk"},
     "risk:dashboard": {"leader", "supervisor"},
 }
 

@@ -20,11 +20,12 @@ ALLOWED = {
     "start_mediation": {"supervisor"},
     "record_agreement": {"mediator"},
     "fail_mediation": {"mediator"},
-    "apply_confirmation": {"mediator"},
+    "apply_confirmation": {"mediator", "clerk", "supervisor"},
     "confirm": {"judge"},
     "refuse_confirmation": {"judge"},
     "hand_off": {"clerk", "supervisor"},
-    "close": {"clerk", "supervisor"},
+    # The court's judge and clerk close a case the court has taken (outcome litigated).
+    "close": {"clerk", "supervisor", "judge", "court_clerk"},
     "withdraw": {"clerk", "supervisor"},
 }
 # from-state → to-state, as the issue fixes them.

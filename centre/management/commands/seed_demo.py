@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 username="seed_demo",
                 detail={"users": [u.username for u in users]},
             )
-        self._print_logins(users)
+        self._print_logins(list(context.users.values()))
 
     def _organisation(self) -> County:
         county, _ = County.objects.update_or_create(

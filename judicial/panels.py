@@ -1,0 +1,99 @@
+"""Judicial's panel on the case page: the confirmation application and the court's steps,
+the handoff package with its progress, and the court's outcome."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intake import deadlines, panels
+from intake.models import Case
+from judicial.forms import CourtOutcomeForm, ExtendForm
+from judicial.models import Confirmation, Delegation, Handoff
+
+
+def judicial_panel(request: HttpRequest, case: Case) -> str | None:
+    confirmations = list(case.confirmations.select_related("court", "judge"))
+    handoff = Handoff.objects.filter(case=case).select_related("court").first()
+    delegation = Delegation.objects.filter(case=case).select_related("court").first()
+    if not confirmations and handoff is None and delegation is None:
+        return None
+    user = request.user
+    current = next((c for c in confirmations if not c.decided_at), None)
+    court = current.court if current else None
+    is_judge = court is not None and (
+        court.judges.filter(pk=user.pk).exists() or court.president_id == user.pk
+    )
+    return render_to_string(
+        "judicial/_panel.html",
+        {
+            "case": case,
+            "confirmations": confirmations,
+            "current": current,
+            "can_accept": is_judge and current is not None and current.accepted_at is None,
+            "can_extend": current is not None
+            and court.president_id == user.pk
+            and current.accepted_at is not None
+            and current.extended_at is None,
+            "extend_form": ExtendForm(),
+            "handoff": handoff,
+            "delegation": delegation,
+            "can_record_outcome": handoff is not None
+            and not handoff.court_case_number
+            and case.state == Case.State.LITIGATING
+            and user.has_perm("judicial.record_court_outcome"),
+            "outcome_form": CourtOutcomeForm(),
+            "can_unlimit": delegation is not None
+            and not delegation.unlimited
+            and case.state == Case.State.MEDIATING
+            and user.has_perm("centre.use_mediation_desk"),
+        },
+        request=request,
+    )
+
+
+def confirmation_deadlines(case: Case) -> list[dict]:
+    today = timezone.localdate()
+    clocks = []
+    for c in Confirmation.objects.filter(case=case):
+        clocks.append(
+            {
+                "rule": "confirmation_apply",
+                "label": _("申请司法确认期限"),
+                "started": c.agreement_effective_on.isoformat(),
+                "due": c.apply_due.isoformat(),
+                "days_left": (c.apply_due - today).days,
+                "provisional": False,
+                "stopped": True,
+            }
+        )
+        clocks.append(
+            {
+                "rule": "confirmation_accept",
+                "label": _("法院受理期限"),
+                "started": timezone.localdate(c.applied_at).isoformat(),
+                "due": c.accept_due.isoformat(),
+                "days_left": (c.accept_due - today).days,
+                "provisional": False,
+                "stopped": c.accepted_at is not None or c.decided_at is not None,
+            }
+        )
+        if c.decide_due:
+            clocks.append(
+                {
+                    "rule": "confirmation_decide",
+                    "label": _("法院审查期限"),
+                    "started": timezone.localdate(c.accepted_at).isoformat(),
+                    "due": c.decide_due.isoformat(),
+                    "days_left": (c.decide_due - today).days,
+                    "provisional": False,
+                    "stopped": c.decided_at is not None,
+                }
+            )
+    return clocks
+
+
+panels.register(20, judicial_panel)
+deadlines.register(confirmation_deadlines)

@@ -1,0 +1,357 @@
+"""Writes of judicial: confirmation applications and the court's steps on them, rulings,
+court-delegated cases, the litigation handoff and the court's outcome."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from centre import queue
+from centre.deadlines import Due, due_date
+from centre.models import Notification
+from centre.services import notification_create
+from intake import services as intake_services
+from intake import workflow
+from intake.models import Case, CaseDocument, CaseEvent
+from judicial.models import Confirmation, Court, Delegation, Handoff, RulingSequence
+from mediation.models import Agreement
+
+# LAW.md clocks: confirmation_apply 30 日 from the agreement taking effect (民事诉讼法
+# 第205条); confirmation_accept 3 日 (法释〔2011〕5号 第4条); confirmation_decide 15 日 from
+# acceptance, +10 日 once with the president's approval (第5条), cap 30 日 (民事诉讼法 第187条).
+APPLY_DAYS, ACCEPT_DAYS, DECIDE_DAYS, EXTENSION_DAYS, DECIDE_CAP_DAYS = 30, 3, 15, 10, 30
+COURT_RIGHTS = ("intake.view_case", "intake.view_personal_data")
+
+
+def default_court(county_id: int) -> Court | None:
+    return Court.objects.filter(county_id=county_id, is_default=True).first()
+
+
+def _court_staff(court: Court) -> set[Any]:
+    staff = set(court.judges.all()) | set(court.clerks.all())
+    if court.president_id:
+        staff.add(court.president)
+    return staff
+
+
+def _grant_court(court: Court, case: Case) -> None:
+    """The court's judges, clerks and president see the case (and only such cases)."""
+    for user in _court_staff(court):
+        for perm in COURT_RIGHTS:
+            assign_perm(perm, user, case)
+
+
+def latest_agreement(case: Case) -> Agreement | None:
+    return (
+        Agreement.objects.filter(mediation__case=case)
+        .order_by("-version")
+        .select_related("mediation")
+        .first()
+    )
+
+
+def application_window(agreement: Agreement) -> tuple[date, Due]:
+    """The agreement takes effect when signed and sealed (人民调解法 第29条): its first
+    version's date. The parties then have 30 days to apply (民事诉讼法 第205条), the last
+    day moving to the next working day when it is a rest day (第85条)."""
+    first = (
+        Agreement.objects.filter(mediation=agreement.mediation)
+        .order_by("version")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    effective = timezone.localdate(first)
+    return effective, due_date(effective, APPLY_DAYS)
+
+
+def check_in_time(agreement: Agreement, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    effective, due = application_window(agreement)
+    if today > due.date:
+        late = (today - due.date).days
+        raise ValidationError(
+            _(
+                "已超过申请司法确认的期限%(late)d日：调解协议于%(effective)s生效，应在%(due)s前共同申请"
+                "（民事诉讼法第二百零五条）"
+            )
+            % {
+                "late": late,
+                "effective": effective.strftime("%Y年%m月%d日"),
+                "due": due.date.strftime("%Y年%m月%d日"),
+            }
+        )
+
+
+def confirmation_apply(
+    *, actor: Any, case: Case, court: Court | None, statements: str = ""
+) -> Confirmation:
+    """After the ``apply_confirmation`` transition: the application, its PDF (司法确认申请书),
+    the court's right to see the case, a message to its judges."""
+    agreement = latest_agreement(case)
+    if agreement is None:
+        raise ValidationError(_("本案没有调解协议，不能申请司法确认"))
+    court = court or default_court(case.county_id)
+    if court is None:
+        raise ValidationError({"court": [_("本县尚未配置人民法院")]})
+    effective, apply_due = application_window(agreement)
+    today = timezone.localdate()
+    confirmation = Confirmation.objects.create(
+        case=case,
+        agreement=agreement,
+        court=court,
+        statements=statements,
+        agreement_effective_on=effective,
+        apply_due=apply_due.date,
+        applied_by=actor,
+        accept_due=due_date(today, ACCEPT_DAYS).date,
+    )
+    _grant_court(court, case)
+    intake_services.document_request(
+        case=case, kind=CaseDocument.Kind.CONFIRMATION_APPLICATION, ref_id=confirmation.pk
+    )
+    for judge in court.judges.all():
+        notification_create(
+            channel=Notification.Channel.INAPP,
+            recipient_user=judge,
+            recipient_name=judge.get_full_name() or judge.username,
+            county=case.county,
+            case_number=case.number,
+            subject=_("新的司法确认申请 %(number)s") % {"number": case.number},
+            body=_("请于%(due)s前决定是否受理。")
+            % {"due": confirmation.accept_due.strftime("%Y年%m月%d日")},
+        )
+    return confirmation
+
+
+def open_confirmation(case: Case) -> Confirmation | None:
+    return (
+        Confirmation.objects.filter(case=case, decided_at__isnull=True)
+        .select_related("court")
+        .first()
+    )
+
+
+def _check_judge(actor: Any, court: Court) -> None:
+    if not court.judges.filter(pk=actor.pk).exists() and court.president_id != actor.pk:
+        raise ValidationError(_("只有受理法院的法官可以办理"))
+
+
+@transaction.atomic
+def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmation:
+    """The court accepts the application (within 3 days); the 15-day decision clock starts."""
+    confirmation = Confirmation.objects.select_for_update().get(pk=confirmation.pk)
+    _check_judge(actor, confirmation.court)
+    if confirmation.accepted_at or confirmation.decided_at:
+        raise ValidationError(_("该申请已受理"))
+    now = timezone.now()
+    confirmation.accepted_at, confirmation.accepted_by = now, actor
+    confirmation.decide_due = due_date(timezone.localdate(now), DECIDE_DAYS).date
+    confirmation.save(update_fields=["accepted_at", "accepted_by", "decide_due"])
+    CaseEvent.objects.create(
+        case=confirmation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        note=_("%(court)s受理司法确认申请，审查期限至%(due)s")
+        % {
+            "court": confirmation.court.name,
+            "due": confirmation.decide_due.strftime("%Y年%m月%d日"),
+        },
+    )
+    return confirmation
+
+
+@transaction.atomic
+def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) -> Confirmation:
+    """Once, by 10 days, with the court president's approval (法释〔2011〕5号 第5条), never
+    beyond 30 days from acceptance (民事诉讼法 第187条)."""
+    confirmation = (
+        Confirmation.objects.select_for_update().select_related("court").get(pk=confirmation.pk)
+    )
+    if confirmation.court.president_id != actor.pk:
+        raise ValidationError(_("延长审查期限须经院长批准"))
+    if not confirmation.accepted_at or confirmation.decided_at:
+        raise ValidationError(_("只能延长已受理、尚未裁定的申请"))
+    if confirmation.extended_at:
+        raise ValidationError(_("审查期限只能延长一次"))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写延长理由")]})
+    accepted_on = timezone.localdate(confirmation.accepted_at)
+    cap = accepted_on + timedelta(days=DECIDE_CAP_DAYS)
+    extended = due_date(accepted_on, DECIDE_DAYS + EXTENSION_DAYS).date
+    confirmation.decide_due = min(extended, cap)
+    confirmation.extended_at, confirmation.extension_reason = timezone.now(), reason
+    confirmation.extension_approved_by = actor
+    confirmation.save(
+        update_fields=["decide_due", "extended_at", "extension_reason", "extension_approved_by"]
+    )
+    CaseEvent.objects.create(
+        case=confirmation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        note=_("院长批准延长审查期限至%(due)s：%(reason)s")
+        % {"due": confirmation.decide_due.strftime("%Y年%m月%d日"), "reason": reason},
+    )
+    return confirmation
+
+
+def _ruling_number(court: Court, year: int) -> str:
+    """(2026)浙0523民特123号 — the court's own numbering of special-procedure cases."""
+    table = RulingSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (court_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (court_id, year) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [court.pk, year],
+        )
+        seq = cursor.fetchone()[0]
+    return f"({year}){court.code}民特{seq}号"
+
+
+def confirmation_decide(
+    *, actor: Any, case: Case, decision: str, reason: str = "", ground: str = ""
+) -> Confirmation:
+    """After ``confirm`` / ``refuse_confirmation``: the ruling (民事裁定书, 民事诉讼法 第206条)
+    with the court's number, its PDF, and a message to the parties."""
+    confirmation = open_confirmation(case)
+    now = timezone.now()
+    confirmation.decision, confirmation.decided_at, confirmation.judge = decision, now, actor
+    confirmation.reason = reason
+    confirmation.ground = ground if decision == Confirmation.Decision.REFUSED else ""
+    confirmation.ruling_number = _ruling_number(confirmation.court, timezone.localdate(now).year)
+    confirmation.save()
+    intake_services.document_request(
+        case=case, kind=CaseDocument.Kind.RULING, ref_id=confirmation.pk
+    )
+    text = (
+        _("人民法院已裁定调解协议有效。一方拒绝履行或者未全部履行的，对方可以向人民法院申请执行。")
+        if decision == Confirmation.Decision.CONFIRMED
+        else _(
+            "人民法院已裁定驳回司法确认申请。您可以通过调解方式变更原调解协议或者达成新的调解协议，"
+            "也可以向人民法院提起诉讼。"
+        )
+    )
+    for cp in case.case_parties.select_related("party"):
+        phone = intake_services.party_contact_phone(cp.party)
+        if phone:
+            notification_create(
+                channel=Notification.Channel.SMS,
+                recipient_name=cp.party.name,
+                destination=phone,
+                destination_masked=cp.party.phone_masked,
+                county=case.county,
+                case_number=case.number,
+                subject=_("司法确认结果"),
+                body=_("您的案件%(number)s：%(text)s裁定书案号%(ruling)s。")
+                % {"number": case.number, "text": text, "ruling": confirmation.ruling_number},
+            )
+    return confirmation
+
+
+def handoff_request(*, actor: Any, case: Case, court: Court | None) -> Handoff:
+    """After ``hand_off``: the package (PDF case file + ZIP of attachments) is built by a
+    task with its progress on the page; the court sees the case."""
+    court = court or default_court(case.county_id)
+    if court is None:
+        raise ValidationError({"court": [_("本县尚未配置人民法院")]})
+    handoff, _created = Handoff.objects.update_or_create(
+        case=case,
+        defaults={
+            "court": court,
+            "requested_by": actor,
+            "requested_at": timezone.now(),
+            "status": Handoff.Status.PENDING,
+            "progress": 0,
+            "attempts": 0,
+            "error": "",
+        },
+    )
+    _grant_court(court, case)
+    from judicial.tasks import build_handoff
+
+    queue.send_on_commit(build_handoff, handoff.pk)
+    return handoff
+
+
+@transaction.atomic
+def court_outcome_record(
+    *, actor: Any, case: Case, court_case_number: str, accepted_on: date
+) -> Case:
+    """The court accepted the handed-off case: its number is shown on the case, which
+    closes with outcome ``litigated``."""
+    handoff = Handoff.objects.select_for_update().filter(case=case).first()
+    if handoff is None:
+        raise ValidationError(_("本案尚未移送法院"))
+    if not court_case_number.strip():
+        raise ValidationError({"court_case_number": [_("请填写法院案号")]})
+    if accepted_on > timezone.localdate():
+        raise ValidationError({"accepted_on": [_("立案日期不能晚于今天")]})
+    handoff.court_case_number, handoff.accepted_on = court_case_number.strip(), accepted_on
+    handoff.outcome_recorded_by = actor
+    handoff.save(update_fields=["court_case_number", "accepted_on", "outcome_recorded_by"])
+    return workflow.fire(
+        actor=actor,
+        number=case.number,
+        name="close",
+        data={
+            "outcome": Case.Outcome.LITIGATED,
+            "note": _("%(court)s已立案，案号%(number)s")
+            % {"court": handoff.court.name, "number": handoff.court_case_number},
+        },
+    )
+
+
+@transaction.atomic
+def delegation_register(
+    *,
+    actor: Any,
+    court: Court,
+    court_reference: str,
+    received_on: date,
+    data: intake_services.CaseInput,
+) -> Case:
+    """A dispute the court delegates before filing (委派调解): a case from the platform,
+    triaged to mediation at once, mediated on the court-delegated clock."""
+    if Delegation.objects.filter(court=court, court_reference=court_reference).exists():
+        raise ValidationError({"court_reference": [_("该法院收案编号已委派过")]})
+    data.channel = Case.Channel.PLATFORM
+    case = intake_services.case_register(actor=actor, county=court.county, data=data)
+    Delegation.objects.create(
+        case=case,
+        court=court,
+        court_reference=court_reference,
+        received_on=received_on,
+        created_by=actor,
+    )
+    _grant_court(court, case)
+    return case
+
+
+def delegation_clock(case: Case) -> tuple[str, bool, date] | None:
+    """Mediation of a delegated case runs 30 days from the materials' receipt, or without
+    limit when both parties agreed (法释〔2016〕14号 第27条)."""
+    delegation = Delegation.objects.filter(case=case).first()
+    if delegation is None:
+        return None
+    return "mediation_court_delegated", delegation.unlimited, delegation.received_on
+
+
+@transaction.atomic
+def delegation_record_unlimited(*, actor: Any, delegation: Delegation) -> None:
+    from mediation.models import Mediation
+
+    delegation.unlimited, delegation.unlimited_recorded_by = True, actor
+    delegation.save(update_fields=["unlimited", "unlimited_recorded_by"])
+    Mediation.objects.filter(case=delegation.case).update(clock_unlimited=True)
+    CaseEvent.objects.create(
+        case=delegation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        note=_("双方当事人同意委派调解不受30日期限限制"),
+    )

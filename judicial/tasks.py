@@ -1,0 +1,101 @@
+"""Building the handoff package in Celery: the PDF case file, then a ZIP of the
+attachments, with progress written to the row the page polls."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
+
+from centre import queue
+from intake import documents as intake_documents
+from intake.models import CaseDocument
+from judicial.models import Handoff
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+STALE = timedelta(minutes=15)
+
+
+def _progress(handoff_id: int, value: int) -> None:
+    Handoff.objects.filter(pk=handoff_id).update(progress=value)
+
+
+@shared_task(name="judicial.tasks.build_handoff", ignore_result=True)
+def build_handoff(handoff_id: int) -> None:
+    """Claimed once by a conditional update; re-running after a crash starts over and
+    replaces the half-made files, a ready package is left alone."""
+    claimed = Handoff.objects.filter(
+        pk=handoff_id,
+        status__in=[Handoff.Status.PENDING, Handoff.Status.FAILED],
+        attempts__lt=MAX_ATTEMPTS,
+    ).update(status=Handoff.Status.RUNNING, started_at=timezone.now(), progress=5)
+    if claimed != 1:
+        return
+    handoff = Handoff.objects.select_related("case__county").get(pk=handoff_id)
+    case = handoff.case
+    try:
+        document = CaseDocument.objects.filter(
+            case=case, kind=CaseDocument.Kind.HANDOFF
+        ).first() or CaseDocument(case=case, kind=CaseDocument.Kind.HANDOFF)
+        document.status = CaseDocument.Status.RUNNING
+        document.save()
+        _progress(handoff_id, 15)
+        name, pdf = intake_documents.render(document)
+        document.file.save(name, ContentFile(pdf), save=False)
+        CaseDocument.objects.filter(pk=document.pk).update(
+            status=CaseDocument.Status.READY,
+            file=document.file.name,
+            rendered_at=timezone.now(),
+            attempts=document.attempts + 1,
+            error="",
+        )
+        _progress(handoff_id, 60)
+        attachments = list(case.attachments.order_by("uploaded_at", "id"))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{case.number}-卷宗.pdf", pdf)
+            for i, attachment in enumerate(attachments, start=1):
+                with attachment.file.open("rb") as f:
+                    archive.writestr(f"附件/{i:02d}-{attachment.original_name}", f.read())
+                _progress(handoff_id, 60 + int(35 * i / max(len(attachments), 1)))
+        handoff.archive.save(
+            f"{case.number}-handoff.zip", ContentFile(buffer.getvalue()), save=False
+        )
+        Handoff.objects.filter(pk=handoff_id).update(
+            status=Handoff.Status.READY,
+            archive=handoff.archive.name,
+            progress=100,
+            attempts=handoff.attempts + 1,
+            error="",
+        )
+    except Exception as exc:
+        log.exception("building the handoff package of %s failed", case.number)
+        Handoff.objects.filter(pk=handoff_id).update(
+            status=Handoff.Status.FAILED,
+            attempts=handoff.attempts + 1,
+            error=f"{type(exc).__name__}: {exc}"[:300],
+        )
+
+
+@shared_task(name="judicial.tasks.sweep_handoffs", ignore_result=True)
+def sweep_handoffs() -> int:
+    now = timezone.now()
+    Handoff.objects.filter(status=Handoff.Status.RUNNING, started_at__lt=now - STALE).update(
+        status=Handoff.Status.PENDING
+    )
+    ids = list(
+        Handoff.objects.filter(
+            Q(status=Handoff.Status.PENDING, requested_at__lt=now - timedelta(minutes=1))
+            | Q(status=Handoff.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+        ).values_list("pk", flat=True)[:200]
+    )
+    for pk in ids:
+        queue.send(build_handoff, pk)
+    return len(ids)

@@ -1,0 +1,149 @@
+"""The workflow steps judicial carries out: apply_confirmation, confirm,
+refuse_confirmation, hand_off (names and fields are the intake issue's contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from intake.workflow import TransitionForm, TransitionSpec, register
+from judicial import services
+from judicial.models import Confirmation, Court
+
+
+class _CourtField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any):
+        super().__init__(
+            queryset=Court.objects.none(),
+            required=False,
+            empty_label=_("本县基层人民法院（默认）"),
+            **kwargs,
+        )
+
+
+class ApplyConfirmationForm(TransitionForm):
+    court = _CourtField(label=_("受理法院"))
+    statements = forms.CharField(
+        label=_("当事人陈述（申请理由、自愿达成协议的说明）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["court"].queryset = Court.objects.filter(county_id=self.case.county_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        agreement = services.latest_agreement(self.case)
+        if agreement is None:
+            raise ValidationError(_("本案没有调解协议，不能申请司法确认"))
+        services.check_in_time(agreement)
+        if data.get("court") is None and services.default_court(self.case.county_id) is None:
+            self.add_error("court", _("本县尚未配置人民法院"))
+        return data
+
+
+class _DecisionForm(TransitionForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        confirmation = services.open_confirmation(self.case)
+        if confirmation is None:
+            raise ValidationError(_("没有待审查的司法确认申请"))
+        if confirmation.accepted_at is None and self.requires_acceptance:
+            raise ValidationError(_("法院尚未受理该申请，请先受理"))
+        return data
+
+
+class ConfirmForm(_DecisionForm):
+    requires_acceptance = True
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefuseConfirmationForm(_DecisionForm):
+    # Refusing also answers an application the court does not accept (不予受理).
+    requires_acceptance = False
+    ground = forms.ChoiceField(
+        label=_("驳回理由（民诉法解释第358条）"),
+        choices=Confirmation.Ground.choices,
+        initial=Confirmation.Ground.OTHER,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("裁定理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写驳回的理由")},
+    )
+
+
+class HandOffForm(TransitionForm):
+    court = _CourtField(label=_("移送法院"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["court"].queryset = Court.objects.filter(county_id=self.case.county_id)
+
+
+register(
+    TransitionSpec(
+        name="apply_confirmation",
+        label=_("申请司法确认"),
+        form=ApplyConfirmationForm,
+        apply=lambda case, d: case.apply_confirmation(),
+        after=lambda case, actor, d: services.confirmation_apply(
+            actor=actor, case=case, court=d.get("court"), statements=d.get("statements", "")
+        ),
+    )
+)
+register(
+    TransitionSpec(
+        name="confirm",
+        label=_("裁定确认调解协议有效"),
+        form=ConfirmForm,
+        style="success",
+        apply=lambda case, d: case.confirm(),
+        after=lambda case, actor, d: services.confirmation_decide(
+            actor=actor,
+            case=case,
+            decision=Confirmation.Decision.CONFIRMED,
+            reason=d.get("note", ""),
+        ),
+    )
+)
+register(
+    TransitionSpec(
+        name="refuse_confirmation",
+        label=_("裁定驳回申请"),
+        form=RefuseConfirmationForm,
+        note_field="reason",
+        style="danger",
+        apply=lambda case, d: case.refuse_confirmation(),
+        after=lambda case, actor, d: services.confirmation_decide(
+            actor=actor,
+            case=case,
+            decision=Confirmation.Decision.REFUSED,
+            reason=d["reason"],
+            ground=d.get("ground") or Confirmation.Ground.OTHER,
+        ),
+    )
+)
+register(
+    TransitionSpec(
+        name="hand_off",
+        label=_("移送诉讼"),
+        form=HandOffForm,
+        style="secondary",
+        apply=lambda case, d: case.hand_off(),
+        after=lambda case, actor, d: services.handoff_request(
+            actor=actor, case=case, court=d.get("court")
+        ),
+    )
+)
