@@ -75,8 +75,8 @@ class Confirmation(models.Model):
     handling of it: acceptance (3 日), decision (15 日 + one extension of 10 日, cap 30 日)."""
 
     class Decision(models.TextChoices):
-        CONFIRMED = "confirmed", _("裁定调解协议有效")
-        REFUSED = "refused", _("裁定驳回申请")
+        CONFIRMED = "confirmed", _("已裁定调解协议有效")
+        REFUSED = "refused", _("已裁定驳回申请")
 
     # 民诉法解释 第358条: grounds for refusing confirmation.
     class Ground(models.TextChoices):
