@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('judicial', '0001_initial'),
+        ("judicial", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='confirmation',
-            name='decision',
-            field=models.CharField(blank=True, choices=[('confirmed', '已裁定调解协议有效'), ('refused', '已裁定驳回申请')], max_length=12, verbose_name='裁定结果'),
+            model_name="confirmation",
+            name="decision",
+            field=models.CharField(
+                blank=True,
+                choices=[("confirmed", "已裁定调解协议有效"), ("refused", "已裁定驳回申请")],
+                max_length=12,
+                verbose_name="裁定结果",
+            ),
         ),
     ]

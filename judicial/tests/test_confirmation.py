@@ -240,3 +240,26 @@ def test_the_queue_puts_the_overdue_first(
     queue = page[page.index('id="queue"') :]
     assert queue.index(numbers[0]) < queue.index(numbers[1])
     assert "已超期" in queue
+
+
+def test_the_queue_keeps_its_queries_fixed(client, clerk, supervisor, ref, chen, court, judge):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def applied():
+        case = start(register(clerk, ref), supervisor, chen.organisations.first(), [chen])
+        workflow.fire(
+            actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+        )
+        workflow.fire(actor=clerk, number=case.number, name="apply_confirmation", data={})
+
+    applied()
+    client.force_login(judge)
+    client.get("/judicial/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/judicial/")
+    for _ in range(5):
+        applied()
+    with CaptureQueriesContext(connection) as six:
+        client.get("/judicial/")
+    assert len(six) == len(one)

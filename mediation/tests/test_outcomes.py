@@ -263,3 +263,20 @@ def test_my_cases_follows_up_performance(client, clerk, supervisor, ref, org, ch
     client.force_login(chen.user)  # a month later: a new session
     follow = client.get("/mediation/").content.decode()
     assert "已到期，请核实履行情况" in follow[follow.index('id="follow-ups"') :]
+
+
+def test_my_cases_queries_do_not_grow_with_the_cases(client, clerk, supervisor, ref, org, chen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start(register(clerk, ref), supervisor, org, [chen])
+    client.force_login(chen.user)
+    client.get("/mediation/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/mediation/")
+    for _ in range(8):
+        start(register(clerk, ref), supervisor, org, [chen])
+    with CaptureQueriesContext(connection) as nine:
+        page = client.get("/mediation/").content.decode()
+    assert page.count('href="/intake/cases/330523-') >= 9
+    assert len(nine) == len(one)
