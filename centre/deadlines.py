@@ -2,13 +2,14 @@
 
 - The start day is not counted (民事诉讼法 第85条; 民法典 第201条).
 - A natural-day period whose last day is a rest day ends on the next working day
-  (民事诉讼法 第85条; 民法典 第203条); weekends are rest days except official make-up
-  working days (调休上班), public holidays are rest days.
-- Working-day periods skip weekends and public holidays and count make-up working days.
+  (民事诉讼法 第85条; 民法典 第203条). Weekends are rest days except official make-up
+  working days (调休上班); public holidays are rest days.
+- Working-day periods (工作日, e.g. 行政复议法 第88条) skip weekends and public holidays
+  and count make-up working days.
 
-Holidays come from ``chinese_calendar`` (2004–2026). Beyond its coverage only weekends are
-known and the result is marked provisional (暂定). The clocks issue moves the calendar into
-an administrator-maintained table; this module keeps the counting rules.
+The calendar is the ``Holiday`` table, seeded from ``chinese_calendar`` (2004–2026) and
+extended by administrators from each year's State Council notice. A date in a year not yet
+entered counts weekends only, and the result is marked provisional (暂定).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import chinese_calendar
+from django.core.cache import cache
+
+CACHE_KEY = "centre:calendar:v1"
+CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -25,28 +29,73 @@ class Due:
     provisional: bool
 
 
+@dataclass(frozen=True)
+class Calendar:
+    days: dict[date, str]  # day → "holiday" | "workday"
+    years: frozenset[int]
+
+    def is_workday(self, day: date) -> tuple[bool, bool]:
+        """(a working day, known from an entered year's schedule)."""
+        kind = self.days.get(day)
+        if kind is not None:
+            return kind == "workday", True
+        return day.weekday() < 5, day.year in self.years
+
+
+def calendar() -> Calendar:
+    """The whole table (a few hundred rows a decade), cached; edits clear the cache."""
+    cached = cache.get(CACHE_KEY)
+    if cached is None:
+        from centre.models import CalendarYear, Holiday
+
+        cached = Calendar(
+            dict(Holiday.objects.values_list("day", "kind")),
+            frozenset(CalendarYear.objects.values_list("year", flat=True)),
+        )
+        cache.set(CACHE_KEY, cached, CACHE_SECONDS)
+    return cached
+
+
+def calendar_changed() -> None:
+    cache.delete(CACHE_KEY)
+
+
 def is_workday(day: date) -> tuple[bool, bool]:
-    """(is a working day, known from the official calendar)."""
-    try:
-        return chinese_calendar.is_workday(day), True
-    except NotImplementedError:
-        return day.weekday() < 5, False
+    return calendar().is_workday(day)
 
 
 def due_date(start: date, days: int, unit: str = "natural") -> Due:
+    cal = calendar()
     provisional = False
     if unit == "working":
         day, counted = start, 0
         while counted < days:
             day += timedelta(days=1)
-            workday, known = is_workday(day)
+            workday, known = cal.is_workday(day)
             provisional |= not known
             counted += workday
         return Due(day, provisional)
     day = start + timedelta(days=days)
     while True:
-        workday, known = is_workday(day)
+        workday, known = cal.is_workday(day)
         provisional |= not known
         if workday:
             return Due(day, provisional)
         day += timedelta(days=1)
+
+
+def rule_due(rule, start: date, *, paused_days: int = 0, extended: int = 0) -> Due:
+    """The due date of ``rule`` from ``start``: days not counted while paused push the
+    start on; an extension adds to the length in the rule's extension unit."""
+    begin = start + timedelta(days=paused_days)
+    if extended and rule.extension_unit and rule.extension_unit != rule.unit:
+        base = due_date(begin, rule.length, rule.unit)
+        extra = due_date(base.date, extended, rule.extension_unit)
+        due = Due(extra.date, base.provisional or extra.provisional)
+    else:
+        due = due_date(begin, rule.length + extended, rule.unit)
+    if extended and rule.extension_cap:
+        cap = start + timedelta(days=rule.extension_cap + paused_days)
+        if due.date > cap:
+            due = Due(cap, due.provisional)
+    return due

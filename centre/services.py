@@ -18,8 +18,11 @@ from django.utils.translation import gettext as _
 
 from centre.models import (
     AuditLog,
+    CalendarYear,
     County,
+    DeadlineRule,
     Department,
+    Holiday,
     Notification,
     Region,
     StaffProfile,
@@ -51,6 +54,56 @@ def reference_sync(*, using: str = "default") -> None:
     ``migrate`` (and after a test flush), like Django's own permissions."""
     windows_sync(using=using)
     roles_sync(using=using)
+    calendar_sync(using=using)
+    rules_sync(using=using)
+
+
+def calendar_sync(*, using: str = "default") -> None:
+    """The official calendar 2004–2026 from the chinesecalendar package (its 2026 data
+    follow 国办发明电〔2025〕7号). Days an administrator entered are kept."""
+    import chinese_calendar
+
+    from centre.law_rules import HOLIDAY_NAMES
+
+    if CalendarYear.objects.using(using).filter(year=2026).exists():
+        return
+    rows = [
+        Holiday(day=day, kind=Holiday.Kind.HOLIDAY, name=HOLIDAY_NAMES.get(name, name))
+        for day, name in chinese_calendar.holidays.items()
+    ]
+    rows += [
+        Holiday(day=day, kind=Holiday.Kind.WORKDAY, name=HOLIDAY_NAMES.get(name, name))
+        for day, name in chinese_calendar.workdays.items()
+    ]
+    Holiday.objects.using(using).bulk_create(rows, ignore_conflicts=True)
+    CalendarYear.objects.using(using).bulk_create(
+        [
+            CalendarYear(year=y, source="chinesecalendar 1.11.0（国务院办公厅节假日安排通知）")
+            for y in sorted({d.year for d in chinese_calendar.holidays})
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def rules_sync(*, using: str = "default") -> None:
+    """The time limits of LAW.md; an administrator's edits to existing rules are kept."""
+    from centre.law_rules import RULES
+
+    for code, name, length, unit, starts, ext, ext_unit, cap, approver, source in RULES:
+        DeadlineRule.objects.using(using).get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "length": length,
+                "unit": unit,
+                "starts_at": starts,
+                "extension_length": ext,
+                "extension_unit": ext_unit,
+                "extension_cap": cap,
+                "extension_approver": approver,
+                "source": source,
+            },
+        )
 
 
 def windows_sync(*, using: str = "default") -> None:

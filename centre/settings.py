@@ -141,6 +141,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "centre-heartbeat": {"task": "centre.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "centre-scan-clocks": {"task": "centre.tasks.scan_clocks", "schedule": timedelta(minutes=5)},
     "centre-sweep-notifications": {
         "task": "centre.tasks.sweep_notifications",
         "schedule": timedelta(minutes=1),
@@ -291,6 +292,10 @@ NOTIFICATION_BACKENDS = {
     "email": env_str("NOTIFICATION_EMAIL_BACKEND", "centre.notify.ConsoleBackend"),
     "inapp": "centre.notify.InAppBackend",
 }
+
+# Reminders to a clock's assignee this many days before the due date (the scan sends the
+# tightest one that applies).
+CLOCK_REMINDER_DAYS = [3, 1]
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")

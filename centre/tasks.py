@@ -29,3 +29,11 @@ def sweep_notifications() -> int:
     from centre.services import notifications_resend
 
     return notifications_resend()
+
+
+@shared_task(name="centre.tasks.scan_clocks", ignore_result=True)
+def scan_clocks() -> dict[str, int]:
+    """Beat, every few minutes: reminders and escalations (idempotent: dedupe keys)."""
+    from centre.clocks import clocks_scan
+
+    return clocks_scan()

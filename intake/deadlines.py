@@ -1,24 +1,32 @@
-"""The statutory clocks shown on a case (``deadlines`` in the case API). Window apps that
-run a clock (mediation, judicial confirmation …) register a provider from AppConfig.ready();
-the clocks issue replaces this with one engine in centre."""
+"""The statutory clocks shown on a case (``deadlines`` in the case API): the clocks
+engine's rows for the case (centre.clocks), whichever app started them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from centre.models import Clock
 from intake.models import Case
-
-Provider = Callable[[Case], list[dict[str, Any]]]
-PROVIDERS: list[Provider] = []
-
-
-def register(provider: Provider) -> None:
-    if provider not in PROVIDERS:
-        PROVIDERS.append(provider)
 
 
 def for_case(case: Case) -> list[dict[str, Any]]:
-    """Each clock: ``rule``, ``label``, ``started``, ``due``, ``days_left``,
-    ``provisional``, ``stopped``."""
-    return [clock for provider in PROVIDERS for clock in provider(case)]
+    """Each clock: ``rule``, ``label``, ``started``, ``due``, ``days_left``, ``unit``,
+    ``provisional``, ``paused``, ``extended``, ``stopped``, ``source``."""
+    return [
+        {
+            "rule": clock.rule.code,
+            "label": clock.rule.name,
+            "started": clock.started_on.isoformat(),
+            "due": None if clock.unlimited else clock.due_on.isoformat(),
+            "days_left": clock.days_left,
+            "unit": clock.rule.unit,
+            "provisional": clock.provisional,
+            "paused": clock.paused_at is not None,
+            "extended": clock.extended_days,
+            "stopped": clock.stopped_at is not None,
+            "source": clock.rule.source,
+        }
+        for clock in Clock.objects.filter(case_number=case.number)
+        .select_related("rule")
+        .order_by("started_on", "id")
+    ]

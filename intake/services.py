@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from centre import queue
+from centre import clocks, queue
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
 from centre.services import audit_record
@@ -39,6 +39,7 @@ from intake.models import (
     CaseParty,
     Party,
 )
+from intake.time_limits import receipt_time_limit
 
 # 群体性: this many people involved, or this many other open cases against one respondent.
 MASS_INVOLVED = 5
@@ -289,6 +290,19 @@ def case_register(
     assign_perm("intake.view_case", actor, case)
     assign_perm("intake.view_personal_data", actor, case)
     document_request(case=case, kind=CaseDocument.Kind.RECEIPT)
+    limit = receipt_time_limit(case.nature)
+    if limit is not None and case.nature != Case.Nature.DISPUTE:
+        # The time limit the receipt announces runs from registration; a dispute's clock
+        # starts when mediation is assigned (the mediation app starts it).
+        clocks.clock_start(
+            rule_code=limit.rule,
+            county=county,
+            case_number=case.number,
+            subject="case",
+            subject_id=case.pk,
+            start=timezone.localdate(now),
+            assignee=actor,
+        )
     return case
 
 

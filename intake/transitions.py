@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centre import clocks
 from centre.models import Window
 from intake.models import Case
 from intake.workflow import TransitionForm, TransitionSpec, register
@@ -67,6 +68,12 @@ register(
         ),
     )
 )
+
+
+def _stop_clocks(case, actor, data):
+    clocks.clocks_stop_for_case(case.number)
+
+
 register(
     TransitionSpec(
         name="refer",
@@ -74,6 +81,7 @@ register(
         form=ReferForm,
         style="secondary",
         apply=lambda case, d: case.refer(window=d["window"]),
+        after=_stop_clocks,
     )
 )
 register(
@@ -83,6 +91,7 @@ register(
         form=CloseForm,
         style="success",
         apply=lambda case, d: case.close(outcome=d["outcome"]),
+        after=_stop_clocks,
     )
 )
 register(
@@ -93,5 +102,6 @@ register(
         note_field="reason",
         style="danger",
         apply=lambda case, d: case.withdraw(),
+        after=_stop_clocks,
     )
 )

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from intake import deadlines, panels
+from intake import panels
 from intake.models import Case
 from judicial.forms import CourtOutcomeForm, ExtendForm
-from judicial.models import Confirmation, Delegation, Handoff
+from judicial.models import Delegation, Handoff
 
 
 def judicial_panel(request: HttpRequest, case: Case) -> str | None:
@@ -54,46 +52,4 @@ def judicial_panel(request: HttpRequest, case: Case) -> str | None:
     )
 
 
-def confirmation_deadlines(case: Case) -> list[dict]:
-    today = timezone.localdate()
-    clocks = []
-    for c in Confirmation.objects.filter(case=case):
-        clocks.append(
-            {
-                "rule": "confirmation_apply",
-                "label": _("申请司法确认期限"),
-                "started": c.agreement_effective_on.isoformat(),
-                "due": c.apply_due.isoformat(),
-                "days_left": (c.apply_due - today).days,
-                "provisional": False,
-                "stopped": True,
-            }
-        )
-        clocks.append(
-            {
-                "rule": "confirmation_accept",
-                "label": _("法院受理期限"),
-                "started": timezone.localdate(c.applied_at).isoformat(),
-                "due": c.accept_due.isoformat(),
-                "days_left": (c.accept_due - today).days,
-                "provisional": False,
-                "stopped": c.accepted_at is not None or c.decided_at is not None,
-            }
-        )
-        if c.decide_due:
-            clocks.append(
-                {
-                    "rule": "confirmation_decide",
-                    "label": _("法院审查期限"),
-                    "started": timezone.localdate(c.accepted_at).isoformat(),
-                    "due": c.decide_due.isoformat(),
-                    "days_left": (c.decide_due - today).days,
-                    "provisional": False,
-                    "stopped": c.decided_at is not None,
-                }
-            )
-    return clocks
-
-
 panels.register(20, judicial_panel)
-deadlines.register(confirmation_deadlines)

@@ -3,7 +3,7 @@ court-delegated cases, the litigation handoff and the court's outcome."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from centre import queue
+from centre import clocks, queue
 from centre.deadlines import Due, due_date
-from centre.models import Notification
+from centre.models import Clock, Notification
 from centre.services import notification_create
 from intake import services as intake_services
 from intake import workflow
@@ -112,6 +112,16 @@ def confirmation_apply(
         accept_due=due_date(today, ACCEPT_DAYS).date,
     )
     _grant_court(court, case)
+    clocks.clock_stop(subject="agreement", subject_id=agreement.mediation_id)
+    clocks.clock_start(
+        rule_code="confirmation_accept",
+        county=case.county_id,
+        case_number=case.number,
+        subject="confirmation",
+        subject_id=confirmation.pk,
+        start=today,
+        assignee=court.president or court.judges.first(),
+    )
     intake_services.document_request(
         case=case, kind=CaseDocument.Kind.CONFIRMATION_APPLICATION, ref_id=confirmation.pk
     )
@@ -151,7 +161,19 @@ def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmati
         raise ValidationError(_("该申请已受理"))
     now = timezone.now()
     confirmation.accepted_at, confirmation.accepted_by = now, actor
-    confirmation.decide_due = due_date(timezone.localdate(now), DECIDE_DAYS).date
+    clocks.clock_stop(
+        subject="confirmation", subject_id=confirmation.pk, rule_code="confirmation_accept"
+    )
+    clock = clocks.clock_start(
+        rule_code="confirmation_decide",
+        county=confirmation.case.county_id,
+        case_number=confirmation.case.number,
+        subject="confirmation",
+        subject_id=confirmation.pk,
+        start=timezone.localdate(now),
+        assignee=actor,
+    )
+    confirmation.decide_due = clock.due_on
     confirmation.save(update_fields=["accepted_at", "accepted_by", "decide_due"])
     CaseEvent.objects.create(
         case=confirmation.case,
@@ -181,10 +203,12 @@ def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) 
         raise ValidationError(_("审查期限只能延长一次"))
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写延长理由")]})
-    accepted_on = timezone.localdate(confirmation.accepted_at)
-    cap = accepted_on + timedelta(days=DECIDE_CAP_DAYS)
-    extended = due_date(accepted_on, DECIDE_DAYS + EXTENSION_DAYS).date
-    confirmation.decide_due = min(extended, cap)
+    # The clock applies the rule: +10 days, capped at 30 from acceptance.
+    clock = Clock.objects.get(
+        subject="confirmation", subject_id=confirmation.pk, rule__code="confirmation_decide"
+    )
+    clock = clocks.clock_extend(clock=clock, approver=actor, reason=reason, days=EXTENSION_DAYS)
+    confirmation.decide_due = clock.due_on
     confirmation.extended_at, confirmation.extension_reason = timezone.now(), reason
     confirmation.extension_approved_by = actor
     confirmation.save(
@@ -226,6 +250,7 @@ def confirmation_decide(
     confirmation.ground = ground if decision == Confirmation.Decision.REFUSED else ""
     confirmation.ruling_number = _ruling_number(confirmation.court, timezone.localdate(now).year)
     confirmation.save()
+    clocks.clock_stop(subject="confirmation", subject_id=confirmation.pk)
     intake_services.document_request(
         case=case, kind=CaseDocument.Kind.RULING, ref_id=confirmation.pk
     )

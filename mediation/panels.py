@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from intake import deadlines, panels, workflow
+from intake import panels, workflow
 from intake.models import Case
 from mediation import selectors
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
@@ -59,27 +58,3 @@ def mediation_panel(request: HttpRequest, case: Case) -> str | None:
 
 
 panels.register(10, mediation_panel)
-
-
-def mediation_deadlines(case: Case) -> list[dict]:
-    mediation = Mediation.objects.filter(case=case).first()
-    if mediation is None:
-        return []
-    return [
-        {
-            "rule": mediation.clock_rule,
-            "label": str(
-                _("人民调解期限")
-                if mediation.clock_rule == "mediation_people"
-                else _("委派调解期限")
-            ),
-            "started": timezone.localtime(mediation.started_at).date().isoformat(),
-            "due": None if mediation.clock_unlimited else mediation.clock_due.isoformat(),
-            "days_left": mediation.days_left,
-            "provisional": mediation.clock_provisional,
-            "stopped": mediation.ended_at is not None,
-        }
-    ]
-
-
-deadlines.register(mediation_deadlines)

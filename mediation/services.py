@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from centre import clocks
 from centre.deadlines import due_date
 from centre.models import Notification
 from centre.services import notification_create
@@ -114,6 +115,21 @@ def mediation_start(
     }
     for head in heads:
         _grant(head, case)
+    clock = clocks.clock_start(
+        rule_code=clock_rule,
+        county=case.county_id,
+        case_number=case.number,
+        subject="mediation",
+        subject_id=mediation.pk,
+        start=clock_start,
+        assignee=lead.user,
+        unlimited=unlimited,
+    )
+    if clock.due_on != mediation.clock_due:
+        # The clocks engine is the authority (it knows the holiday table and pauses).
+        Mediation.objects.filter(pk=mediation.pk).update(
+            clock_due=clock.due_on, clock_provisional=clock.provisional
+        )
     return mediation
 
 
@@ -315,6 +331,19 @@ def agreement_create(
         correction_note=correction_note,
         created_by=actor,
     )
+    if agreement.version == 1:
+        # 司法确认: the parties may apply within 30 days of the agreement taking effect
+        # (民事诉讼法 第205条); the lead mediator is reminded before the window closes.
+        lead = mediation.participants.filter(is_lead=True, removed_at__isnull=True).first()
+        clocks.clock_start(
+            rule_code="confirmation_apply",
+            county=case.county_id,
+            case_number=case.number,
+            subject="agreement",
+            subject_id=mediation.pk,
+            start=timezone.localdate(agreement.created_at),
+            assignee=lead.mediator.user if lead else None,
+        )
     document = intake_services.document_request(
         case=case,
         kind=CaseDocument.Kind.AGREEMENT,
@@ -379,7 +408,15 @@ def performance_record(*, actor: Any, agreement: Agreement, status: str, note: s
 
 def mediation_fail(*, case: Case, reason: str) -> None:
     Mediation.objects.filter(case=case).update(failed_reason=reason, ended_at=timezone.now())
+    _stop_clock(case)
 
 
 def mediation_end(*, case: Case) -> None:
     Mediation.objects.filter(case=case, ended_at__isnull=True).update(ended_at=timezone.now())
+    _stop_clock(case)
+
+
+def _stop_clock(case: Case) -> None:
+    mediation_id = Mediation.objects.filter(case=case).values_list("pk", flat=True).first()
+    if mediation_id is not None:
+        clocks.clock_stop(subject="mediation", subject_id=mediation_id)

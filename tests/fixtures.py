@@ -17,6 +17,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Each test starts in Chinese: a request with ``Accept-Language: en`` in an earlier
+    test leaves English active in the thread for code run outside a request."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def county(db):
     return CountyFactory()

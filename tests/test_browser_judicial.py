@@ -13,17 +13,21 @@ from mediation.tests.factories import agreement_data, mediator, organisation, st
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_judge_confirms_an_agreement_and_downloads_the_ruling(page, clerk, supervisor, judge,
-                                                              county, make_user):
+def test_judge_confirms_an_agreement_and_downloads_the_ruling(
+    page, clerk, supervisor, judge, county, make_user
+):
     ref = reference_data(county)
-    court = Court.objects.create(county=county, name="安吉县人民法院", code="浙0523",
-                                 president=judge)
+    court = Court.objects.create(
+        county=county, name="安吉县人民法院", code="浙0523", president=judge
+    )
     court.judges.add(judge)
-    chen = mediator(county, "陈建国", orgs=[organisation(county)],
-                    user=make_user("mediator", "mediator"))
+    chen = mediator(
+        county, "陈建国", orgs=[organisation(county)], user=make_user("mediator", "mediator")
+    )
     case = start(register(clerk, ref), supervisor, chen.organisations.first(), [chen])
-    workflow.fire(actor=chen.user, number=case.number, name="record_agreement",
-                  data=agreement_data(case))
+    workflow.fire(
+        actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+    )
     workflow.fire(actor=clerk, number=case.number, name="apply_confirmation", data={})
 
     page.goto("/accounts/login/")

@@ -63,8 +63,12 @@ def test_start_mediation_through_the_api_starts_the_clock(
             "started": "2026-09-01",
             "due": "2026-10-08",
             "days_left": 37,
+            "unit": "natural",
             "provisional": False,
+            "paused": False,
+            "extended": 0,
             "stopped": False,
+            "source": "司法部《人民调解工作若干规定》第33条",
         }
     ]
 
