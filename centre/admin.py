@@ -14,13 +14,17 @@ from django.core.exceptions import ValidationError
 from django.template import TemplateSyntaxError, engines
 from django.utils.translation import gettext_lazy as _
 
+from centre.deadlines import calendar_changed
 from centre.models import (
     AuditLog,
+    CalendarYear,
     Category,
     County,
+    DeadlineRule,
     Department,
     DocumentTemplate,
     Heartbeat,
+    Holiday,
     Region,
     StaffProfile,
     Window,
@@ -216,3 +220,38 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user_refresh_staff_flag(user=form.instance)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedAdmin):
+    """Each year's schedule from the State Council's notice: one row per holiday or
+    make-up working day (weekends need no row)."""
+
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind", ("day", admin.DateFieldListFilter)]
+    date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        calendar_changed()
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedAdmin):
+    list_display = ["year", "source", "entered_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_changed()
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(AuditedAdmin):
+    list_display = ["code", "name", "length", "unit", "extension_length", "source", "active"]
+    list_filter = ["unit", "active"]
+    search_fields = ["code", "name", "source"]
+    readonly_fields = ["code"]  # a public contract: other records and platforms use it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
 from django.conf import settings
@@ -18,7 +20,8 @@ from rest_framework.views import APIView
 
 from centre import selectors
 from centre.api_auth import token_expired
-from centre.models import AuditLog, Window
+from centre.deadlines import rule_due
+from centre.models import AuditLog, DeadlineRule, Window
 from centre.serializers import (
     CategorySerializer,
     RegionSerializer,
@@ -108,9 +111,61 @@ class RegionList(generics.ListAPIView):
         return selectors.region_children(parent_code=self.request.query_params.get("parent"))
 
 
+class DeadlineCalculation(APIView):
+    """``?rule=<code>&start=YYYY-MM-DD`` → when the period ends, by the holiday rules."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("rule", str, required=True, description="期限规则编码"),
+            OpenApiParameter("start", str, required=True, description="起算日 YYYY-MM-DD"),
+        ],
+        responses={
+            200: inline_serializer(
+                "Deadline",
+                {
+                    "rule": serializers.CharField(),
+                    "start": serializers.DateField(),
+                    "due": serializers.DateField(),
+                    "unit": serializers.CharField(),
+                    "days": serializers.IntegerField(),
+                    "provisional": serializers.BooleanField(),
+                },
+            ),
+            400: _error,
+        },
+    )
+    def get(self, request):
+        code, start = request.query_params.get("rule", ""), request.query_params.get("start", "")
+        rule = DeadlineRule.objects.filter(code=code, active=True).first()
+        errors = {}
+        if rule is None:
+            errors["rule"] = [_("没有编码为“%(code)s”的期限规则") % {"code": code}]
+        try:
+            start_day = date.fromisoformat(start)
+        except ValueError:
+            errors["start"] = [_("起算日应为 YYYY-MM-DD 格式的日期")]
+        if errors:
+            return Response(
+                {"detail": next(f"{k}: {v[0]}" for k, v in errors.items()), "errors": errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        due = rule_due(rule, start_day)
+        return Response(
+            {
+                "rule": rule.code,
+                "start": start_day,
+                "due": due.date,
+                "unit": rule.unit,
+                "days": rule.length,
+                "provisional": due.provisional,
+            }
+        )
+
+
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("windows/", WindowList.as_view(), name="api-windows"),
     path("categories/", CategoryList.as_view(), name="api-categories"),
     path("regions/", RegionList.as_view(), name="api-regions"),
+    path("deadlines/calculate/", DeadlineCalculation.as_view(), name="api-deadline-calculate"),
 ]

@@ -224,4 +224,24 @@ def clocks_scan(*, today: date | None = None) -> dict[str, int]:
         Clock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(
             escalated_at=timezone.now(), overdue_since=clock.due_on + timedelta(days=1)
         )
+    _warn_missing_calendar(today)
     return {"reminded": reminded, "escalated": escalated}
+
+
+def _warn_missing_calendar(today: date) -> None:
+    """Tell the system administrators, once each, that next year's holidays are missing."""
+    from centre.selectors import calendar_warning
+    from centre.services import notification_create
+
+    warning = calendar_warning(today)
+    if not warning:
+        return
+    for admin in get_user_model().objects.filter(groups__name="sysadmin", is_active=True):
+        notification_create(
+            channel=Notification.Channel.INAPP,
+            recipient_user=admin,
+            recipient_name=admin.get_full_name() or admin.username,
+            subject=_("请录入%(year)d年法定节假日安排") % {"year": today.year + 1},
+            body=warning,
+            dedupe_key=f"calendar:{today.year + 1}:{admin.pk}",
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from centre import selectors
+
 # (permission, label, URL name). Later issues add their pages here.
 NAV_ITEMS = [
     ("centre.use_intake_desk", _("受理台"), "intake:desk"),
@@ -30,4 +32,4 @@ def navigation(request):
     matching = [item for item in items if path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_items": items, "nav_admin": user.is_staff}
+    return {"nav_items": items, "nav_admin": user.is_staff, "unread": selectors.unread_count(user)}

@@ -24,7 +24,17 @@ class Role:
     staff: bool = False  # may enter the Django admin
 
 
-_CONFIG_MODELS = ("county", "region", "window", "department", "category", "documenttemplate")
+_CONFIG_MODELS = (
+    "county",
+    "region",
+    "window",
+    "department",
+    "category",
+    "documenttemplate",
+    "holiday",
+    "calendaryear",
+    "deadlinerule",
+)
 
 # What a window clerk does with cases of their county (personal data in full only on the
 # cases they registered: an object permission given at registration).

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centre.models import AuditLog, Category, County, Region, StaffProfile, Window
 from centre.roles import HOME_ORDER, ROLES
@@ -93,3 +96,34 @@ def town_overview(*, county: County) -> QuerySet[Region]:
         )
         .order_by("code")
     )
+
+
+def inbox(user: Any) -> QuerySet:
+    from centre.models import Notification
+
+    return Notification.objects.filter(
+        recipient_user=user, channel=Notification.Channel.INAPP
+    ).order_by("-created_at")
+
+
+def unread_count(user: Any) -> int:
+    from centre.models import Notification
+
+    return Notification.objects.filter(
+        recipient_user=user, channel=Notification.Channel.INAPP, read_at__isnull=True
+    ).count()
+
+
+def calendar_warning(today: date | None = None) -> str | None:
+    """From 1 November (the State Council publishes the next year's schedule in November),
+    the administrators are warned until the coming year is entered."""
+    from centre.models import CalendarYear
+
+    today = today or timezone.localdate()
+    coming = today.year + 1
+    if today.month < 11 or CalendarYear.objects.filter(year=coming).exists():
+        return None
+    return _(
+        "尚未录入%(year)d年的法定节假日安排：届满日落在%(year)d年的期限只按周末计算并标为“暂定”。"
+        "请按国务院办公厅通知在“节假日安排”中录入，或使用 import_holidays 命令导入。"
+    ) % {"year": coming}

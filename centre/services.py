@@ -316,3 +316,9 @@ def notifications_resend() -> int:
     for pk in ids:
         queue.send(send_notification, pk)
     return len(ids)
+
+
+def inbox_mark_read(*, user: Any) -> int:
+    return Notification.objects.filter(
+        recipient_user=user, read_at__isnull=True, channel=Notification.Channel.INAPP
+    ).update(read_at=timezone.now())

@@ -16,6 +16,7 @@ admin.site.index_title = "系统配置、账号与审计"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("inbox/", views.inbox, name="inbox"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from centre import selectors
+from centre import selectors, services
 from centre.health import health_report
 
 
@@ -28,3 +28,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         report, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False}
     )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """In-app messages: reminders, escalations, assignments. Opening marks them read."""
+    messages_ = list(selectors.inbox(request.user)[:200])
+    if request.method == "POST":
+        services.inbox_mark_read(user=request.user)
+        return redirect("inbox")
+    return render(request, "centre/inbox.html", {"items": messages_})

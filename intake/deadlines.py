@@ -9,6 +9,14 @@ from centre.models import Clock
 from intake.models import Case
 
 
+def clocks_of(case: Case) -> list[Clock]:
+    return list(
+        Clock.objects.filter(case_number=case.number)
+        .select_related("rule")
+        .order_by("stopped_at", "due_on", "id")
+    )
+
+
 def for_case(case: Case) -> list[dict[str, Any]]:
     """Each clock: ``rule``, ``label``, ``started``, ``due``, ``days_left``, ``unit``,
     ``provisional``, ``paused``, ``extended``, ``stopped``, ``source``."""

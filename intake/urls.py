@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<str:number>/transitions/<str:name>/", views.case_transition, name="transition"),
     path("cases/<str:number>/parties/<int:pk>/reveal/", views.party_reveal, name="reveal"),
     path("cases/<str:number>/risk/", views.case_raise_risk, name="raise_risk"),
+    path("cases/<str:number>/clocks/<int:pk>/<str:action>/", views.clock_action, name="clock"),
     path("cases/<str:number>/attachments/", views.attachment_upload, name="attach"),
     path("cases/<str:number>/documents/", views.document_status, name="documents"),
     path("cases/<str:number>/documents/<int:pk>/", views.document_download, name="document"),

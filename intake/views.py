@@ -20,7 +20,7 @@ from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
-from intake import documents, exports, selectors, services, triage, workflow
+from intake import deadlines, documents, exports, selectors, services, triage, workflow
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
     AttachmentForm,
@@ -33,7 +33,7 @@ from intake.forms import (
     initial_parties,
 )
 from intake.identity import IdType, normalize_id_number, normalize_phone
-from intake.models import Case, CaseDocument, CaseParty
+from intake.models import Case, CaseDocument, CaseEvent, CaseParty
 from intake.panels import render_panels
 from intake.public import progress_lookup
 
@@ -250,6 +250,8 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             ],
             "panel_transitions": [spec for spec in transitions if spec.panel_only],
             "panels": render_panels(request, case),
+            "clocks": deadlines.clocks_of(case),
+            "can_manage_clocks": request.user.has_perm("centre.supervise_windows"),
             "can_reveal": can_see_personal_data(request.user, case),
             "can_raise_risk": request.user.has_perm("intake.raise_risk_case")
             and case.risk_level != Case.RiskLevel.HIGH,
@@ -395,3 +397,42 @@ def grid(request: HttpRequest) -> HttpResponse:
         "intake/grid.html",
         {"profile": profile, "region_path": centre_selectors.region_path(region) if region else []},
     )
+
+
+@require_POST
+def clock_action(request: HttpRequest, number: str, pk: int, action: str) -> HttpResponse:
+    """A supervisor pauses (with the reason), resumes or extends (once, within the rule)
+    one of the case's clocks."""
+    from centre import clocks
+    from centre.models import Clock
+
+    case = access_case_for(request.user, number)
+    if not request.user.has_perm("centre.supervise_windows"):
+        return render(request, "403.html", status=403)
+    clock = get_object_or_404(Clock, pk=pk, case_number=case.number)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "pause":
+            clocks.clock_pause(clock=clock, reason=reason)
+        elif action == "resume":
+            clocks.clock_resume(clock=clock)
+        elif action == "extend":
+            clocks.clock_extend(clock=clock, approver=request.user, reason=reason)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        CaseEvent.objects.create(
+            case=case,
+            actor=request.user,
+            kind=CaseEvent.Kind.TRANSITION,
+            note=_("期限%(action)s：%(rule)s %(reason)s")
+            % {
+                "action": {"pause": _("中止"), "resume": _("恢复"), "extend": _("延长")}[action],
+                "rule": clock.rule.name,
+                "reason": reason,
+            },
+        )
+        messages.success(request, _("期限已更新"))
+    return redirect("intake:case", number=number)
