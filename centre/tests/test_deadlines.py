@@ -1,0 +1,129 @@
+"""Counting periods around the 2026 Spring Festival and National Day holidays and their
+调休 weekend working days, in natural days and working days (LAW.md, 期间)."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from centre.deadlines import calendar_changed, due_date
+from centre.models import CalendarYear, Holiday
+
+pytestmark = pytest.mark.django_db
+D = date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "due", "why"),
+    [
+        ("2026-01-23", 30, "2026-02-24", "day 30 is 02-22 in the Spring Festival (02-15..23)"),
+        ("2026-02-16", 3, "2026-02-24", "starts inside the holiday; day 3 is 02-19, a holiday"),
+        ("2026-02-13", 1, "2026-02-14", "02-14 is a 调休 Saturday: a working day"),
+        ("2026-02-23", 5, "2026-02-28", "02-28 is a 调休 Saturday"),
+        ("2026-09-01", 30, "2026-10-08", "day 30 is 10-01, in National Day (10-01..07)"),
+        ("2026-09-30", 1, "2026-10-08", "just before the holiday"),
+        ("2026-10-05", 5, "2026-10-10", "10-10 is a 调休 Saturday"),
+        ("2026-09-19", 1, "2026-09-20", "09-20 is a 调休 Sunday: a working day"),
+        ("2026-11-20", 1, "2026-11-23", "an ordinary Saturday moves to Monday"),
+    ],
+)
+def test_natural_days(start, days, due, why):
+    result = due_date(D(start), days)
+    assert result.date == D(due), why
+    assert result.provisional is False
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "due", "why"),
+    [
+        ("2026-02-10", 5, "2026-02-24", "11,12,13, the 调休 14th, then 24 after the holiday"),
+        ("2026-02-17", 3, "2026-02-26", "starts inside the Spring Festival"),
+        ("2026-02-24", 4, "2026-02-28", "the 调休 Saturday 02-28 counts"),
+        ("2026-09-18", 3, "2026-09-22", "the 调休 Sunday 09-20 counts"),
+        ("2026-09-30", 5, "2026-10-13", "10-08, 10-09, the 调休 10-10, 10-12, 10-13"),
+        ("2026-10-01", 1, "2026-10-08", "starts inside National Day"),
+    ],
+)
+def test_working_days(start, days, due, why):
+    assert due_date(D(start), days, "working").date == D(due), why
+
+
+def test_beyond_the_calendar_counts_weekends_and_is_provisional():
+    result = due_date(D("2026-12-20"), 30)
+    assert result.date == D("2027-01-19") and result.provisional
+    assert due_date(D("2027-03-01"), 5, "working").provisional
+
+
+def test_an_entered_year_makes_dates_final(tmp_path):
+    notice = tmp_path / "2027.txt"
+    notice.write_text(
+        "# 2027 示例\n2027-01-01,holiday,元旦\n2027-02-06~2027-02-12,holiday,春节\n"
+        "2027-02-14,workday,春节\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import_holidays", "2027", str(notice), "--source", "示例通知", stdout=out)
+    assert "法定节假日 8 天，调休上班 1 天" in out.getvalue()
+    assert CalendarYear.objects.filter(year=2027).exists()
+    # Day 2 is 02-07, in the entered holiday; 02-13 is an ordinary Saturday; 02-14 is the
+    # entered 调休 Sunday, a working day.
+    result = due_date(D("2027-02-05"), 2)
+    assert result.provisional is False
+    assert result.date == D("2027-02-14")
+
+
+def test_import_refuses_a_bad_line(tmp_path):
+    from django.core.management import CommandError
+
+    notice = tmp_path / "bad.txt"
+    notice.write_text("2027-13-01,holiday,元旦\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="第1行"):
+        call_command("import_holidays", "2027", str(notice), stdout=StringIO())
+    assert not Holiday.objects.filter(day__year=2027).exists()
+
+
+def test_an_administrators_new_holiday_counts_at_once():
+    assert due_date(D("2026-12-28"), 2).date == D("2026-12-30")
+    Holiday.objects.create(day=D("2026-12-30"), kind="holiday", name="示例")
+    calendar_changed()
+    assert due_date(D("2026-12-28"), 2).date == D("2026-12-31")
+
+
+def test_the_calculator_api(clerk):
+    api = APIClient()
+    api.force_authenticate(clerk)
+    body = api.get(
+        "/api/v1/deadlines/calculate/", {"rule": "review_accept", "start": "2026-09-30"}
+    ).json()
+    assert body == {
+        "rule": "review_accept",
+        "start": "2026-09-30",
+        "due": "2026-10-13",
+        "unit": "working",
+        "days": 5,
+        "provisional": False,
+    }
+    late = api.get(
+        "/api/v1/deadlines/calculate/", {"rule": "mediation_people", "start": "2026-12-20"}
+    ).json()
+    assert late["provisional"] is True
+    bad = api.get("/api/v1/deadlines/calculate/", {"rule": "nope", "start": "20261301"})
+    assert bad.status_code == 400 and set(bad.json()["errors"]) == {"rule", "start"}
+
+
+def test_rules_are_seeded_from_law_md_with_their_sources():
+    from centre.models import DeadlineRule
+
+    rule = DeadlineRule.objects.get(code="confirmation_decide")
+    assert (rule.length, rule.unit, rule.extension_length, rule.extension_cap) == (
+        15,
+        "natural",
+        10,
+        30,
+    )
+    assert "第187条" in rule.source
+    assert DeadlineRule.objects.get(code="labour_inspection_close").unit == "working"
