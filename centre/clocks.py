@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,7 @@ def clock_start(
             "extended_days": 0,
             "overdue_since": None,
             "escalated_at": None,
+            "reminded_offset": None,
         },
     )
     return clock
@@ -102,9 +104,11 @@ def clock_resume(*, clock: Clock, on: date | None = None) -> Clock:
     clock.paused_days += max(0, (today - clock.paused_at).days)
     clock.paused_at = None
     _recompute(clock)
-    clock.escalated_at = clock.overdue_since = None
+    # The due date moved: its reminders and escalation are due afresh.
+    clock.escalated_at = clock.overdue_since = clock.reminded_offset = None
     clock.save(
         update_fields=[
+            "reminded_offset",
             "paused_days",
             "paused_at",
             "due_on",
@@ -140,9 +144,11 @@ def clock_extend(*, clock: Clock, approver: Any, reason: str, days: int | None =
     clock.extended_days, clock.extension_reason = days, reason
     clock.extension_approved_by = approver
     _recompute(clock)
-    clock.escalated_at = clock.overdue_since = None
+    # The due date moved: its reminders and escalation are due afresh.
+    clock.escalated_at = clock.overdue_since = clock.reminded_offset = None
     clock.save(
         update_fields=[
+            "reminded_offset",
             "extended_days",
             "extension_reason",
             "extension_approved_by",
@@ -166,66 +172,88 @@ def _supervisors(county_id: int) -> list[Any]:
 def clocks_scan(*, today: date | None = None) -> dict[str, int]:
     """Remind before the due date and escalate overdue clocks, each message once.
 
-    Reads two indexed ranges of running clocks (due within the largest reminder offset, and
-    overdue but not yet escalated), never every case.
+    Reads indexed ranges of running clocks — those due within a reminder offset that have
+    not had that reminder, and those overdue not yet escalated — never every case; the
+    messages of a range are written in one insert.
     """
-    from centre.services import notification_create
+    from centre.services import inbox_notify_many
 
     today = today or timezone.localdate()
-    offsets = sorted(settings.CLOCK_REMINDER_DAYS)
     running = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, unlimited=False)
     reminded = escalated = 0
-    soon = (
-        running.filter(due_on__gte=today, due_on__lte=today + timedelta(days=offsets[-1]))
-        .exclude(assignee__isnull=True)
-        .select_related("rule", "assignee")
-    )
-    for clock in soon.iterator(chunk_size=2000):
-        left = (clock.due_on - today).days
-        offset = min(o for o in offsets if left <= o)  # only the tightest reminder due now
-        created = notification_create(
-            channel=Notification.Channel.INAPP,
-            recipient_user=clock.assignee,
-            recipient_name=clock.assignee.get_full_name() or clock.assignee.username,
-            county=None,
-            case_number=clock.case_number,
-            subject=_("期限提醒：%(number)s %(rule)s")
-            % {"number": clock.case_number, "rule": clock.rule.name},
-            body=_("将于%(due)s届满（还剩%(left)d日）。依据：%(source)s")
-            % {
-                "due": clock.due_on.strftime("%Y年%m月%d日"),
-                "left": left,
-                "source": clock.rule.source,
-            },
-            dedupe_key=f"clock:{clock.pk}:remind:{offset}",
+    # Tightest offset first: a clock due tomorrow gets the 1-day reminder, not also the
+    # 3-day one it missed while the scan was down.
+    for offset in sorted(settings.CLOCK_REMINDER_DAYS):
+        due = (
+            running.filter(due_on__gte=today, due_on__lte=today + timedelta(days=offset))
+            .filter(Q(reminded_offset__isnull=True) | Q(reminded_offset__gt=offset))
+            .exclude(assignee__isnull=True)
+            .select_related("rule", "assignee")
         )
-        reminded += created is not None
+        batch = list(due[: settings.CLOCK_SCAN_BATCH])
+        while batch:
+            reminded += inbox_notify_many([_reminder(clock, today, offset) for clock in batch])
+            # Marked after the messages exist: a scan that dies in between resends nothing
+            # (the dedupe keys) and marks them next time.
+            Clock.objects.filter(pk__in=[c.pk for c in batch]).update(reminded_offset=offset)
+            batch = list(due[: settings.CLOCK_SCAN_BATCH])
+    supervisors: dict[int, list[Any]] = {}
     overdue = running.filter(due_on__lt=today, escalated_at__isnull=True).select_related("rule")
-    for clock in overdue.iterator(chunk_size=2000):
-        for supervisor in _supervisors(clock.county_id):
-            created = notification_create(
-                channel=Notification.Channel.INAPP,
-                recipient_user=supervisor,
-                recipient_name=supervisor.get_full_name() or supervisor.username,
-                case_number=clock.case_number,
-                subject=_("超期督办：%(number)s %(rule)s")
-                % {"number": clock.case_number, "rule": clock.rule.name},
-                body=_("已于%(due)s届满，超期%(days)d日。依据：%(source)s")
-                % {
-                    "due": clock.due_on.strftime("%Y年%m月%d日"),
-                    "days": (today - clock.due_on).days,
-                    "source": clock.rule.source,
-                },
-                dedupe_key=f"clock:{clock.pk}:escalate:{supervisor.pk}",
+    batch = list(overdue[: settings.CLOCK_SCAN_BATCH])
+    while batch:
+        rows = []
+        for clock in batch:
+            if clock.county_id not in supervisors:
+                supervisors[clock.county_id] = _supervisors(clock.county_id)
+            rows += [_escalation(clock, today, s) for s in supervisors[clock.county_id]]
+        escalated += inbox_notify_many(rows)
+        for clock in batch:
+            Clock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now(), overdue_since=clock.due_on + timedelta(days=1)
             )
-            escalated += created is not None
-        # Marked after its messages exist: a scan that dies before this line finds the
-        # clock again and its dedupe keys stop any repeat.
-        Clock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(
-            escalated_at=timezone.now(), overdue_since=clock.due_on + timedelta(days=1)
-        )
+        batch = list(overdue[: settings.CLOCK_SCAN_BATCH])
     _warn_missing_calendar(today)
     return {"reminded": reminded, "escalated": escalated}
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+def _reminder(clock: Clock, today: date, offset: int) -> dict[str, Any]:
+    return {
+        "recipient_user": clock.assignee,
+        "recipient_name": _name(clock.assignee),
+        "county_id": clock.county_id,
+        "case_number": clock.case_number,
+        "subject": _("期限提醒：%(number)s %(rule)s")
+        % {"number": clock.case_number, "rule": clock.rule.name},
+        "body": _("将于%(due)s届满（还剩%(left)d日）。依据：%(source)s")
+        % {
+            "due": clock.due_on.strftime("%Y年%m月%d日"),
+            "left": (clock.due_on - today).days,
+            "source": clock.rule.source,
+        },
+        "dedupe_key": f"clock:{clock.pk}:remind:{offset}",
+    }
+
+
+def _escalation(clock: Clock, today: date, supervisor: Any) -> dict[str, Any]:
+    return {
+        "recipient_user": supervisor,
+        "recipient_name": _name(supervisor),
+        "county_id": clock.county_id,
+        "case_number": clock.case_number,
+        "subject": _("超期督办：%(number)s %(rule)s")
+        % {"number": clock.case_number, "rule": clock.rule.name},
+        "body": _("已于%(due)s届满，超期%(days)d日。依据：%(source)s")
+        % {
+            "due": clock.due_on.strftime("%Y年%m月%d日"),
+            "days": (today - clock.due_on).days,
+            "source": clock.rule.source,
+        },
+        "dedupe_key": f"clock:{clock.pk}:escalate:{supervisor.pk}",
+    }
 
 
 def _warn_missing_calendar(today: date) -> None:

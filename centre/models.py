@@ -543,6 +543,9 @@ class Clock(models.Model):
     stopped_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     overdue_since = models.DateField(_("超期日"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("已督办"), null=True, blank=True)
+    # The tightest reminder already sent (days before the due date): the scan then reads
+    # only clocks that still need one.
+    reminded_offset = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("期限")
@@ -556,7 +559,7 @@ class Clock(models.Model):
         indexes = [
             # The scan reads ranges of due dates among running clocks only.
             models.Index(
-                fields=["due_on"],
+                fields=["due_on", "reminded_offset"],
                 name="clock_running_due",
                 condition=models.Q(
                     stopped_at__isnull=True, paused_at__isnull=True, unlimited=False

@@ -261,8 +261,56 @@ def notification_create(
             )
     except IntegrityError:
         return None  # the same dedupe key, created at the same moment elsewhere
-    queue.send_on_commit(send_notification, notification.pk)
+    if channel == Notification.Channel.INAPP:
+        # Delivered by being stored: the inbox reads it. No task, nothing to lose.
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.SENT, sent_at=notification.created_at
+        )
+        notification.status = Notification.Status.SENT
+    else:
+        queue.send_on_commit(send_notification, notification.pk)
     return notification
+
+
+def inbox_notify_many(rows: list[dict[str, Any]]) -> int:
+    """Many in-app messages with dedupe keys at once (the clocks scan): one query skips
+    the keys already used, one insert writes the rest. A concurrent scan that wrote some
+    of them first makes the insert fail; the rows are then written one by one, each key
+    at most once. Returns how many were written here."""
+    if not rows:
+        return 0
+    used = set(
+        Notification.objects.filter(dedupe_key__in=[r["dedupe_key"] for r in rows]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    now = timezone.now()
+    fresh = [
+        Notification(
+            channel=Notification.Channel.INAPP,
+            status=Notification.Status.SENT,
+            created_at=now,
+            sent_at=now,
+            **row,
+        )
+        for row in rows
+        if row["dedupe_key"] not in used
+    ]
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(fresh)
+        return len(fresh)
+    except IntegrityError:
+        written = 0
+        for notification in fresh:
+            try:
+                with transaction.atomic():
+                    notification.pk = None
+                    notification.save()
+                written += 1
+            except IntegrityError:
+                continue
+        return written
 
 
 def notification_deliver(*, notification_id: int) -> bool:

@@ -296,6 +296,8 @@ NOTIFICATION_BACKENDS = {
 # Reminders to a clock's assignee this many days before the due date (the scan sends the
 # tightest one that applies).
 CLOCK_REMINDER_DAYS = [3, 1]
+# Clocks the scan reads and writes messages for in one go.
+CLOCK_SCAN_BATCH = env_int("CLOCK_SCAN_BATCH", 2000)
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")

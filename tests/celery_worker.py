@@ -95,7 +95,7 @@ def wait_for(condition, timeout: float = 20.0, interval: float = 0.1):
 
 
 @contextmanager
-def worker_process(broker_url: str, name: str | None = None):
+def worker_process(broker_url: str, name: str | None = None, **extra_env: str):
     """A real worker on ``broker_url`` (for tests that bring their own Redis)."""
     name = name or f"test-{uuid.uuid4().hex[:8]}@localhost"
     env = {
@@ -105,6 +105,7 @@ def worker_process(broker_url: str, name: str | None = None):
         "CELERY_BROKER_URL": broker_url,
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
+        **extra_env,
     }
     process = subprocess.Popen(
         [

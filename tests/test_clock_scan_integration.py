@@ -74,13 +74,14 @@ def test_a_real_worker_runs_the_scan_and_sends_each_reminder(celery_worker, coun
 
 def test_a_worker_killed_mid_scan_loses_nothing_and_repeats_nothing(county, make_user):
     mediator = make_user("mediator")
-    total = 1500
+    total = 3000
     _due_soon_clocks(county, mediator, total)
-    with worker_process(settings.CELERY_BROKER_URL) as worker:
+    # Small batches, so that the scan is killed between two of them.
+    with worker_process(settings.CELERY_BROKER_URL, CLOCK_SCAN_BATCH="50") as worker:
         app.conf.task_always_eager = False
         try:
             queue.send(scan_clocks)
-            wait_for(lambda: Notification.objects.count() >= 50, timeout=60, interval=0.02)
+            wait_for(lambda: Notification.objects.count() >= 200, timeout=60, interval=0.02)
             os.kill(worker.pid, signal.SIGKILL)  # the worker dies halfway through the scan
             worker.wait(timeout=10)
         finally:
