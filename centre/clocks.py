@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,10 +207,8 @@ def clocks_scan(*, today: date | None = None) -> dict[str, int]:
                 supervisors[clock.county_id] = _supervisors(clock.county_id)
             rows += [_escalation(clock, today, s) for s in supervisors[clock.county_id]]
         escalated += inbox_notify_many(rows)
-        for clock in batch:
-            Clock.objects.filter(pk=clock.pk, escalated_at__isnull=True).update(
-                escalated_at=timezone.now(), overdue_since=clock.due_on + timedelta(days=1)
-            )
+        Clock.objects.filter(pk__in=[c.pk for c in batch], escalated_at__isnull=True).update(
+            escalated_at=timezone.now(), overdue_since=F("due_on") + timedelta(days=1))
         batch = list(overdue[: settings.CLOCK_SCAN_BATCH])
     _warn_missing_calendar(today)
     return {"reminded": reminded, "escalated": escalated}
