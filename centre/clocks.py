@@ -208,7 +208,8 @@ def clocks_scan(*, today: date | None = None) -> dict[str, int]:
             rows += [_escalation(clock, today, s) for s in supervisors[clock.county_id]]
         escalated += inbox_notify_many(rows)
         Clock.objects.filter(pk__in=[c.pk for c in batch], escalated_at__isnull=True).update(
-            escalated_at=timezone.now(), overdue_since=F("due_on") + timedelta(days=1))
+            escalated_at=timezone.now(), overdue_since=F("due_on") + timedelta(days=1)
+        )
         batch = list(overdue[: settings.CLOCK_SCAN_BATCH])
     _warn_missing_calendar(today)
     return {"reminded": reminded, "escalated": escalated}

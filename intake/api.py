@@ -77,6 +77,7 @@ class CaseListCreate(generics.ListAPIView):
                 region=p.get("region", ""),
                 risk=p.get("risk", ""),
                 q=p.get("q", ""),
+                sort=p.get("sort", ""),
             ),
         )
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from centre.crypto import get_keyring
+from centre.models import Clock
 from intake.access import visible_cases
 from intake.identity import normalize_phone
 from intake.models import Case, CaseParty, Party
@@ -32,6 +33,7 @@ class CaseFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    sort: str = ""  # "urgency": the running clock due soonest (or most overdue) first
 
 
 def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -65,6 +67,19 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(registered_at__date__lte=filters.date_to)
     if filters.q:
         qs = qs.filter(_search(filters.q.strip()))
+    if filters.sort == "urgency":
+        # Queues sort by urgency: the earliest due date among the case's running clocks;
+        # cases without one come after, newest first.
+        soonest = (
+            Clock.objects.filter(
+                case_number=OuterRef("number"), stopped_at__isnull=True, unlimited=False
+            )
+            .order_by("due_on")
+            .values("due_on")[:1]
+        )
+        return qs.annotate(next_due=Subquery(soonest)).order_by(
+            F("next_due").asc(nulls_last=True), "-registered_at", "-id"
+        )
     return qs.order_by("-registered_at", "-id")
 
 

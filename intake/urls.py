@@ -10,6 +10,7 @@ urlpatterns = [
     path("lookup/", views.party_lookup, name="party_lookup"),
     path("suggest/", views.suggestion, name="suggest"),
     path("villages/", views.villages, name="villages"),
+    path("deadline/", views.deadline_calculator, name="deadline"),
     path("cases/", views.case_list, name="cases"),
     path("cases/export.xlsx", views.case_export, name="export"),
     path("cases/<str:number>/", views.case_page, name="case"),

@@ -75,10 +75,13 @@ def desk(request: HttpRequest) -> HttpResponse:
     else:
         case_form = CaseForm(county=profile.county)
         parties = PartyFormSet(prefix="parties", initial=initial_parties())
+    from centre.models import DeadlineRule
+
     return render(
         request,
         "intake/desk.html",
         {
+            "rules": DeadlineRule.objects.filter(active=True).order_by("name"),
             "profile": profile,
             "case_form": case_form,
             "parties": parties,
@@ -179,6 +182,7 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
         date_from=parse_date(g.get("from", "") or "") if g.get("from") else None,
         date_to=parse_date(g.get("to", "") or "") if g.get("to") else None,
         q=g.get("q", ""),
+        sort=g.get("sort", ""),
     )
 
 
@@ -436,3 +440,21 @@ def clock_action(request: HttpRequest, number: str, pk: int, action: str) -> Htt
         )
         messages.success(request, _("期限已更新"))
     return redirect("intake:case", number=number)
+
+
+@desk_required(DESK)
+@require_GET
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    """The desk's time-limit calculator (the same as GET /api/v1/deadlines/calculate/)."""
+    from datetime import date
+
+    from centre.deadlines import rule_due
+    from centre.models import DeadlineRule
+
+    rule = DeadlineRule.objects.filter(code=request.GET.get("rule", ""), active=True).first()
+    try:
+        start = date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = None
+    due = rule_due(rule, start) if rule and start else None
+    return render(request, "intake/_deadline.html", {"rule": rule, "start": start, "due": due})

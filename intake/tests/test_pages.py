@@ -277,3 +277,34 @@ def test_export_is_masked_and_audited(client, clerk, ref):
     entry = AuditLog.objects.get(action=AuditLog.Action.EXPORT)
     assert entry.actor == clerk and entry.detail["rows"] == 1
     assert entry.detail["filters"] == {"state": "registered"}
+
+
+def test_queues_sort_by_urgency(client, clerk, ref, supervisor, county, time_machine):
+    from centre import clocks
+
+    time_machine.move_to("2026-11-02 10:00 +08:00")
+    later = register(clerk, ref)
+    sooner = register(clerk, ref)
+    calm = register(clerk, ref)
+    for case, start in ((later, "2026-11-20"), (sooner, "2026-11-01")):
+        clocks.clock_start(
+            rule_code="mediation_people",
+            county=county,
+            case_number=case.number,
+            subject="test",
+            subject_id=case.pk,
+            start=__import__("datetime").date.fromisoformat(start),
+        )
+    client.force_login(clerk)
+    page = client.get(reverse("intake:cases"), {"sort": "urgency"}).content.decode()
+    order = [page.index(c.number) for c in (sooner, later, calm)]
+    assert order == sorted(order)
+
+
+def test_the_desk_calculator(client, clerk):
+    client.force_login(clerk)
+    page = client.get(
+        reverse("intake:deadline"), {"rule": "review_accept", "start": "2026-09-30"}
+    ).content.decode()
+    assert "2026年10月13日" in page and "行政复议法" in page
+    assert "期限计算" in client.get(reverse("intake:desk")).content.decode()
