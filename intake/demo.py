@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from centre.demo import DemoContext, register
@@ -139,36 +140,56 @@ def seed(context: DemoContext) -> None:
             category=categories[category],
             defaults={"window": windows[window], "mediation_kind": kind, "note": note},
         )
-    if Case.objects.filter(county=context.county).exists():
-        return  # cases are created once; seed_demo stays idempotent
-    clerk = context.users.get("clerk") or get_user_model().objects.get(username="clerk")
-    for spec in DEMO_CASES:
-        services.case_register(
-            actor=clerk,
+    if context.options.get("cases"):
+        from intake.demo_bulk import generate
+
+        clerk = context.users.get("clerk")
+        started = timezone.now()
+        written = generate(
             county=context.county,
-            data=services.CaseInput(
-                channel=Case.Channel.WALK_IN,
-                nature=spec["nature"],
-                category=categories[spec["category"]],
-                summary=spec["summary"],
-                region=Region.objects.get(code=spec["region"]),
-                involved_count=spec.get("involved_count", 1),
-                amount=spec.get("amount"),
-                parties=[
-                    services.PartyInput(
-                        role=role,
-                        kind=kind,
-                        name=name,
-                        id_type="resident_id" if kind == Party.Kind.PERSON else "",
-                        id_number=ident if kind == Party.Kind.PERSON else "",
-                        credit_code=ident if kind == Party.Kind.ORGANISATION else "",
-                        phone=phone.replace("-", ""),
-                    )
-                    for role, kind, name, ident, phone in spec["parties"]
-                ],
-            ),
+            count=context.options["cases"],
+            registered_by=clerk,
+            write=context.write,
         )
-    first = Case.objects.filter(county=context.county).order_by("sequence").first()
+        seconds = (timezone.now() - started).total_seconds()
+        context.write(f"  批量生成 {written} 件案件，用时 {seconds:.0f} 秒")
+    if Case.objects.filter(
+        county=context.county,
+        channel=Case.Channel.WALK_IN,
+        summary__in=[c["summary"] for c in DEMO_CASES],
+    ).exists():
+        return  # the hand-made demo cases are created once; seed_demo stays idempotent
+    clerk = context.users.get("clerk") or get_user_model().objects.get(username="clerk")
+    created = []
+    for spec in DEMO_CASES:
+        created.append(
+            services.case_register(
+                actor=clerk,
+                county=context.county,
+                data=services.CaseInput(
+                    channel=Case.Channel.WALK_IN,
+                    nature=spec["nature"],
+                    category=categories[spec["category"]],
+                    summary=spec["summary"],
+                    region=Region.objects.get(code=spec["region"]),
+                    involved_count=spec.get("involved_count", 1),
+                    amount=spec.get("amount"),
+                    parties=[
+                        services.PartyInput(
+                            role=role,
+                            kind=kind,
+                            name=name,
+                            id_type="resident_id" if kind == Party.Kind.PERSON else "",
+                            id_number=ident if kind == Party.Kind.PERSON else "",
+                            credit_code=ident if kind == Party.Kind.ORGANISATION else "",
+                            phone=phone.replace("-", ""),
+                        )
+                        for role, kind, name, ident, phone in spec["parties"]
+                    ],
+                ),
+            )
+        )
+    first = created[0]
     workflow.fire(
         actor=clerk,
         number=first.number,

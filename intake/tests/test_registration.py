@@ -308,3 +308,23 @@ def test_case_party_roles_are_kept(clerk, ref):
         "respondent",
         "third_party",
     ]
+
+
+def test_seed_demo_can_generate_many_consistent_cases(settings, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from centre.models import Clock
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--cases", "300", stdout=StringIO())
+    cases = Case.objects.exclude(channel="walk_in", summary__contains="围墙")
+    assert cases.count() >= 300
+    numbers = sorted(cases.values_list("year", "sequence"))
+    assert len(set(numbers)) == len(numbers)
+    assert not cases.filter(state="closed", outcome="").exists()
+    assert not cases.filter(state="registered", window__isnull=False).exists()
+    mediating = cases.filter(state="mediating").values_list("number", flat=True)
+    assert Clock.objects.filter(case_number__in=list(mediating)).count() == len(mediating)
+    assert cases.filter(risk_repeat=True).exists()

@@ -18,6 +18,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--cases",
+            type=int,
+            default=0,
+            help="另外批量生成 N 件案件（按季节、人口分布，状态与期限符合流程），"
+            "用于驾驶舱和性能测试",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="DEBUG 关闭时也执行（会重置演示账号的密码）"
         )
 
