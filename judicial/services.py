@@ -282,7 +282,9 @@ def confirmation_decide(
 def handoff_request(*, actor: Any, case: Case, court: Court | None) -> Handoff:
     """After ``hand_off``: the package (PDF case file + ZIP of attachments) is built by a
     task with its progress on the page; the court sees the case."""
-    court = court or default_court(case.county_id)
+    delegation = Delegation.objects.filter(case=case).select_related("court").first()
+    # A delegated dispute that was not settled goes back to the court that sent it.
+    court = court or (delegation.court if delegation else default_court(case.county_id))
     if court is None:
         raise ValidationError({"court": [_("本县尚未配置人民法院")]})
     handoff, _created = Handoff.objects.update_or_create(

@@ -105,3 +105,55 @@ def test_only_court_clerks_delegate(clerk, ref):
     api = APIClient()
     api.force_authenticate(clerk)
     assert api.post("/api/v1/delegations/", _body(ref), format="json").status_code == 403
+
+
+def test_the_court_clerks_page_and_the_way_back_to_the_court(
+    client, court_clerk, ref, chen, supervisor, county, clerk
+):
+    from judicial.models import Court, Handoff
+
+    other = Court.objects.create(county=county, name="另一法院", code="浙0599", is_default=False)
+    other.clerks.add(court_clerk)
+    Court.objects.filter(pk=other.pk).update(is_default=False)
+    client.force_login(court_clerk)
+    assert client.get("/judicial/delegate/").status_code == 200
+    response = client.post(
+        "/judicial/delegate/",
+        {
+            "court_reference": "(2026)浙0523民诉前调2002号",
+            "received_on": "2026-11-20",
+            "channel": "platform",
+            "nature": "dispute",
+            "category": ref["category"].code,
+            "town": ref["town"].code,
+            "village": ref["village"].code,
+            "summary": "借款纠纷委派调解",
+            "involved_count": "1",
+            "parties-TOTAL_FORMS": "1",
+            "parties-INITIAL_FORMS": "0",
+            "parties-0-role": "applicant",
+            "parties-0-kind": "person",
+            "parties-0-name": "孙丽",
+            "parties-0-id_type": "",
+            "parties-0-phone": "13912345678",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(summary="借款纠纷委派调解")
+    delegation = Delegation.objects.get(case=case)
+    workflow.fire(actor=supervisor, number=case.number, name="triage", data={"window": "mediation"})
+    workflow.fire(
+        actor=supervisor,
+        number=case.number,
+        name="start_mediation",
+        data={
+            "organisation": chen.organisations.first().pk,
+            "mediators": [chen.pk],
+            "lead": chen.pk,
+        },
+    )
+    workflow.fire(
+        actor=chen.user, number=case.number, name="fail_mediation", data={"reason": "未能达成一致"}
+    )
+    workflow.fire(actor=clerk, number=case.number, name="hand_off", data={})
+    assert Handoff.objects.get(case=case).court == delegation.court
