@@ -1,0 +1,152 @@
+"""The clocks scan over a million open clocks (clocks issue: one scan < 2 s, an indexed
+range, not a walk over every case).
+
+Builds its own database (``centre_clockbench``) with N open clocks whose due dates spread
+over the next 60 days (and a few days past), runs one catch-up scan so that the earlier
+reminders and escalations exist (the state of a system that has been running), then moves
+"today" on by one day and times:
+
+- the scan with one day's new work (clocks entering the 3-day and 1-day windows, clocks
+  becoming overdue) — the heaviest scan of a day, the first after midnight;
+- the next scan with nothing new — every other scan of the day (beat runs it every 5 min).
+
+Run:  .venv/bin/python bench/clock_scan.py [--clocks 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = "centre_clockbench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clocks", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print where the day's scan spends its time (cProfile)",
+    )
+    args = parser.parse_args()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@/{DB}",
+        "DEBUG": "1",
+        "REDIS_URL": "",
+        "DB_POOL": "0",  # no pooled connections left behind: the database is dropped after
+        "DJANGO_SETTINGS_MODULE": "centre.settings",
+    }
+    subprocess.run(["dropdb", "-U", "postgres", "--if-exists", DB], check=True)
+    subprocess.run(["createdb", "-U", "postgres", DB], check=True)
+    python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from centre.clocks import clocks_scan
+    from centre.models import Clock, County, DeadlineRule, Notification
+
+    county = County.objects.get(code="330523")
+    rule = DeadlineRule.objects.get(code="mediation_people")
+    assignee = get_user_model().objects.get(username="mediator")
+    today = timezone.localdate()
+    started = time.perf_counter()
+    buffer = io.StringIO()
+    for i in range(args.clocks):
+        due = today + timedelta(days=(i % 65) - 5)  # 5 days past .. 59 days ahead
+        start = due - timedelta(days=30)
+        buffer.write(
+            f"{county.pk}\t{rule.pk}\t330523-2026-{i:07d}\tbench\t{i}\t"
+            f"{assignee.pk}\t{start}\t{due}\tf\t0\t\t0\t\tf\n"
+        )
+    buffer.seek(0)
+    columns = (
+        "county_id",
+        "rule_id",
+        "case_number",
+        "subject",
+        "subject_id",
+        "assignee_id",
+        "started_on",
+        "due_on",
+        "provisional",
+        "paused_days",
+        "pause_reason",
+        "extended_days",
+        "extension_reason",
+        "unlimited",
+    )
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY {Clock._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(buffer.read())
+        cursor.execute(f"ANALYZE {Clock._meta.db_table}")
+    print(
+        f"# clocks scan, {args.clocks:,} open clocks "
+        f"(built in {time.perf_counter() - started:.0f} s)"
+    )
+    started = time.perf_counter()
+    first = clocks_scan(today=today - timedelta(days=1))
+    print(
+        f"catch-up scan (the backlog of a system that was never scanned): "
+        f"{time.perf_counter() - started:.1f} s, {first}"
+    )
+    for label, day in (
+        ("scan with one day's new work", today),
+        ("next scan, nothing new", today),
+        ("next scan, nothing new", today),
+    ):
+        before = Notification.objects.count()
+        profiler = None
+        if args.profile and "new work" in label:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        started = time.perf_counter()
+        result = clocks_scan(today=day)
+        elapsed = time.perf_counter() - started
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+        print(
+            f"{label}: {elapsed * 1000:.0f} ms, {result}, "
+            f"{Notification.objects.count() - before} messages written"
+        )
+    with connection.cursor() as cursor:
+        window = [today, today + timedelta(days=1)]
+        cursor.execute(
+            f"EXPLAIN SELECT id FROM {Clock._meta.db_table} WHERE stopped_at IS NULL AND "  # noqa: S608
+            "paused_at IS NULL AND NOT unlimited AND due_on BETWEEN %s AND %s "
+            "AND (reminded_offset IS NULL OR reminded_offset > 1)",
+            window,
+        )
+        plan = " / ".join(row[0].strip() for row in cursor.fetchall()[:3])
+        print("plan of the reminder range:", plan)
+    connection.close()
+    if not args.keep:
+        subprocess.run(["dropdb", "-U", "postgres", "--if-exists", DB], check=True)
+
+
+if __name__ == "__main__":
+    main()

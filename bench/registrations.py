@@ -1,0 +1,144 @@
+"""Registrations through the API at 16 concurrent clients, beside a hello-world Django view
+served by the same gunicorn command in the same run.
+
+Target (acceptance): ≥ 300 registrations/s with p95 < 60 ms at 16 concurrent clients.
+
+    .venv/bin/python bench/registrations.py [--workers 4] [--clients 16] [--requests 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+from benchlib import (
+    BENCH,
+    PRELOADED,
+    Gunicorn,
+    LockSampler,
+    Result,
+    api_token,
+    bench_env,
+    case_body,
+    header,
+    measure,
+    raw_request,
+    report,
+    run_load,
+    verdict,
+    warm_up,
+)
+
+
+def registrations(
+    token: str, count: int, *, reuse: float, seed: int, first_new: int
+) -> list[bytes]:
+    """``count`` encoded POSTs: new applicants (people ``first_new`` on), and a share
+    ``reuse`` who come back (an applicant already registered, so the party is found by its
+    blind index)."""
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    out = []
+    for i in range(count):
+        back = rng.random() < reuse
+        applicant = rng.randrange(PRELOADED) if back else first_new + i
+        body = json.dumps(case_body(i, applicant, reuse=back), ensure_ascii=False).encode()
+        out.append(raw_request("POST", "/api/v1/cases/", headers=headers, body=body))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--baseline-requests", type=int, default=10000)
+    parser.add_argument("--reuse", type=float, default=0.25, help="share of returning applicants")
+    parser.add_argument(
+        "--attempts", type=int, default=3, help="measure again while other processes interfere"
+    )
+    args = parser.parse_args()
+
+    env = bench_env()
+    header(
+        "registrations: POST /api/v1/cases/ vs hello world",
+        f"gunicorn --workers {args.workers} (sync), {args.clients} clients",
+    )
+
+    hello = Gunicorn("hello_wsgi:application", workers=args.workers, name="hello", chdir=BENCH)
+    with hello:
+        request = [raw_request("GET", "/")]
+        warm_up(hello, lambda i: request[0], 200)
+        baseline = measure(
+            args.attempts,
+            lambda attempt: run_load(
+                "hello",
+                hello,
+                lambda i: request[0],
+                args.baseline_requests,
+                concurrency=args.clients,
+            ),
+        )
+    report(baseline, f"baseline: hello-world Django view, GET / — {hello.describe()}")
+    print()
+
+    app = Gunicorn(
+        "centre.wsgi:application", workers=args.workers, name="app", env=env, ready_path="/healthz"
+    )
+    with app:
+        token = api_token(app.port, "clerk")
+        # New people of this run: a block of numbers that recent runs did not use.
+        first_new = 2_000_000 + (int(time.time()) % 300) * 10_000
+        warm = registrations(token, 64, reuse=args.reuse, seed=1, first_new=first_new)
+        warm_up(app, warm, len(warm))
+        locks = LockSampler()
+
+        def attempt(n: int) -> Result:
+            nonlocal locks
+            bodies = registrations(
+                token,
+                args.requests,
+                reuse=args.reuse,
+                seed=2 + n,
+                first_new=first_new + 100 + n * args.requests,
+            )
+            with LockSampler() as locks:
+                return run_load(
+                    "register",
+                    app,
+                    bodies,
+                    len(bodies),
+                    concurrency=args.clients,
+                    ok=lambda s: s == 201,
+                    keep_bodies=True,
+                )
+
+        result = measure(args.attempts, attempt)
+    report(
+        result,
+        f"registrations: POST /api/v1/cases/ as clerk (token), {args.reuse:.0%} returning "
+        f"applicants — {app.describe()}",
+    )
+    numbers = [json.loads(b)["number"] for b in result.bodies if b.startswith(b'{"number"')]
+    print(f"  case numbers  {len(numbers)} returned, {len(set(numbers))} distinct")
+    print(f"  PostgreSQL    {locks.summary()}")
+    print()
+    print("== summary ==")
+    print(
+        f"  registrations {result.throughput:.1f} req/s, p95 {result.percentile(0.95):.1f} ms; "
+        f"hello world {baseline.throughput:.1f} req/s, p95 {baseline.percentile(0.95):.1f} ms; "
+        f"ratio {result.throughput / baseline.throughput:.1%}"
+    )
+    print(
+        "  "
+        + verdict(
+            "≥ 300/s with p95 < 60 ms",
+            result.throughput >= 300 and result.percentile(0.95) < 60 and not result.errors,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
