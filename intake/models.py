@@ -239,7 +239,11 @@ class Case(FSMModelMixin, models.Model):
         ordering = ["-registered_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "year", "sequence"], name="case_unique_sequence"
+                fields=["county", "year", "sequence"],
+                name="case_unique_sequence",
+                # Checked at commit: a registration holds sequence 0 until it takes its
+                # number at the very end (intake.services.case_register).
+                deferrable=models.Deferrable.DEFERRED,
             ),
         ]
         indexes = [
