@@ -2,7 +2,8 @@
 run, session cookies on both sides.
 
 Target (acceptance): ``GET /intake/cases/`` (clerk, 50 rows) reaches ≥ 40% of the
-throughput of ``GET /mediation/`` (mediator: an empty desk page with the base template).
+throughput of ``GET /inbox/`` (a mediator with no messages: the base template and nothing else —
+the desks themselves now show queues).
 
     .venv/bin/python bench/case_list.py [--workers 4] [--clients 16] [--requests 2000]
 """
@@ -62,9 +63,9 @@ def main() -> None:
             mediators = list(
                 pool.map(lambda _: session_login(app.port, "mediator"), range(args.clients))
             )
-        empty = [raw_request("GET", "/mediation/", headers={"Cookie": c}) for c in mediators]
+        empty = [raw_request("GET", "/inbox/", headers={"Cookie": c}) for c in mediators]
         cases = [raw_request("GET", "/intake/cases/", headers={"Cookie": c}) for c in clerks]
-        empty_page = get(app.port, "/mediation/", {"Cookie": mediators[0]})
+        empty_page = get(app.port, "/inbox/", {"Cookie": mediators[0]})
         page = get(app.port, "/intake/cases/", {"Cookie": clerks[0]})
         rows = len(ROW.findall(page.body))
         token = api_token(app.port, "clerk")
@@ -102,7 +103,7 @@ def main() -> None:
         if not args.no_api:
             api_result = run_load("api", app, cycle(api), share, concurrency=args.clients)
 
-    report(baseline, f"baseline: GET /mediation/ as mediator (empty desk page) — {app.describe()}")
+    report(baseline, f"baseline: GET /inbox/ as mediator (empty page) — {app.describe()}")
     print(f"  page          HTML {len(empty_page.body):,} bytes")
     print()
     report(result, f"case list: GET /intake/cases/ as clerk — {app.describe()}")

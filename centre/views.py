@@ -38,3 +38,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         services.inbox_mark_read(user=request.user)
         return redirect("inbox")
     return render(request, "centre/inbox.html", {"items": messages_})
+
+
+# The schema generator costs each web worker ~11 MB; it is loaded on the first request for
+# the schema or the docs, not when the URLs are.
+def api_schema(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    from drf_spectacular.views import SpectacularAPIView
+
+    return SpectacularAPIView.as_view()(request, *args, **kwargs)
+
+
+def api_docs(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    from drf_spectacular.views import SpectacularSwaggerView
+
+    return SpectacularSwaggerView.as_view(url_name="api-schema")(request, *args, **kwargs)

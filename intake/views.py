@@ -20,7 +20,7 @@ from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
-from intake import deadlines, documents, exports, selectors, services, triage, workflow
+from intake import deadlines, documents, selectors, services, triage, workflow
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
     AttachmentForm,
@@ -212,6 +212,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def case_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel, masked, capped; each export is audited."""
+    # openpyxl costs each web worker ~8 MB: loaded by the first export, not at start-up.
+    from intake import exports
+
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     filters = _filters(request)
