@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centre import clocks, queue
+from centre.counters import next_value
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
 from centre.services import audit_record
@@ -210,15 +211,7 @@ def _take_number(county: County, year: int) -> int:
     """The next number of the county's year. The counter row stays locked until the
     registration commits (or rolls back with it), so numbers are unique and gapless; it
     is taken last so that the lock is held for as little as possible."""
-    table = CaseNumberSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (county_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (county_id, year) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [county.pk, year],
-        )
-        return cursor.fetchone()[0]
+    return next_value(CaseNumberSequence, county=county, year=year)
 
 
 def _risk_flags(
@@ -429,3 +422,26 @@ def party_reveal_for_document(party: Party) -> dict[str, str]:
         "id_number": keyring.decrypt(bytes(party.id_number_enc)) if party.id_number_enc else "",
         "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
     }
+
+
+def parties_notify(*, case: Case, subject: str, body: str) -> int:
+    """An SMS to each party of the case who left a phone (rows sent after commit)."""
+    from centre.models import Notification
+    from centre.services import notification_create
+
+    sent = 0
+    for cp in case.case_parties.select_related("party"):
+        phone = party_contact_phone(cp.party)
+        if phone:
+            notification_create(
+                channel=Notification.Channel.SMS,
+                recipient_name=cp.party.name,
+                destination=phone,
+                destination_masked=cp.party.phone_masked,
+                county=case.county,
+                case_number=case.number,
+                subject=subject,
+                body=body,
+            )
+            sent += 1
+    return sent

@@ -7,12 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from centre import clocks, queue
+from centre.counters import next_value
 from centre.deadlines import Due, due_date
 from centre.models import Clock, Notification
 from centre.services import notification_create
@@ -226,16 +227,7 @@ def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) 
 
 def _ruling_number(court: Court, year: int) -> str:
     """(2026)浙0523民特123号 — the court's own numbering of special-procedure cases."""
-    table = RulingSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (court_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (court_id, year) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [court.pk, year],
-        )
-        seq = cursor.fetchone()[0]
-    return f"({year}){court.code}民特{seq}号"
+    return f"({year}){court.code}民特{next_value(RulingSequence, court=court, year=year)}号"
 
 
 def confirmation_decide(
@@ -262,20 +254,12 @@ def confirmation_decide(
             "也可以向人民法院提起诉讼。"
         )
     )
-    for cp in case.case_parties.select_related("party"):
-        phone = intake_services.party_contact_phone(cp.party)
-        if phone:
-            notification_create(
-                channel=Notification.Channel.SMS,
-                recipient_name=cp.party.name,
-                destination=phone,
-                destination_masked=cp.party.phone_masked,
-                county=case.county,
-                case_number=case.number,
-                subject=_("司法确认结果"),
-                body=_("您的案件%(number)s：%(text)s裁定书案号%(ruling)s。")
-                % {"number": case.number, "text": text, "ruling": confirmation.ruling_number},
-            )
+    intake_services.parties_notify(
+        case=case,
+        subject=_("司法确认结果"),
+        body=_("您的案件%(number)s：%(text)s裁定书案号%(ruling)s。")
+        % {"number": case.number, "text": text, "ruling": confirmation.ruling_number},
+    )
     return confirmation
 
 

@@ -198,30 +198,20 @@ def session_save(
     )
     if held_at is None and notify:
         when = timezone.localtime(scheduled_at).strftime("%Y年%m月%d日 %H:%M")
-        for cp in case.case_parties.select_related("party"):
-            phone = intake_services.party_contact_phone(cp.party)
-            if not phone:
-                continue
-            notification_create(
-                channel=Notification.Channel.SMS,
-                recipient_name=cp.party.name,
-                destination=phone,
-                destination_masked=cp.party.phone_masked,
-                county=case.county,
-                case_number=case.number,
-                subject=_("调解通知"),
-                body=_(
-                    "您的案件%(number)s定于%(when)s以%(place)s方式调解%(where)s，请准时参加。"
-                    "%(centre)s"
-                )
-                % {
-                    "number": case.number,
-                    "when": when,
-                    "place": session.get_place_display(),
-                    "where": f"（{location}）" if location else "",
-                    "centre": case.county.centre_name,
-                },
+        intake_services.parties_notify(
+            case=case,
+            subject=_("调解通知"),
+            body=_(
+                "您的案件%(number)s定于%(when)s以%(place)s方式调解%(where)s，请准时参加。%(centre)s"
             )
+            % {
+                "number": case.number,
+                "when": when,
+                "place": session.get_place_display(),
+                "where": f"（{location}）" if location else "",
+                "centre": case.county.centre_name,
+            },
+        )
     CaseEvent.objects.create(
         case=case,
         actor=actor,
