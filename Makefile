@@ -28,7 +28,12 @@ install: $(VENV)/.installed static/vendor/.built
 assets: static/vendor/.built
 
 # The demo: SQLite and in-process tasks unless DATABASE_URL / REDIS_URL say otherwise.
-run: install
+# A checkout used for development gets DEBUG on in its own (untracked) .env, so that
+# manage.py works there without a SECRET_KEY; real environment variables still win.
+.env:
+	printf '# Local development (created by make run; not used in production)\nDEBUG=1\n' > .env
+
+run: install .env
 	test -f var/party.key || DEBUG=1 $(BIN)/python manage.py generate_party_key var/party.key
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
