@@ -94,7 +94,11 @@ class CaseListCreate(generics.ListAPIView):
         try:
             case = services.case_register(actor=request.user, county=county, data=form.to_input())
         except DjangoValidationError as exc:
-            raise DRFValidationError(exc.message_dict) from exc
+            raise DRFValidationError(
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            ) from exc
         return Response(
             {
                 "number": case.number,

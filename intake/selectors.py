@@ -12,7 +12,7 @@ from centre.crypto import get_keyring
 from centre.models import Clock
 from intake.access import visible_cases
 from intake.identity import normalize_phone
-from intake.models import Case, CaseParty, Party
+from intake.models import Case, CaseEvent, CaseParty, Party
 
 LIST_RELATED = ("category", "region", "window", "suggested_window")
 
@@ -119,7 +119,7 @@ def case_detail(case: Case) -> Case:
             _parties_prefetch(),
             "attachments",
             "documents",
-            Prefetch("events", queryset=case.events.model.objects.select_related("actor")),
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         )
         .get(pk=case.pk)
     )

@@ -94,8 +94,10 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 def _attach_errors(exc: ValidationError, case_form: CaseForm, parties) -> None:
-    """Service errors are keyed like ``parties[1].id_number``: put each on its field."""
-    for key, messages_ in exc.message_dict.items():
+    """Service errors are keyed like ``parties[1].id_number``: put each on its field.
+    An error without a field (a refused attachment) goes to the top of the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for key, messages_ in errors.items():
         if key.startswith("parties[") and "." in key:
             index, field = key[len("parties[") :].split("].", 1)
             form = parties.forms[int(index)]
@@ -104,10 +106,9 @@ def _attach_errors(exc: ValidationError, case_form: CaseForm, parties) -> None:
         elif key == "parties":
             parties._non_form_errors = parties.error_class(messages_)
         else:
+            field = "town" if key == "region" else key  # the place is picked as town/village
             for message in messages_:
-                case_form.add_error(key if key in case_form.fields else None, message)
-        if key == "__all__":
-            case_form.add_error(None, messages_)
+                case_form.add_error(field if field in case_form.fields else None, message)
 
 
 @desk_required(DESK)

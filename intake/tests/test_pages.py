@@ -308,3 +308,15 @@ def test_the_desk_calculator(client, clerk):
     ).content.decode()
     assert "2026年10月13日" in page and "行政复议法" in page
     assert "期限计算" in client.get(reverse("intake:desk")).content.decode()
+
+
+def test_a_refused_attachment_is_shown_on_the_desk_and_nothing_is_saved(client, clerk, ref):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(clerk)
+    data = _form(ref)
+    data["attachments"] = SimpleUploadedFile("病毒.exe", b"MZ\x90\x00" * 10)
+    response = client.post(reverse("intake:desk"), data)
+    assert response.status_code == 200
+    assert "类型不支持" in response.content.decode()
+    assert not Case.objects.exists()
