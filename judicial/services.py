@@ -14,8 +14,8 @@ from guardian.shortcuts import assign_perm
 
 from centre import clocks, queue
 from centre.counters import next_value
-from centre.deadlines import Due, due_date
-from centre.models import Clock, Notification
+from centre.deadlines import Due, rule_due
+from centre.models import Clock, DeadlineRule, Notification
 from centre.services import notification_create
 from intake import services as intake_services
 from intake import workflow
@@ -23,10 +23,10 @@ from intake.models import Case, CaseDocument, CaseEvent
 from judicial.models import Confirmation, Court, Delegation, Handoff, RulingSequence
 from mediation.models import Agreement
 
-# LAW.md clocks: confirmation_apply 30 日 from the agreement taking effect (民事诉讼法
-# 第205条); confirmation_accept 3 日 (法释〔2011〕5号 第4条); confirmation_decide 15 日 from
-# acceptance, +10 日 once with the president's approval (第5条), cap 30 日 (民事诉讼法 第187条).
-APPLY_DAYS, ACCEPT_DAYS, DECIDE_DAYS, EXTENSION_DAYS, DECIDE_CAP_DAYS = 30, 3, 15, 10, 30
+# The lengths are the rules' (centre.DeadlineRule, seeded from LAW.md): confirmation_apply
+# 30 日 from the agreement taking effect (民事诉讼法 第205条); confirmation_accept 3 日
+# (法释〔2011〕5号 第4条); confirmation_decide 15 日 from acceptance, +10 日 once with the
+# president's approval (第5条), cap 30 日 (民事诉讼法 第187条).
 COURT_RIGHTS = ("intake.view_case", "intake.view_personal_data")
 
 
@@ -68,7 +68,7 @@ def application_window(agreement: Agreement) -> tuple[date, Due]:
         .first()
     )
     effective = timezone.localdate(first)
-    return effective, due_date(effective, APPLY_DAYS)
+    return effective, rule_due(DeadlineRule.objects.get(code="confirmation_apply"), effective)
 
 
 def check_in_time(agreement: Agreement, today: date | None = None) -> None:
@@ -110,7 +110,7 @@ def confirmation_apply(
         agreement_effective_on=effective,
         apply_due=apply_due.date,
         applied_by=actor,
-        accept_due=due_date(today, ACCEPT_DAYS).date,
+        accept_due=rule_due(DeadlineRule.objects.get(code="confirmation_accept"), today).date,
     )
     _grant_court(court, case)
     clocks.clock_stop(subject="agreement", subject_id=agreement.mediation_id)
@@ -208,7 +208,7 @@ def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) 
     clock = Clock.objects.get(
         subject="confirmation", subject_id=confirmation.pk, rule__code="confirmation_decide"
     )
-    clock = clocks.clock_extend(clock=clock, approver=actor, reason=reason, days=EXTENSION_DAYS)
+    clock = clocks.clock_extend(clock=clock, approver=actor, reason=reason)
     confirmation.decide_due = clock.due_on
     confirmation.extended_at, confirmation.extension_reason = timezone.now(), reason
     confirmation.extension_approved_by = actor

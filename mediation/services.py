@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from centre import clocks
-from centre.deadlines import due_date
-from centre.models import Notification
+from centre.deadlines import rule_due
+from centre.models import DeadlineRule, Notification
 from centre.services import notification_create
 from intake import services as intake_services
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty
@@ -23,9 +23,9 @@ from mediation.models import Agreement, Mediation, Mediator, Organisation, Parti
 
 # What taking part in a mediation gives on its case (django-guardian, per case).
 CASE_RIGHTS = ("intake.view_case", "intake.view_personal_data")
-# LAW.md: 人民调解 30 日 (司法部《人民调解工作若干规定》第33条); court-delegated mediation
-# 30 日 from receipt of the materials (法释〔2016〕14号 第27条).
-CLOCKS = {"mediation_people": 30, "mediation_court_delegated": 30}
+# The mediation clock's length is the rule's (centre.DeadlineRule, seeded from LAW.md:
+# mediation_people 30 日, 司法部《人民调解工作若干规定》第33条; mediation_court_delegated 30 日
+# from the materials' receipt, 法释〔2016〕14号 第27条), so an administrator's edit applies.
 # Which clock a case's mediation runs on, when not the people's-mediation one: apps that
 # bring cases in another way (court delegation) register a function case → (rule,
 # unlimited, the day the clock starts) or None.
@@ -75,7 +75,7 @@ def mediation_start(
         raise ValidationError({"lead": [_("主持调解员须在所选调解员之中")]})
     started = timezone.now()
     clock_rule, unlimited, clock_start = _clock_rule_for(case, timezone.localdate(started))
-    due = due_date(clock_start, CLOCKS[clock_rule])
+    due = rule_due(DeadlineRule.objects.get(code=clock_rule), clock_start)
     mediation = Mediation.objects.create(
         case=case,
         linkage=linkage,
@@ -115,7 +115,7 @@ def mediation_start(
     }
     for head in heads:
         _grant(head, case)
-    clock = clocks.clock_start(
+    clocks.clock_start(
         rule_code=clock_rule,
         county=case.county_id,
         case_number=case.number,
@@ -125,11 +125,7 @@ def mediation_start(
         assignee=lead.user,
         unlimited=unlimited,
     )
-    if clock.due_on != mediation.clock_due:
-        # The clocks engine is the authority (it knows the holiday table and pauses).
-        Mediation.objects.filter(pk=mediation.pk).update(
-            clock_due=clock.due_on, clock_provisional=clock.provisional
-        )
+    # Mediation.clock_due mirrors the clock (same rule, same start) for the desks' ordering.
     return mediation
 
 
