@@ -196,11 +196,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    _label_rows(page.object_list)
     return render(
         request,
         "intake/case_list.html",
         {
             "page": page,
+            "case_url": reverse("intake:case", args=["0"])[:-2],
             "query": query.urlencode(),
             "g": request.GET,
             "states": Case.State.choices,
@@ -209,6 +211,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "risks": [("mass", _("群体性")), ("repeat", _("重复来访")), *Case.RiskLevel.choices],
         },
     )
+
+
+def _label_rows(cases) -> None:
+    """Labels for a page of rows, resolved once: get_FOO_display() rebuilds its choices
+    from lazy translations on every call, which was a fifth of the list's rendering."""
+    states = {k: str(v) for k, v in Case.State.choices}
+    levels = {k: str(v) for k, v in Case.RiskLevel.choices}
+    roles = {k: str(v) for k, v in CaseParty.Role.choices}
+    for case in cases:
+        case.state_label, case.risk_label = states[case.state], levels[case.risk_level]
+        for cp in case.case_parties.all():
+            cp.role_label = roles[cp.role]
 
 
 def case_export(request: HttpRequest) -> HttpResponse:

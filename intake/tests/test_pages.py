@@ -320,3 +320,12 @@ def test_a_refused_attachment_is_shown_on_the_desk_and_nothing_is_saved(client, 
     assert response.status_code == 200
     assert "类型不支持" in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_case_list_rows_show_state_roles_and_risk(client, clerk, ref):
+    register(clerk, ref, involved_count=9)
+    client.force_login(clerk)
+    page = client.get(reverse("intake:cases")).content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    for text in ("已登记", "申请人：", "被申请人：", "群体性", "风险 中"):
+        assert text in row, text
