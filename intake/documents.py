@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from centre.documents import qr_svg_data_uri, render_pdf
 from centre.models import AuditLog
 from centre.services import audit_record
-from intake.models import Case, CaseDocument
+from intake.models import Case, CaseDocument, CaseParty
 from intake.time_limits import receipt_time_limit
 
 
@@ -70,6 +70,34 @@ def _suggested(case: Case) -> str | None:
     if not case.suggested_window_id:
         return None
     return _("待分流（建议：%(window)s）") % {"window": case.suggested_window.name}
+
+
+def parties_in_full(case: Case) -> list[dict[str, Any]]:
+    """The parties as a legal document identifies them (the agreement a court confirms,
+    the application, the ruling): full ID numbers and phones. Such documents are audited
+    when downloaded (``Renderer.personal_data``)."""
+    from intake.services import party_reveal_for_document
+
+    rows = []
+    for cp in case.case_parties.select_related("party"):
+        party = cp.party
+        full = party_reveal_for_document(party)
+        rows.append(
+            {
+                "party_id": party.pk,
+                "role": cp.get_role_display(),
+                "is_third": cp.role == CaseParty.Role.THIRD_PARTY,
+                "name": party.name,
+                "kind": party.kind,
+                "id_type": party.get_id_type_display() if party.id_type else "",
+                "id_number": full["id_number"],
+                "credit_code": party.credit_code or "",
+                "legal_representative": party.legal_representative,
+                "address": party.address,
+                "phone": full["phone"],
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)

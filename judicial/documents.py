@@ -7,47 +7,23 @@ from typing import Any
 
 from django.utils import timezone
 
-from intake import services as intake_services
-from intake.documents import Renderer, register_renderer
+from intake.documents import Renderer, parties_in_full, register_renderer
 from intake.models import Case, CaseDocument
 from judicial.models import Confirmation, Handoff
-
-
-def _parties(case: Case) -> list[dict[str, Any]]:
-    rows = []
-    for cp in case.case_parties.select_related("party"):
-        party = cp.party
-        full = intake_services.party_reveal_for_document(party)
-        rows.append(
-            {
-                "role": cp.get_role_display(),
-                "name": party.name,
-                "id_type": party.get_id_type_display() if party.id_type else "",
-                "id_number": full["id_number"],
-                "credit_code": party.credit_code or "",
-                "legal_representative": party.legal_representative,
-                "address": party.address,
-                "phone": full["phone"],
-            }
-        )
-    return rows
+from mediation.selectors import lead_participant
 
 
 def application_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     confirmation = Confirmation.objects.select_related("court", "agreement__mediation").get(
         pk=document.ref_id
     )
-    lead = (
-        confirmation.agreement.mediation.participants.filter(is_lead=True)
-        .select_related("organisation")
-        .first()
-    )
+    lead = lead_participant(confirmation.agreement.mediation)
     return {
         "case": case,
         "confirmation": confirmation,
         "agreement": confirmation.agreement,
         "organisation": lead.organisation if lead else None,
-        "parties": _parties(case),
+        "parties": parties_in_full(case),
         "applied_on": timezone.localdate(confirmation.applied_at),
     }
 
@@ -56,17 +32,13 @@ def ruling_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     confirmation = Confirmation.objects.select_related(
         "court", "agreement__mediation", "judge"
     ).get(pk=document.ref_id)
-    lead = (
-        confirmation.agreement.mediation.participants.filter(is_lead=True)
-        .select_related("organisation")
-        .first()
-    )
+    lead = lead_participant(confirmation.agreement.mediation)
     return {
         "case": case,
         "confirmation": confirmation,
         "agreement": confirmation.agreement,
         "organisation": lead.organisation if lead else None,
-        "parties": _parties(case),
+        "parties": parties_in_full(case),
         "confirmed": confirmation.decision == Confirmation.Decision.CONFIRMED,
         "decided_on": timezone.localdate(confirmation.decided_at),
         "judge": confirmation.judge.get_full_name() or confirmation.judge.username,
@@ -85,7 +57,7 @@ def handoff_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "handoff": handoff,
-        "parties": _parties(case),
+        "parties": parties_in_full(case),
         "events": case.events.select_related("actor").order_by("at", "id"),
         "mediation": mediation,
         "sessions": list(mediation.sessions.all()) if mediation else [],

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from intake import services as intake_services
-from intake.documents import Renderer, register_renderer
-from intake.models import Case, CaseDocument, CaseParty
+from intake.documents import Renderer, parties_in_full, register_renderer
+from intake.models import Case, CaseDocument
 from mediation.models import Agreement
+from mediation.selectors import lead_participant
 
 
 def agreement_context(document: CaseDocument, case: Case) -> dict[str, Any]:
@@ -19,32 +19,12 @@ def agreement_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     the document a court confirms. Its download is audited like any full view."""
     agreement = Agreement.objects.select_related("mediation", "created_by").get(pk=document.ref_id)
     mediation = agreement.mediation
-    lead = (
-        mediation.participants.filter(is_lead=True, removed_at__isnull=True)
-        .select_related("organisation", "mediator")
-        .first()
-    )
+    lead = lead_participant(mediation)
     organisation = lead.organisation if lead else None
     signed = {s["party"]: s for s in agreement.signatures}
-    parties = []
-    for cp in case.case_parties.select_related("party"):
-        party = cp.party
-        ident = intake_services.party_reveal_for_document(party)
-        parties.append(
-            {
-                "role": cp.get_role_display(),
-                "is_third": cp.role == CaseParty.Role.THIRD_PARTY,
-                "name": party.name,
-                "kind": party.kind,
-                "id_type": party.get_id_type_display() if party.id_type else "",
-                "id_number": ident["id_number"],
-                "credit_code": party.credit_code or "",
-                "legal_representative": party.legal_representative,
-                "address": party.address,
-                "phone": ident["phone"],
-                "signature": signed.get(party.pk, {}).get("method", ""),
-            }
-        )
+    parties = parties_in_full(case)
+    for row in parties:
+        row["signature"] = signed.get(row["party_id"], {}).get("method", "")
     return {
         "case": case,
         "agreement": agreement,

@@ -218,3 +218,13 @@ def my_follow_ups(user: Any) -> QuerySet[Agreement]:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, start + timedelta(days=1)
+
+
+def lead_participant(mediation: Mediation) -> Participant | None:
+    """The mediator who leads (and so the organisation whose seal and name a document
+    carries)."""
+    return (
+        mediation.participants.filter(is_lead=True, removed_at__isnull=True)
+        .select_related("organisation", "mediator")
+        .first()
+    )

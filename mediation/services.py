@@ -19,6 +19,7 @@ from centre.models import DeadlineRule, Notification
 from centre.services import notification_create
 from intake import services as intake_services
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty
+from mediation import selectors
 from mediation.models import Agreement, Mediation, Mediator, Organisation, Participant, Session
 
 # What taking part in a mediation gives on its case (django-guardian, per case).
@@ -320,7 +321,7 @@ def agreement_create(
     if agreement.version == 1:
         # 司法确认: the parties may apply within 30 days of the agreement taking effect
         # (民事诉讼法 第205条); the lead mediator is reminded before the window closes.
-        lead = mediation.participants.filter(is_lead=True, removed_at__isnull=True).first()
+        lead = selectors.lead_participant(mediation)
         clocks.clock_start(
             rule_code="confirmation_apply",
             county=case.county_id,
