@@ -192,6 +192,13 @@ class Category(models.Model):
 class StaffProfile(models.Model):
     """Where a member of staff works. Their rights come from their role groups."""
 
+    class Scope(models.TextChoices):
+        # A city's or province's leader reads the counties under them side by side; the
+        # counties below are those whose code shares the city's (4) or province's (2) digits.
+        COUNTY = "county", _("本县")
+        CITY = "city", _("本市所辖各县")
+        PROVINCE = "province", _("本省所辖各县")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -227,6 +234,13 @@ class StaffProfile(models.Model):
         help_text=_("网格员负责的网格，或乡镇工作人员所在乡镇"),
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    scope = models.CharField(
+        _("查看范围"),
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.COUNTY,
+        help_text=_("市级、省级领导可查看所辖各县的统计与（脱敏的）案件清单"),
+    )
 
     class Meta:
         verbose_name = _("工作人员")
@@ -234,6 +248,11 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def scope_prefix(self) -> str:
+        """The leading digits of the county codes this member of staff may read."""
+        return self.county.code[: {"county": 6, "city": 4, "province": 2}[self.scope]]
 
     def clean(self) -> None:
         if self.department_id and self.department.county_id != self.county_id:

@@ -20,17 +20,18 @@ VIEW = "intake.view_case"
 PERSONAL_DATA = "intake.view_personal_data"
 
 
-def _county_id(user: Any) -> int | None:
-    staff = getattr(user, "staff", None)  # a missing profile raises an AttributeError
-    return staff.county_id if staff is not None else None
-
-
 def visible_cases(user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    county_id = _county_id(user)
     if user.has_perm(VIEW):
-        return Case.objects.filter(county_id=county_id) if county_id else Case.objects.none()
+        staff = getattr(user, "staff", None)  # a missing profile raises an AttributeError
+        if staff is None:
+            return Case.objects.none()
+        if staff.scope != staff.Scope.COUNTY:
+            # A city's or province's leader: the counties under them (masked lists only:
+            # the right to full personal data is per county's own staff).
+            return Case.objects.filter(county__code__startswith=staff.scope_prefix)
+        return Case.objects.filter(county_id=staff.county_id)
     return get_objects_for_user(
         user, VIEW, klass=Case, accept_global_perms=False, with_superuser=False
     )
@@ -52,4 +53,6 @@ def access_case_for(user: Any, number: str, *, for_update: bool = False) -> Case
 def can_see_personal_data(user: Any, case: Case) -> bool:
     """Full ID numbers and phones: supervisors of the county, and staff holding the right
     on this very case (the clerk who registered it, the mediators assigned to it)."""
-    return user.has_perm(PERSONAL_DATA) or user.has_perm(PERSONAL_DATA, case)
+    staff = getattr(user, "staff", None)
+    own_county = staff is not None and staff.county_id == case.county_id
+    return (own_county and user.has_perm(PERSONAL_DATA)) or user.has_perm(PERSONAL_DATA, case)

@@ -153,6 +153,44 @@ def _outcome(rng: random.Random) -> str:
     )
 
 
+# The milestones each state (and, for closed cases, each outcome) implies, in order.
+_PATHS = {
+    "referred": ("referred_at",),
+    "mediating": ("mediation_started_at",),
+    "agreed": ("mediation_started_at", "agreed_at"),
+    "confirming": ("mediation_started_at", "agreed_at", "confirmation_applied_at"),
+    "confirmed": ("mediation_started_at", "agreed_at", "confirmation_applied_at", "confirmed_at"),
+    "mediation_failed": ("mediation_started_at", "mediation_failed_at"),
+    "litigating": ("mediation_started_at", "mediation_failed_at"),
+}
+_CLOSED_PATHS = {
+    "resolved": _PATHS["agreed"],
+    "performed": _PATHS["agreed"],
+    "confirmed": _PATHS["confirmed"],
+    "litigated": _PATHS["litigating"],
+    "handled": _PATHS["referred"],
+    "unresolved": _PATHS["referred"],
+    "withdrawn": (),
+}
+
+
+def _milestones(rng: random.Random, case: Case) -> None:
+    """Set the milestones the case's state implies, spread between registration and the
+    last change, as the transitions would have."""
+    if case.state == Case.State.CLOSED:
+        path = _CLOSED_PATHS[case.outcome]
+        if case.outcome == Case.Outcome.WITHDRAWN and rng.random() < 0.5:
+            path = _PATHS["mediating"]
+    elif case.state == Case.State.MEDIATION_FAILED and rng.random() < 0.15:
+        # Some agreements fail at the court instead (refuse_confirmation).
+        path = (*_PATHS["confirming"], "confirmation_refused_at")
+    else:
+        path = _PATHS.get(case.state, ())
+    span = (case.state_changed_at - case.registered_at).total_seconds()
+    for i, field in enumerate(path, start=1):
+        setattr(case, field, case.registered_at + timedelta(seconds=span * i / len(path)))
+
+
 def generate(
     *, county: County, count: int, registered_by: Any, write=print, seed: int = 20261127
 ) -> int:
@@ -252,6 +290,8 @@ def generate(
                     state_changed_at=changed,
                 )
             )
+        for case in cases:
+            _milestones(rng, case)
         with transaction.atomic():
             Case.objects.bulk_create(cases)
             for case in cases:

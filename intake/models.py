@@ -232,6 +232,16 @@ class Case(FSMModelMixin, models.Model):
     outcome = models.CharField(_("办结结果"), max_length=12, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     state_changed_at = models.DateTimeField(_("状态变更时间"), default=timezone.now)
+    # Milestones, set once by the transitions that pass them. The statistics need them
+    # (one-visit rate, mediation success, judicial confirmation) and a case's current
+    # state alone does not tell: a closed case may or may not have been referred or mediated.
+    referred_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    mediation_started_at = models.DateTimeField(_("启动调解时间"), null=True, blank=True)
+    agreed_at = models.DateTimeField(_("达成协议时间"), null=True, blank=True)
+    mediation_failed_at = models.DateTimeField(_("调解不成时间"), null=True, blank=True)
+    confirmation_applied_at = models.DateTimeField(_("申请司法确认时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("司法确认时间"), null=True, blank=True)
+    confirmation_refused_at = models.DateTimeField(_("驳回确认申请时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("案件")
@@ -249,6 +259,8 @@ class Case(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["county", "state", "-registered_at"]),
             models.Index(fields=["county", "window", "-registered_at"]),
+            # What changed since the statistics were last brought up to date (risk/).
+            models.Index(fields=["state_changed_at"], name="case_state_changed"),
         ]
         permissions = [
             ("register_case", _("登记案件")),
@@ -271,9 +283,11 @@ class Case(FSMModelMixin, models.Model):
         return self.number
 
     # --- the workflow. Bodies only set this model's fields; services do the rest. ----------
-    def _moved(self) -> None:
+    def _moved(self, milestone: str = "") -> None:
         self.version += 1
         self.state_changed_at = timezone.now()
+        if milestone:
+            setattr(self, milestone, self.state_changed_at)
 
     @transition(
         field=state, source=State.REGISTERED, target=State.TRIAGED, permission=ROLE_PERMS["triage"]
@@ -291,7 +305,7 @@ class Case(FSMModelMixin, models.Model):
     )
     def refer(self, *, window: Window) -> None:
         self.window = window
-        self._moved()
+        self._moved("referred_at")
 
     @transition(
         field=state,
@@ -300,7 +314,7 @@ class Case(FSMModelMixin, models.Model):
         permission=ROLE_PERMS["start_mediation"],
     )
     def start_mediation(self) -> None:
-        self._moved()
+        self._moved("mediation_started_at")
 
     @transition(
         field=state,
@@ -309,7 +323,7 @@ class Case(FSMModelMixin, models.Model):
         permission=ROLE_PERMS["record_agreement"],
     )
     def record_agreement(self) -> None:
-        self._moved()
+        self._moved("agreed_at")
 
     @transition(
         field=state,
@@ -318,7 +332,7 @@ class Case(FSMModelMixin, models.Model):
         permission=ROLE_PERMS["fail_mediation"],
     )
     def fail_mediation(self) -> None:
-        self._moved()
+        self._moved("mediation_failed_at")
 
     @transition(
         field=state,
@@ -327,7 +341,7 @@ class Case(FSMModelMixin, models.Model):
         permission=ROLE_PERMS["apply_confirmation"],
     )
     def apply_confirmation(self) -> None:
-        self._moved()
+        self._moved("confirmation_applied_at")
 
     @transition(
         field=state,
@@ -336,7 +350,7 @@ class Case(FSMModelMixin, models.Model):
         permission=ROLE_PERMS["confirm"],
     )
     def confirm(self) -> None:
-        self._moved()
+        self._moved("confirmed_at")
 
     @transition(
         field=state,
@@ -345,7 +359,7 @@ class Case(FSMModelMixin, models.Model):
         permission=ROLE_PERMS["refuse_confirmation"],
     )
     def refuse_confirmation(self) -> None:
-        self._moved()
+        self._moved("confirmation_refused_at")
 
     @transition(
         field=state,

@@ -1,1 +1,0 @@
-"""Models arrive with this app's issue; the app already has its pages and URLs."""
