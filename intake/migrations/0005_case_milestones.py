@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
 # Cases registered before the milestones existed take them from their timeline.
 BACKFILL = """
 UPDATE intake_case c SET
