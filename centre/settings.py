@@ -154,6 +154,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intake.tasks.sweep_documents",
         "schedule": timedelta(minutes=1),
     },
+    # The dashboard's rollups follow the cases within a minute (risk/models/rollup.py).
+    "risk-refresh-rollups": {"task": "risk.refresh_rollups", "schedule": timedelta(minutes=1)},
+    # The warning rules (risk/warning_rules.py); also `manage.py scan_risks`.
+    "risk-scan-warnings": {"task": "risk.scan_risks", "schedule": timedelta(minutes=15)},
+    "risk-sweep-ledgers": {"task": "risk.sweep_ledgers", "schedule": timedelta(minutes=10)},
 }
 
 # --- Authentication, sessions, lockout ---------------------------------------------------

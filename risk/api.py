@@ -1,0 +1,3 @@
+"""The statistics API (``/api/v1/stats/overview/``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The risk warnings API (``/api/v1/risk/warnings/``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns filled in by their feature."""
+
+urlpatterns: list = []
