@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RiskConfig(AppConfig):
     name = "risk"
     verbose_name = _("驾驶舱与风险预警")
+
+    def ready(self) -> None:
+        from risk import rollup_demo  # noqa: F401  (registers its demo seeder)
