@@ -648,6 +648,9 @@ class ExportJob(models.Model):
     # Each claim bumps the attempt; a worker writes only while its attempt is current, so a
     # worker presumed dead that wakes up again cannot overwrite the run that replaced it.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery message running the job: the same message delivered again (acks_late)
+    # means the worker that held it died, and the job is restarted at once.
+    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     # Moved by every progress update: a running job whose heartbeat stopped lost its worker.

@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 ),
                 ("error", models.CharField(blank=True, max_length=300, verbose_name="错误")),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
                 (
                     "created_at",
                     models.DateTimeField(
