@@ -191,6 +191,11 @@ def _cells(model, filters: StatsFilters, periods: Q) -> QuerySet:
     return qs
 
 
+def _largest_first(row: dict) -> tuple:
+    """Largest first; ties by code, the unassigned (no code) last."""
+    return (-row["count"], row["code"] == "", row["code"])
+
+
 def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
@@ -299,7 +304,7 @@ def overview(filters: StatsFilters) -> Overview:
             for pk, n in per["window"].items()
             if n
         ),
-        key=lambda row: -row["count"],
+        key=_largest_first,
     )
     categories = {c.pk: c for c in Category.objects.filter(parent__isnull=True)}
     result.by_category = sorted(
@@ -308,7 +313,7 @@ def overview(filters: StatsFilters) -> Overview:
             for pk, n in per["category"].items()
             if n and pk in categories
         ),
-        key=lambda row: -row["count"],
+        key=_largest_first,
     )
     towns = {
         t.pk: t
@@ -327,7 +332,7 @@ def overview(filters: StatsFilters) -> Overview:
             for pk, n in per["town"].items()
             if n and pk in towns
         ),
-        key=lambda row: -row["count"],
+        key=_largest_first,
     )
     for name, (num, den, label, definition) in RATES.items():
         result.rates[name] = {

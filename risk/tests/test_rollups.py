@@ -1,0 +1,138 @@
+"""The rollups follow the cases: a refresh after changes equals a rebuild from scratch."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from intake import workflow
+from intake.models import Case
+from intake.tests.factories import reference_data, register
+from risk import kpis, rollups
+from risk.models import CaseFact, Rollup, RollupDays, RollupState
+from risk.tests.kpi_data import at, make_case, reference
+
+
+def snapshot():
+    cells = sorted(tuple(v for k, v in row.items() if k != "id") for row in Rollup.objects.values())
+    days = sorted(
+        tuple(v for k, v in row.items() if k != "id") for row in RollupDays.objects.values()
+    )
+    facts = sorted(CaseFact.objects.values_list())
+    return cells, days, facts
+
+
+def random_cases(ref, rng, n):
+    outcomes = list(Case.Outcome.values)
+    for _ in range(n):
+        registered = date(2026, 1, 1) + timedelta(days=rng.randint(0, 320))
+        kind = rng.random()
+        fields = {
+            "region": rng.choice([ref["village"], ref["town2"], ref["grid"], ref["town"]]),
+            "category": rng.choice([ref["category"], ref["category2"]]),
+            "channel": rng.choice(list(Case.Channel.values)),
+            "risk_mass": rng.random() < 0.1,
+        }
+        if kind < 0.5:
+            # closed at the latest on 2026-11-20, a week before "now"
+            latest = (date(2026, 11, 20) - registered).days
+            fields.update(outcome=rng.choice(outcomes), closed_after=rng.randint(0, latest))
+            if rng.random() < 0.5:
+                fields.update(mediation_started_at=at(registered), agreed_at=at(registered))
+            if rng.random() < 0.3:
+                fields["referred_at"] = at(registered)
+        else:
+            fields["state"] = rng.choice(Case.OPEN_STATES)
+        make_case(ref, registered, **fields)
+
+
+@pytest.fixture
+def ref(county, clerk):
+    return reference(reference_data(county), clerk)
+
+
+def test_incremental_refresh_equals_rebuild(ref):
+    rng = random.Random(7)
+    random_cases(ref, rng, 120)
+    first = rollups.refresh()  # the first refresh builds everything
+    assert first.rebuilt and first.cases == 120
+    # Change a third of the cases the way transitions do (state and change time), add some.
+    now = timezone.now()
+    for case in Case.objects.order_by("?")[:40]:
+        Case.objects.filter(pk=case.pk).update(
+            state=Case.State.CLOSED,
+            outcome=rng.choice(["resolved", "withdrawn"]),
+            closed_at=case.registered_at + timedelta(days=rng.randint(0, 30)),
+            window=rng.choice(list(ref["windows"].values())),
+            state_changed_at=now,
+        )
+    random_cases(ref, rng, 15)
+    # (new rows carry their registration day as change time: as registered now)
+    newest = list(Case.objects.order_by("-pk").values_list("pk", flat=True)[:15])
+    Case.objects.filter(pk__in=newest).update(state_changed_at=now)
+    second = rollups.refresh()
+    assert not second.rebuilt and second.cases == 55
+    incremental = snapshot()
+    rollups.rebuild()
+    assert snapshot() == incremental
+
+
+def test_refresh_follows_the_workflow(ref, clerk, leader):
+    """Registration and transitions through the real services show within one refresh."""
+    case = register(clerk, ref)
+    rollups.refresh()
+    filters = kpis.parse_filters(leader, {})
+
+    def figures():
+        out = kpis.overview(filters).as_json()
+        states = {row["code"]: row["count"] for row in out["by_state"] if row["count"]}
+        windows = {row["code"]: row["count"] for row in out["by_window"]}
+        return out["total"], states, windows, out["rates"]["one_visit"]
+
+    assert figures()[:3] == (1, {"registered": 1}, {"": 1})
+    workflow.fire(
+        actor=clerk,
+        number=case.number,
+        name="refer",
+        data={"window": "petition", "note": "属信访事项，转信访窗口"},
+    )
+    rollups.refresh()
+    assert figures()[:3] == (1, {"referred": 1}, {"petition": 1})
+    workflow.fire(
+        actor=clerk,
+        number=case.number,
+        name="close",
+        data={"outcome": "handled", "note": "信访部门已答复"},
+    )
+    rollups.refresh()
+    total, states, _windows, one_visit = figures()
+    assert (total, states) == (1, {"closed": 1})
+    # referred on the way: closed, but not in one visit
+    assert (one_visit["numerator"], one_visit["denominator"]) == (0, 1)
+
+
+def test_a_second_refresh_changes_nothing(ref):
+    random_cases(ref, random.Random(3), 30)
+    rollups.refresh()
+    before = snapshot()
+    again = rollups.refresh()
+    assert (again.cases, again.days) == (0, 0)
+    assert snapshot() == before
+    # A case changed just now is re-read by the next refreshes (the overlap), each time
+    # comparing its facts and touching no cell when nothing changed.
+    Case.objects.filter(pk=Case.objects.first().pk).update(state_changed_at=timezone.now())
+    assert (rollups.refresh().cases, rollups.refresh().cases) == (1, 1)
+    assert rollups.refresh().days == 0
+    assert snapshot() == before
+    assert RollupState.objects.get().last_cases == 1
+
+
+def test_rebuild_command(ref, capsys):
+    random_cases(ref, random.Random(5), 10)
+    call_command("rebuild_rollups")
+    assert "已计算 10 件案件" in capsys.readouterr().out
+    assert CaseFact.objects.count() == 10
