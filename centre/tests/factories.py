@@ -81,5 +81,6 @@ class UserFactory(factory.django.DjangoModelFactory):
                 "county": kwargs.get("county") or CountyFactory(),
                 "window": Window.objects.get(code=window) if window else None,
                 "region": kwargs.get("region"),
+                "scope": kwargs.get("scope", StaffProfile.Scope.COUNTY),
             },
         )
