@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from centre.crypto import get_keyring
 from centre.models import Clock
@@ -34,6 +35,10 @@ class CaseFilters:
     date_to: date | None = None
     q: str = ""
     sort: str = ""  # "urgency": the running clock due soonest (or most overdue) first
+    # The dashboard's drill-downs: a channel, one of a city leader's counties, overdue now.
+    channel: str = ""
+    county: str = ""
+    overdue: bool = False
 
 
 def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -54,6 +59,19 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
     )
     if filters.state:
         qs = qs.filter(state=filters.state)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.county:
+        qs = qs.filter(county__code=filters.county)
+    if filters.overdue:
+        # Open cases with a running clock past its due date (the clocks' partial index).
+        late = Clock.objects.filter(
+            stopped_at__isnull=True,
+            paused_at__isnull=True,
+            unlimited=False,
+            due_on__lt=timezone.localdate(),
+        ).values("case_number")
+        qs = qs.filter(number__in=late).exclude(state=Case.State.CLOSED)
     if filters.window:
         qs = qs.filter(window__code=filters.window)
     if filters.category:

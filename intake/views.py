@@ -184,6 +184,9 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
         date_to=parse_date(g.get("to", "") or "") if g.get("to") else None,
         q=g.get("q", ""),
         sort=g.get("sort", ""),
+        channel=g.get("channel", ""),
+        county=g.get("county", ""),
+        overdue=g.get("overdue") == "1",
     )
 
 
@@ -209,6 +212,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "windows": centre_selectors.window_list(),
             "categories": centre_selectors.top_categories(),
             "risks": [("mass", _("群体性")), ("repeat", _("重复来访")), *Case.RiskLevel.choices],
+            "channels": Case.Channel.choices,
         },
     )
 
