@@ -107,19 +107,25 @@ class StatsFilters:
         return params
 
 
-def scope_counties(user: Any) -> list[County]:
+def scope_counties(user: Any, staff: Any = None) -> list[County]:
     """The counties whose figures the user may read: their own, or for a city's or a
-    province's leader, the counties under them."""
-    staff = getattr(user, "staff", None)
+    province's leader, the counties under them. ``staff``: the user's profile, if loaded."""
+    staff = staff or getattr(user, "staff", None)
     if staff is None:
         return []
     return list(County.objects.filter(code__startswith=staff.scope_prefix).order_by("code"))
 
 
-def parse_filters(user: Any, params: dict[str, str], today: date | None = None) -> StatsFilters:
-    """Filters from GET parameters; a bad one raises FilterError naming it."""
+def parse_filters(
+    user: Any,
+    params: dict[str, str],
+    today: date | None = None,
+    counties: list[County] | None = None,
+) -> StatsFilters:
+    """Filters from GET parameters; a bad one raises FilterError naming it. ``counties``:
+    the user's scope when the caller has it already."""
     today = today or timezone.localdate()
-    counties = scope_counties(user)
+    counties = scope_counties(user) if counties is None else counties
     if not counties:
         raise FilterError("county", str(_("您的账号未关联县（市、区），无法查看统计")))
     code = params.get("county", "")
@@ -230,6 +236,7 @@ class Overview:
     overdue_now: int = 0
     trend: dict[str, Any] = field(default_factory=dict)
     refreshed_at: Any = None
+    towns: list[Region] = field(default_factory=list)  # of the counties, for pickers
 
     def as_json(self) -> dict[str, Any]:
         f = self.filters
@@ -315,12 +322,12 @@ def overview(filters: StatsFilters) -> Overview:
         ),
         key=_largest_first,
     )
-    towns = {
-        t.pk: t
-        for t in Region.objects.filter(
-            county__in=filters.counties, level=Region.Level.TOWN
-        ).select_related("county")
-    }
+    result.towns = list(
+        Region.objects.filter(county__in=filters.counties, level=Region.Level.TOWN)
+        .select_related("county")
+        .order_by("county__code", "order", "code")
+    )
+    towns = {t.pk: t for t in result.towns}
     several = len(filters.counties) > 1
     result.by_town = sorted(
         (

@@ -1,0 +1,123 @@
+"""The dashboard page: figures, filters, drill-downs into masked case lists, scope."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
+from intake.tests.factories import reference_data, register
+from risk import rollups
+from risk.tests.kpi_data import november, reference
+
+PERIOD = {"from": "2026-10-15", "to": "2026-11-30"}
+
+
+@pytest.fixture
+def data(county, clerk):
+    ref = reference(reference_data(county), clerk)
+    cases = november(ref)
+    rollups.rebuild()
+    return ref, cases
+
+
+def page(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("risk:dashboard"), {**PERIOD, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def chart_data(html: str) -> dict:
+    match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html)
+    return json.loads(match.group(1))
+
+
+def card(html: str, key: str) -> str:
+    match = re.search(rf'href="([^"]*)" data-kpi="{key}"[^>]*>(.*?)</a>', html, re.S)
+    return unescape(match.group(1)), re.sub(r"<[^>]+>|\s+", " ", match.group(2))
+
+
+def test_the_leader_sees_the_figures(client, data, leader):
+    html = page(client, leader)
+    assert "化解率" in card(html, "resolution")[1]
+    assert "80.0%" in card(html, "resolution")[1] and "4 / 5" in card(html, "resolution")[1]
+    assert "平均 15.2 天" in card(html, "handling_days")[1]
+    assert "90% 在 40 天内办结" in card(html, "handling_days")[1]
+    assert " 1 " in card(html, "overdue_now")[1]
+    assert "2026年10月15日至2026年11月30日登记的案件" in html
+    data_ = chart_data(html)
+    assert [i["name"] for i in data_["town"]] == ["天荒坪镇", "山川乡"]
+    assert data_["trend"]["unit"] == "day" and sum(data_["trend"]["total"]) == 8
+
+
+def test_every_figure_drills_down_to_the_cases_it_counts(client, data, leader):
+    html = page(client, leader)
+    data_ = chart_data(html)
+    base = data_["drill"]
+    assert base.startswith("/intake/cases/?") and "from=2026-10-15" in base
+
+    def listed(url: str) -> set[str]:
+        body = client.get(url).content.decode()
+        return set(re.findall(r"330523-2026-\d{6}", body))
+
+    _ref, cases = data
+    numbers = {k: c.number for k, c in cases.items()}
+    assert listed(base) == {numbers[f"c{i}"] for i in range(1, 9)}
+    assert listed(card(html, "resolution")[0]) == {numbers[f"c{i}"] for i in range(1, 6)}
+    assert listed(card(html, "overdue_now")[0]) == {numbers["c6"]}
+    assert listed(card(html, "mass")[0]) == {numbers["c8"]}
+    town2 = next(i for i in data_["town"] if i["name"] == "山川乡")
+    assert listed(f"{base}&region={town2['params']['region']}") == {numbers["c3"]}
+    grid = next(i for i in data_["channel"] if i["params"].get("channel") == "grid")
+    assert listed(f"{base}&channel=grid") == {numbers["c5"]} and grid["value"] == 1
+    october = data_["trend"]["buckets"][data_["trend"]["labels"].index("2026-10-20")]
+    assert listed(f"{base}&from={october['from']}&to={october['to']}") == {numbers["c3"]}
+
+
+def test_drill_down_lists_are_masked_for_leaders(client, data, leader, clerk):
+    ref, _cases = data
+    case = register(clerk, ref)
+    client.force_login(leader)
+    body = client.get(f"/intake/cases/?q={case.number}").content.decode()
+    party = case.case_parties.select_related("party").first().party
+    assert party.id_number_masked in body
+    assert "*" in party.id_number_masked and party.phone_masked in body
+
+
+def test_filters_are_applied_and_named_when_wrong(client, data, leader):
+    ref, _cases = data
+    html = page(client, leader, region=ref["town2"].code)
+    assert re.search(r'data-kpi="total".*?fw-semibold">1<', html, re.S)
+    html = page(client, leader, region="999")
+    assert 'id="filter-error"' in html and "乡镇/街道" in html
+
+
+def test_a_city_leader_compares_counties(client, data):
+    ref, _cases = data
+    neighbour = CountyFactory(code="330521", name="德清县", centre_name="德清县矛调中心")
+    RegionFactory(code="330521100", name="武康街道", county=neighbour)
+    city = UserFactory(
+        username="city-leader", roles=["leader"], roles__county=ref["county"], roles__scope="city"
+    )
+    html = page(client, city)
+    assert 'id="f-county"' in html and 'id="county-table"' in html
+    assert "德清县·武康街道" in html  # the towns of every county, named with their county
+    assert [i["name"] for i in chart_data(html)["county"]] == ["德清县", "安吉县"]
+
+
+@pytest.mark.parametrize("role", ["clerk", "mediator", "grid_worker"])
+def test_others_are_refused(client, data, make_user, role):
+    client.force_login(make_user(role, f"{role}-dash"))
+    assert client.get(reverse("risk:dashboard")).status_code == 403
+
+
+def test_a_fixed_number_of_queries(client, data, leader, django_assert_max_num_queries):
+    client.force_login(leader)
+    client.get(reverse("risk:dashboard"), PERIOD)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("risk:dashboard"), PERIOD).status_code == 200
