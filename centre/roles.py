@@ -107,11 +107,15 @@ ROLES: dict[str, Role] = {
                 "intake.view_personal_data",
                 "intake.raise_risk_case",
                 "intake.start_mediation_case",
+                "risk.handle_riskwarning",
             ),
         ),
         # Leaders see their county's cases with personal data masked, and aggregates.
         Role(
-            "leader", _("县领导"), "risk:dashboard", ("centre.view_dashboard", "intake.view_case")
+            "leader",
+            _("县领导"),
+            "risk:dashboard",
+            ("centre.view_dashboard", "intake.view_case", "risk.handle_riskwarning"),
         ),
         Role("grid_worker", _("网格员"), "intake:grid", ("centre.report_from_grid",)),
         Role(

@@ -7,4 +7,5 @@ class RiskConfig(AppConfig):
     verbose_name = _("驾驶舱与风险预警")
 
     def ready(self) -> None:
+        import risk.demo  # noqa: F401  (registers the warnings' demo seeder)
         from risk import rollup_demo  # noqa: F401  (registers its demo seeder)

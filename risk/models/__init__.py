@@ -1,5 +1,15 @@
 """The risk app's tables: statistics rollups (``rollup``) and risk warnings (``warning``)."""
 
 from risk.models.rollup import CaseFact, Rollup, RollupDays, RollupState
+from risk.models.warning import RiskKeyword, RiskWarning, ScanState, WarningRule
 
-__all__ = ["CaseFact", "Rollup", "RollupDays", "RollupState"]
+__all__ = [
+    "CaseFact",
+    "RiskKeyword",
+    "RiskWarning",
+    "Rollup",
+    "RollupDays",
+    "RollupState",
+    "ScanState",
+    "WarningRule",
+]
