@@ -1,0 +1,130 @@
+"""Ledger (台账) exports: ask for one with the case list's filters, watch its progress, download
+it. Anyone who may read the county's case list (``intake.view_case``: clerks, supervisors,
+leaders) may export it; a job is seen and downloaded by its requester only (others get 404).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from centre.access import desk_required
+from centre.models import AuditLog, ExportJob
+from centre.services import audit_record
+from intake.models import Case
+from risk import ledger
+
+RECENT = 20
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "state": _("状态"),
+        "window": _("承办窗口"),
+        "category": _("纠纷类别"),
+        "region": _("区划代码"),
+        "risk": _("风险"),
+        "from": _("登记日期自"),
+        "to": _("登记日期至"),
+        "q": _("搜索"),
+    }
+
+
+def _date_errors(params: dict[str, str]) -> list[tuple[str, str]]:
+    """A message naming the field and the rule for each date that is not a day."""
+    labels, errors = _labels(), []
+    for key in ("from", "to"):
+        value = params.get(key)
+        try:
+            valid = not value or parse_date(value) is not None
+        except ValueError:  # well formed but not a day (2026-02-30)
+            valid = False
+        if not valid:
+            message = _("%(field)s：“%(value)s”不是有效日期，请按“年-月-日”填写")
+            errors.append((message % {"field": labels[key], "value": value}, key))
+    return errors
+
+
+def _describe(params: dict[str, str]) -> list[tuple[str, str]]:
+    states = dict(Case.State.choices)
+    return [
+        (label, str(states.get(params[key], params[key])) if key == "state" else params[key])
+        for key, label in _labels().items()
+        if params.get(key)
+    ]
+
+
+def _job_for(request: HttpRequest, pk: int) -> ExportJob:
+    """The requester's own ledger job; anyone else's is 404, not a hint that it exists."""
+    return get_object_or_404(
+        ExportJob, pk=pk, requested_by=request.user, kind=ExportJob.Kind.LEDGER
+    )
+
+
+def _context(request: HttpRequest, job: ExportJob) -> dict:
+    today = timezone.localdate(job.created_at)
+    return {
+        "job": job,
+        "title": ledger.job_title(request.user, job.params, today),
+        "filters": _describe(job.params),
+        "expired": job.status == ExportJob.Status.DONE and not job.file,
+    }
+
+
+@desk_required("intake.view_case")
+def ledgers(request: HttpRequest) -> HttpResponse:
+    """GET: the user's recent ledgers. POST: a new one with the case list's filters."""
+    if getattr(request.user, "staff", None) is None:
+        raise PermissionDenied  # no county: nothing to export
+    if request.method == "POST":
+        params = ledger.clean_params(request.POST)
+        errors = _date_errors(params)
+        if errors:
+            for error, key in errors:
+                messages.error(request, error)
+                params.pop(key)
+            return redirect(f"{reverse('intake:cases')}?{urlencode(params)}")
+        job = ledger.ledger_request(actor=request.user, params=params)
+        return redirect("risk:ledger", pk=job.pk)
+    jobs = ExportJob.objects.filter(requested_by=request.user, kind=ExportJob.Kind.LEDGER)[:RECENT]
+    rows = [_context(request, job) for job in jobs]
+    return render(request, "risk/ledger_list.html", {"rows": rows})
+
+
+@desk_required("intake.view_case")
+def ledger_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "risk/ledger_job.html", _context(request, _job_for(request, pk)))
+
+
+@desk_required("intake.view_case")
+def ledger_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress partial the job page polls (htmx) until the job is done or failed."""
+    return render(request, "risk/ledger_progress.html", _context(request, _job_for(request, pk)))
+
+
+@desk_required("intake.view_case")
+def ledger_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    title = ledger.job_title(request.user, job.params, timezone.localdate(job.created_at))
+    audit_record(
+        actor=request.user,
+        action=AuditLog.Action.EXPORT,
+        request=request,
+        obj=job,
+        detail={"what": "ledger", "rows": job.total, "filters": job.params},
+    )
+    return FileResponse(handle, as_attachment=True, filename=f"{title}.xlsx")
