@@ -30,18 +30,28 @@
     "chart-trend",
     {
       tooltip: { trigger: "axis" },
-      legend: { data: [data.labels.total, data.labels.closed, data.labels.resolved] },
-      grid: { left: 50, right: 20, top: 40, bottom: 40 },
+      legend: { top: 0, data: [data.labels.total, data.labels.closed, data.labels.resolved] },
+      grid: { left: 50, right: 20, top: 50, bottom: 30 },
       xAxis: { type: "category", data: t.labels },
       yAxis: { type: "value", minInterval: 1, name: data.labels.cases },
       series: [
-        { name: data.labels.total, type: "line", data: t.total, smooth: true },
-        { name: data.labels.closed, type: "line", data: t.closed, smooth: true },
-        { name: data.labels.resolved, type: "line", data: t.resolved, smooth: true },
+        { name: data.labels.total, type: "line", data: t.total, showSymbol: t.total.length < 40 },
+        { name: data.labels.closed, type: "line", data: t.closed, showSymbol: t.total.length < 40 },
+        { name: data.labels.resolved, type: "line", data: t.resolved, showSymbol: t.total.length < 40 },
       ],
     },
-    (e) => drill(t.buckets[e.dataIndex])
+    null
   );
+  // A click anywhere in the trend's plot opens the cases of that day, week or month.
+  const trendChart = charts[charts.length - 1];
+  if (trendChart) {
+    trendChart.getZr().on("click", (e) => {
+      const point = [e.offsetX, e.offsetY];
+      if (!trendChart.containPixel("grid", point)) return;
+      const index = Math.round(trendChart.convertFromPixel({ seriesIndex: 0 }, point)[0]);
+      if (t.buckets[index]) drill(t.buckets[index]);
+    });
+  }
 
   function bars(id, items, horizontal) {
     if (empty(items)) return;
