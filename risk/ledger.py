@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from centre import queue
-from centre.models import Clock, Department, ExportJob, StaffProfile
+from centre.models import Clock, County, Department, ExportJob, StaffProfile
 from intake import selectors
 from intake.identity import mask_id_number
 from intake.models import Case, CaseParty
@@ -32,7 +32,20 @@ from mediation.models import Mediation, Participant
 from risk.ledger_tasks import build_ledger
 
 # The case list's GET parameters, which are also the ledger's (a job's ``params``).
-PARAMS = ("state", "window", "category", "region", "risk", "from", "to", "q")
+PARAMS = (
+    "state",
+    "window",
+    "category",
+    "region",
+    "risk",
+    "from",
+    "to",
+    "q",
+    # The dashboard's drill-downs.
+    "channel",
+    "county",
+    "overdue",
+)
 CHUNK_SIZE = 2000
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 # Control characters are not allowed in the XML of a worksheet.
@@ -96,6 +109,9 @@ def filters_from_params(params: Mapping[str, str]) -> selectors.CaseFilters:
         date_from=parse_date(params["from"]) if params.get("from") else None,
         date_to=parse_date(params["to"]) if params.get("to") else None,
         q=params.get("q", ""),
+        channel=params.get("channel", ""),
+        county=params.get("county", ""),
+        overdue=params.get("overdue") == "1",
     )
 
 
@@ -461,6 +477,10 @@ def ledger_xlsx(
 
 
 def job_title(user: Any, params: Mapping[str, str], today: date) -> str:
-    """The ledger's title for ``user`` (their county, or city/province) and ``params``."""
+    """The ledger's title for ``user`` (their county, or city/province; the county a city
+    leader chose) and ``params``."""
     profile = getattr(user, "staff", None)  # a missing profile raises an AttributeError
-    return ledger_title(area_name(profile), filters_from_params(params), today)
+    area = area_name(profile)
+    if params.get("county") and profile is not None and profile.county.code != params["county"]:
+        area = County.objects.filter(code=params["county"]).values_list("name", flat=True).first()
+    return ledger_title(area or "", filters_from_params(params), today)

@@ -35,6 +35,9 @@ def _labels() -> dict[str, str]:
         "from": _("登记日期自"),
         "to": _("登记日期至"),
         "q": _("搜索"),
+        "channel": _("来源渠道"),
+        "county": _("县级代码"),
+        "overdue": _("仅看当前超期"),
     }
 
 
@@ -54,9 +57,13 @@ def _date_errors(params: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _describe(params: dict[str, str]) -> list[tuple[str, str]]:
-    states = dict(Case.State.choices)
+    choices = {
+        "state": dict(Case.State.choices),
+        "channel": dict(Case.Channel.choices),
+        "overdue": {"1": _("是")},
+    }
     return [
-        (label, str(states.get(params[key], params[key])) if key == "state" else params[key])
+        (label, str(choices.get(key, {}).get(params[key], params[key])))
         for key, label in _labels().items()
         if params.get(key)
     ]

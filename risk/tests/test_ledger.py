@@ -151,6 +151,22 @@ def test_the_title_names_the_period(clerk, ref, export, november, filters, perio
     assert sheet_rows(job)[0][0] == f"安吉县矛盾纠纷排查化解台账（{period}）"
 
 
+def test_a_city_leader_ledger_names_the_city_or_the_county_chosen(
+    make_user, clerk, ref, export, november
+):
+    register(clerk, ref)
+    other_county_case(ref)
+    leader = make_user("leader", "city_leader")
+    leader.staff.scope = "city"
+    leader.staff.save()
+    both = export(leader)
+    assert sheet_rows(both)[0][0] == "湖州市矛盾纠纷排查化解台账（截至2026年11月5日）"
+    assert both.total == 2
+    one = export(leader, county="330522")
+    assert sheet_rows(one)[0][0] == "长兴县矛盾纠纷排查化解台账（截至2026年11月5日）"
+    assert one.total == 1
+
+
 def test_mediators_and_time_limits_come_with_the_case(
     clerk, supervisor, ref, county, export, november, make_user, django_assert_max_num_queries
 ):
@@ -268,6 +284,8 @@ def test_the_list_filters_are_respected_and_other_counties_absent(
     assert [r[1] for r in sheet_rows(state)[2:]] == [waiting.number]
     window = export(supervisor, window="mediation")
     assert [r[1] for r in sheet_rows(window)[2:]] == [triaged.number]
+    walk_ins = export(supervisor, channel="phone", overdue="1")
+    assert walk_ins.params == {"channel": "phone", "overdue": "1"} and walk_ins.total == 0
     by_number = export(supervisor, q=october.number, sort="urgency", page="2")
     assert by_number.params == {"q": october.number}
     assert [r[1] for r in sheet_rows(by_number)[2:]] == [october.number]
