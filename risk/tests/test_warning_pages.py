@@ -12,9 +12,11 @@ from django.utils import timezone
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.models import Party
 from risk.models.warning import RiskWarning
-from risk.tests.test_warnings import at, make_cases, party
-from risk.tests.test_warnings import ref as ref  # noqa: F401 (fixture)
-from risk.tests.test_warnings import registrar as registrar  # noqa: F401 (fixture)
+from risk.tests.test_warnings import at, make_cases
+
+# Fixtures shared with the rules' tests (re-exported under their own names: pytest finds them).
+from risk.tests.test_warnings import ref as ref
+from risk.tests.test_warnings import registrar as registrar
 from risk.warning_selectors import latest_open_warnings
 from risk.warning_services import scan_risks
 
