@@ -121,3 +121,32 @@ def test_a_fixed_number_of_queries(client, data, leader, django_assert_max_num_q
     client.get(reverse("risk:dashboard"), PERIOD)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("risk:dashboard"), PERIOD).status_code == 200
+
+
+def test_a_city_supervisor_reads_other_counties_masked_only(client, data, clerk, county):
+    """Scope widens what may be read, never who sees full personal data: that stays with
+    each county's own staff (and those holding a right on the case)."""
+    ref, _cases = data
+    neighbour = CountyFactory(code="330521", name="德清县", centre_name="德清县矛调中心")
+    town = RegionFactory(code="330521100", name="武康街道", county=neighbour)
+    village = RegionFactory(
+        code="330521100201", name="城东村", county=neighbour, parent=town, level="village"
+    )
+    neighbour_clerk = UserFactory(username="dq-clerk", roles=["clerk"], roles__county=neighbour)
+    there = register(neighbour_clerk, {**ref, "county": neighbour, "village": village})
+    here = register(clerk, ref)
+    boss = UserFactory(
+        username="city-supervisor",
+        roles=["supervisor"],
+        roles__county=county,
+        roles__scope="city",
+    )
+    client.force_login(boss)
+    listed = client.get("/intake/cases/", {"county": "330521"}).content.decode()
+    assert there.number in listed and here.number not in listed
+    party = there.case_parties.first()
+    assert client.get(f"/intake/cases/{there.number}/").status_code == 200
+    reveal = f"/intake/cases/{there.number}/parties/{party.pk}/reveal/"
+    assert client.post(reveal).status_code == 403
+    own = here.case_parties.first()
+    assert client.post(f"/intake/cases/{here.number}/parties/{own.pk}/reveal/").status_code == 200
