@@ -174,7 +174,7 @@ def main() -> None:
         try:
             call_command("scan_risks", stdout=open(os.devnull, "w"))  # noqa: SIM115
             print(f"  manage.py scan_risks: {time.perf_counter() - begun:.1f} s")
-        except Exception as exc:  # noqa: BLE001  (a bench reports, it does not stop)
+        except Exception as exc:  # a bench reports, it does not stop
             print(f"  scan_risks failed: {exc}")
 
 
