@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from centre import selectors
 from centre.access import desk_required
-from risk import kpis
+from risk import kpis, warning_selectors
 
 
 def _quick_periods(today: date) -> list[tuple[str, date, date]]:
@@ -195,5 +195,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "g": request.GET,
         "several_counties": len(filters.counties) > 1,
+        "warnings": warning_selectors.latest_open_warnings(request.user),
     }
     return render(request, "risk/dashboard.html", context)
