@@ -97,9 +97,12 @@ def surge(ctx: Context) -> list[Finding]:
     Two baselines are weekly means of the same group:
 
     - recent: the N weeks just before (``baseline_weeks``), which follows a trend;
-    - seasonal: the same week and the weeks either side of it, 52, 104, … weeks earlier
-      (``seasonal_years``; 52 weeks keep the weekdays aligned), which knows the season:
-      wage arrears before Spring Festival, land disputes at planting.
+    - seasonal: for each of the ``seasonal_years`` years before, the busiest of the same
+      week and the two weeks either side of it (52, 104, … weeks earlier: 52 weeks keep
+      the weekdays aligned), averaged over the years. It knows the season — wage arrears
+      before Spring Festival, land disputes at planting — and taking each year's busiest
+      week of the five lets a peak that follows the lunar calendar (Spring Festival moves
+      by up to three weeks from year to year) still count as the same season.
 
     x fires when x ≥ ``min_count`` (a jump from 1 to 3 is noise), x ≥ ratio × recent mean
     and, where there is seasonal history, x ≥ ratio × seasonal mean. So January's wage
@@ -113,9 +116,10 @@ def surge(ctx: Context) -> list[Finding]:
     rule = ctx.rule
     n_recent, years = rule.baseline_weeks, rule.seasonal_years
     recent = range(1, n_recent + 1)
-    seasonal = [52 * k + d for k in range(1, years + 1) for d in (-1, 0, 1)]
+    spread = 2  # weeks either side of the same week, a year earlier
+    seasonal = {k: [52 * k + d for d in range(-spread, spread + 1)] for k in range(1, years + 1)}
     # Week b (0 = the last 7 days) is [start - 7(b+1) days, start - 7b days).
-    ranges = [(n_recent, 0)] + [(52 * k + 1, 52 * k - 1) for k in range(1, years + 1)]
+    ranges = [(n_recent, 0)] + [(52 * k + spread, 52 * k - spread) for k in seasonal]
     where = " OR ".join(
         f"(c.registered_at >= %(lo{i})s AND c.registered_at < %(hi{i})s)"
         for i in range(len(ranges))
@@ -155,7 +159,10 @@ def surge(ctx: Context) -> list[Finding]:
             else:
                 counts[("town", town)][week] = n
     recent_weeks = [w for w in recent if w in active_weeks]
-    seasonal_weeks = [w for w in seasonal if w in active_weeks]
+    # The years with history in their season; each year's weeks that have it.
+    seasonal_weeks = [
+        active for weeks in seasonal.values() if (active := [w for w in weeks if w in active_weeks])
+    ]
     if not recent_weeks:
         return []
 
@@ -169,7 +176,11 @@ def surge(ctx: Context) -> list[Finding]:
         if x < rule.min_count:
             continue
         recent_mean = mean(weeks, recent_weeks)
-        seasonal_mean = mean(weeks, seasonal_weeks) if seasonal_weeks else None
+        seasonal_mean = (
+            sum(max(weeks.get(w, 0) for w in year) for year in seasonal_weeks) / len(seasonal_weeks)
+            if seasonal_weeks
+            else None
+        )
         if x < ratio * recent_mean:
             continue
         if seasonal_mean is not None and x < ratio * seasonal_mean:
@@ -216,7 +227,7 @@ def surge(ctx: Context) -> list[Finding]:
         if seasonal_mean is None:
             detail += _("；无往年同期数据。")
         else:
-            detail += _("；往年同期周均%(seasonal).1f件，非季节性增长。") % {
+            detail += _("；往年同期最多的一周平均%(seasonal).1f件，非季节性增长。") % {
                 "seasonal": seasonal_mean
             }
         rows = list(cases.values_list("id", "number")[: EVIDENCE_LIMIT + 1])

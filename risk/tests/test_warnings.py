@@ -111,18 +111,22 @@ def weekly(ref, registrar, today: date, weeks_ago: int, n: int, category) -> Non
         )
 
 
-def season(ref, registrar, today: date, *, wages_now: int, wages_before: int, wages_then: int):
+def season(
+    ref, registrar, today: date, *, wages_now: int, wages_before: int, wages_then: int, shift=0
+):
     """Neighbour disputes steady at 5 a week; wage arrears ``wages_before`` a week over the
-    last 8 weeks, ``wages_now`` in the last 7 days, and ``wages_then`` a week in the same
-    weeks of the three years before."""
-    history = [*range(1, 9), *(52 * k + d for k in (1, 2, 3) for d in (-1, 0, 1))]
+    last 8 weeks, ``wages_now`` in the last 7 days, and in each of the three years before
+    ``wages_then`` in the same week (``shift`` weeks later: the festival moves) and 3 in
+    the weeks around it."""
+    history = [*range(1, 9), *(52 * k + d for k in (1, 2, 3) for d in range(-2, 3))]
     for w in [0, *history]:
         weekly(ref, registrar, today, w, 5, ref["category"])
     weekly(ref, registrar, today, 0, wages_now, ref["wages_child"])
     for w in range(1, 9):
         weekly(ref, registrar, today, w, wages_before, ref["wages_child"])
     for w in history[8:]:
-        weekly(ref, registrar, today, w, wages_then, ref["wages_child"])
+        peak = w % 52 == (52 - shift) % 52
+        weekly(ref, registrar, today, w, wages_then if peak else 3, ref["wages_child"])
 
 
 def test_surge_quiet_for_spring_festival_wage_arrears_seen_every_year(ref, registrar):
@@ -133,6 +137,14 @@ def test_surge_quiet_for_spring_festival_wage_arrears_seen_every_year(ref, regis
     assert not warnings("surge").exists()
 
 
+def test_surge_quiet_when_the_festival_peak_came_two_weeks_later_in_earlier_years(ref, registrar):
+    # Spring Festival 2026 is on 17 February, 2025's was on 29 January: the peak moves.
+    today = date(2026, 2, 9)
+    season(ref, registrar, today, wages_now=24, wages_before=3, wages_then=22, shift=2)
+    scan_risks(county=ref["county"], today=today)
+    assert not warnings("surge").filter(subject="surge:category:06").exists()
+
+
 def test_surge_fires_for_the_same_jump_in_july(ref, registrar):
     today = date(2026, 7, 20)
     season(ref, registrar, today, wages_now=24, wages_before=3, wages_then=3)
@@ -141,7 +153,7 @@ def test_surge_fires_for_the_same_jump_in_july(ref, registrar):
     wages = by_subject["surge:category:06"]
     assert wages.case_count == 24 and len(wages.case_numbers) == 24
     assert "拖欠工资" in wages.title and "24" in wages.title
-    assert "往年同期周均3.0件" in wages.detail
+    assert "往年同期最多的一周平均3.0件" in wages.detail
     assert wages.key == "surge:category:06@2026-W29"
     # The town had 29 cases against its usual 8: it fires too; neighbour disputes do not.
     assert "surge:town:330523107" in by_subject
