@@ -15,6 +15,7 @@ NAV_ITEMS = [
     ("centre.use_mediation_desk", _("我的调解"), "mediation:my_cases"),
     ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),
     ("centre.view_dashboard", _("领导驾驶舱"), "risk:dashboard"),
+    ("centre.view_dashboard", _("风险预警"), "risk:warnings"),
 ]
 
 

@@ -143,6 +143,9 @@ ROLES: dict[str, Role] = {
                     for verb in ("add", "change", "view", "delete")
                 ),
                 *(f"judicial.{verb}_court" for verb in ("add", "change", "view", "delete")),
+                # The warning rules' thresholds and the high-risk words are configuration.
+                *(f"risk.{verb}_warningrule" for verb in ("change", "view")),
+                *(f"risk.{verb}_riskkeyword" for verb in ("add", "change", "view", "delete")),
             ),
             staff=True,
         ),

@@ -39,7 +39,7 @@ class RiskKeywordAdmin(AuditedAdmin):
 class RiskWarningAdmin(admin.ModelAdmin):
     list_display = ["title", "county", "kind", "level", "status", "case_count", "created_at"]
     list_filter = ["status", "kind", "level", "county"]
-    search_fields = ["title", "key", "case_numbers"]
+    search_fields = ["title", "key", "subject"]
     list_select_related = ["county"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in RiskWarning._meta.fields] + ["case_numbers"]

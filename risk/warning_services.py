@@ -35,6 +35,11 @@ LOCK_CLASS = 0x5249534B  # "RISK"
 REFRESHED = ("level", "title", "detail", "case_ids", "case_numbers", "case_count")
 
 
+class ScanUnsupported(Exception):
+    """The rules count with PostgreSQL's GROUPING SETS and advisory locks: the SQLite demo
+    shows warnings but does not compute them."""
+
+
 class WarningConflict(Exception):
     """The warning is no longer in a state that allows the step (someone else acted)."""
 
@@ -61,6 +66,8 @@ def scan_risks(*, county: County | None = None, today: date | None = None) -> di
     Returns a summary: per county and rule the findings, warnings created and updated,
     and the milliseconds the rule took.
     """
+    if connection.vendor != "postgresql":
+        raise ScanUnsupported(_("风险预警扫描需要 PostgreSQL 数据库（演示用的 SQLite 不支持）"))
     today = today or timezone.localdate()
     rules = [r for r in rules_ensure() if r.enabled]
     counties = [county] if county is not None else list(County.objects.order_by("code"))

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 # Cases registered before the milestones existed take them from their timeline.
 BACKFILL = """
-UPDATE intake_case c SET
+UPDATE intake_case SET
   referred_at = e.referred_at,
   mediation_started_at = e.mediation_started_at,
   agreed_at = e.agreed_at,
@@ -24,7 +24,7 @@ FROM (
     min(at) FILTER (WHERE transition = 'refuse_confirmation') AS confirmation_refused_at
   FROM intake_caseevent WHERE kind = 'transition' GROUP BY case_id
 ) e
-WHERE e.case_id = c.id
+WHERE e.case_id = intake_case.id
 """
 
 

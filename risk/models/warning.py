@@ -14,8 +14,6 @@ warning handled this period is not raised again for the same period.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -179,12 +177,10 @@ class RiskWarning(models.Model):
     key = models.CharField(_("去重键"), max_length=140)
     title = models.CharField(_("标题"), max_length=200)
     detail = models.TextField(_("详情"), blank=True)
-    # The evidence as arrays on the row: a page of warnings lists its cases' numbers with
-    # no further query, and the GIN index finds the warnings citing a case.
-    case_ids = ArrayField(models.BigIntegerField(), default=list, verbose_name=_("证据案件"))
-    case_numbers = ArrayField(
-        models.CharField(max_length=32), default=list, verbose_name=_("证据案件编号")
-    )
+    # The evidence as lists on the row: a page of warnings lists its cases' numbers with
+    # no further query. (JSON rather than PostgreSQL arrays: the SQLite demo migrates too.)
+    case_ids = models.JSONField(_("证据案件"), default=list)
+    case_numbers = models.JSONField(_("证据案件编号"), default=list)
     case_count = models.PositiveIntegerField(_("涉及案件数"), default=0)
     status = FSMField(_("状态"), max_length=12, choices=Status.choices, default=Status.NEW)
     created_at = models.DateTimeField(_("预警时间"), default=timezone.now)
@@ -225,7 +221,6 @@ class RiskWarning(models.Model):
         ]
         indexes = [
             models.Index(fields=["county", "status", "-created_at"], name="riskwarning_list"),
-            GinIndex(fields=["case_ids"], name="riskwarning_case_ids"),
         ]
         permissions = [("handle_riskwarning", _("签收、处置风险预警"))]
 

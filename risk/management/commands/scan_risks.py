@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from centre.models import County
 from risk.models.warning import Kind
-from risk.warning_services import scan_risks
+from risk.warning_services import ScanUnsupported, scan_risks
 
 
 class Command(BaseCommand):
@@ -34,7 +34,10 @@ class Command(BaseCommand):
                 today = _parse(date)
             except ValueError as exc:
                 raise CommandError(f"--date 应为 YYYY-MM-DD 格式的日期：{date}") from exc
-        summary = scan_risks(county=target, today=today)
+        try:
+            summary = scan_risks(county=target, today=today)
+        except ScanUnsupported as exc:
+            raise CommandError(str(exc)) from exc
         labels = dict(Kind.choices)
         self.stdout.write(f"扫描日期 {summary['today']}")
         for row in summary["rules"]:
