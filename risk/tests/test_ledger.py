@@ -382,6 +382,27 @@ def test_the_job_page_polls_until_done_then_links_the_file(client, clerk, ref, n
     assert "2026年11月6日" in partial  # kept for 24 hours
 
 
+def test_the_list_shows_the_users_recent_ledgers_in_a_fixed_number_of_queries(
+    client, clerk, supervisor, ref, november
+):
+    client.force_login(clerk)
+    for state in ("registered", "triaged", "closed"):
+        client.post(reverse("risk:ledger_create"), {"state": state})
+    client.force_login(supervisor)
+    client.post(reverse("risk:ledger_create"), {})
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("risk:ledgers")).content.decode()
+    assert page.count("data-job=") == 3 and "状态：已办结" in page
+    assert "2026年11月5日 10:00" in page and "排队中 0%" in page
+    for _ in range(5):
+        client.post(reverse("risk:ledger_create"), {"q": "张"})
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(reverse("risk:ledgers")).content.decode()
+    assert len(few) == len(more) <= 12
+    assert page.count("data-job=") == 8
+
+
 # --- Progress, idempotence, the sweep ------------------------------------------------------
 
 
