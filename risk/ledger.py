@@ -126,10 +126,8 @@ def period_label(date_from: date | None, date_to: date | None, today: date) -> s
             last = calendar.monthrange(date_to.year, date_to.month)[1]
             if date_from.day == 1 and date_to.day == last:
                 return _("%(y)d年%(m)d月") % {"y": date_from.year, "m": date_from.month}
-        if (date_from.year == date_to.year and (date_from.month, date_from.day) == (1, 1)) and (
-            date_to.month,
-            date_to.day,
-        ) == (12, 31):
+        whole_year = (date_from.month, date_from.day, date_to.month, date_to.day) == (1, 1, 12, 31)
+        if date_from.year == date_to.year and whole_year:
             return _("%(y)d年") % {"y": date_from.year}
         return _("%(from)s至%(to)s") % {"from": _day(date_from), "to": _day(date_to)}
     if date_from:
@@ -225,8 +223,11 @@ class _Rows:
     lazy translations are rebuilt on every get_FOO_display())."""
 
     def __init__(self, sheet: Any, today: date, departments: dict[tuple[int, int], str]):
+        # openpyxl is loaded by the task that writes, not by every web worker.
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment
 
+        self.new_cell = WriteOnlyCell
         self.sheet, self.today, self.departments = sheet, today, departments
         self.channels = {k: str(v) for k, v in Case.Channel.choices}
         self.states = {k: str(v) for k, v in Case.State.choices}
@@ -249,15 +250,10 @@ class _Rows:
         )
         self.money = self._style(number_format="#,##0.00", alignment=Alignment(vertical="top"))
         self.top = self._style(alignment=Alignment(vertical="top"))
-        from openpyxl.cell import WriteOnlyCell
-
-        self.new_cell = WriteOnlyCell
 
     def _style(self, **attrs: Any) -> Any:
         """A style made once and shared by every cell that uses it."""
-        from openpyxl.cell import WriteOnlyCell
-
-        proto = WriteOnlyCell(self.sheet)
+        proto = self.new_cell(self.sheet)
         for name, value in attrs.items():
             setattr(proto, name, value)
         return proto._style
