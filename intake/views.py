@@ -172,6 +172,24 @@ def villages(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/_village_options.html", {"villages": options})
 
 
+def _day(request: HttpRequest, name: str):
+    """A date parameter; one that is not a real date is ignored and named in a message."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    try:
+        value = parse_date(raw)
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        value = None
+    if value is None:
+        label = _("登记日期自") if name == "from" else _("登记日期至")
+        messages.warning(
+            request,
+            _("%(field)s「%(value)s」不是有效日期，已忽略") % {"field": label, "value": raw},
+        )
+    return value
+
+
 def _filters(request: HttpRequest) -> selectors.CaseFilters:
     g = request.GET
     return selectors.CaseFilters(
@@ -180,8 +198,8 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
         category=g.get("category", ""),
         region=g.get("region", ""),
         risk=g.get("risk", ""),
-        date_from=parse_date(g.get("from", "") or "") if g.get("from") else None,
-        date_to=parse_date(g.get("to", "") or "") if g.get("to") else None,
+        date_from=_day(request, "from"),
+        date_to=_day(request, "to"),
         q=g.get("q", ""),
         sort=g.get("sort", ""),
         channel=g.get("channel", ""),

@@ -329,3 +329,12 @@ def test_case_list_rows_show_state_roles_and_risk(client, clerk, ref):
     row = page[page.index("<tbody>") : page.index("</tbody>")]
     for text in ("已登记", "申请人：", "被申请人：", "群体性", "风险 中"):
         assert text in row, text
+
+
+def test_case_list_names_an_impossible_date_instead_of_failing(client, clerk):
+    client.force_login(clerk)
+    response = client.get("/intake/cases/", {"from": "2026-02-30", "to": "2026-13-01"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "登记日期自「2026-02-30」不是有效日期，已忽略" in page
+    assert "登记日期至「2026-13-01」不是有效日期，已忽略" in page
