@@ -1,0 +1,180 @@
+"""``seed_demo --cases N`` on PostgreSQL (COPY, keys and indexes set aside for the load):
+the cases come out as the workflow would have left them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from centre.crypto import get_keyring
+from centre.models import Clock, County
+from intake import demo_bulk
+from intake.identity import mask_id_number, mask_phone, normalize_id_number
+from intake.models import Case, CaseNumberSequence, CaseParty, Party
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path"),
+]
+COUNT = 2_000
+MILESTONES = (
+    "referred_at",
+    "mediation_started_at",
+    "agreed_at",
+    "mediation_failed_at",
+    "confirmation_applied_at",
+    "confirmed_at",
+    "confirmation_refused_at",
+)
+# The milestones a state (a closed case: its outcome) implies, in the order they happen;
+# some states are reached two ways.
+MEDIATED = ("mediation_started_at",)
+AGREED = (*MEDIATED, "agreed_at")
+CONFIRMED = (*AGREED, "confirmation_applied_at", "confirmed_at")
+FAILED = (*MEDIATED, "mediation_failed_at")
+PATHS = {
+    "registered": [()],
+    "triaged": [()],
+    "referred": [("referred_at",)],
+    "mediating": [MEDIATED],
+    "agreed": [AGREED],
+    "confirming": [(*AGREED, "confirmation_applied_at")],
+    "confirmed": [CONFIRMED],
+    "mediation_failed": [FAILED, (*AGREED, "confirmation_applied_at", "confirmation_refused_at")],
+    "litigating": [FAILED],
+}
+CLOSED_PATHS = {
+    "resolved": [AGREED],
+    "performed": [AGREED],
+    "confirmed": [CONFIRMED],
+    "litigated": [FAILED],
+    "handled": [("referred_at",)],
+    "unresolved": [("referred_at",)],
+    "withdrawn": [(), MEDIATED],
+}
+
+
+def _schema() -> tuple[set[str], set[str]]:
+    """The foreign keys and indexes of the tables the load writes."""
+    tables = ["intake_case", "intake_party", "intake_caseparty", "centre_clock"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        keys = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        indexes = {name for (name,) in cursor.fetchall()}
+    return keys, indexes
+
+
+@pytest.fixture
+def seeded(settings):
+    """The demo county without bulk cases, then COUNT bulk cases; returns the new cases."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    county = County.objects.get(code="330523")
+    before = set(Case.objects.values_list("pk", flat=True))
+    last = dict(CaseNumberSequence.objects.filter(county=county).values_list("year", "last"))
+    schema = _schema()
+    written = demo_bulk.generate(
+        county=county,
+        count=COUNT,
+        registered_by=get_user_model().objects.get(username="clerk"),
+        write=lambda _line: None,
+    )
+    assert written == COUNT
+    assert _schema() == schema  # keys and indexes are back
+    return county, Case.objects.exclude(pk__in=before), last
+
+
+def test_numbers_continue_each_years_sequence_without_gaps(seeded):
+    county, cases, last = seeded
+    assert cases.count() == COUNT
+    by_year: dict[int, list[int]] = {}
+    for number, year, sequence in cases.values_list("number", "year", "sequence"):
+        assert number == f"{county.code}-{year}-{sequence:06d}"
+        by_year.setdefault(year, []).append(sequence)
+    for year, sequences in by_year.items():
+        start = last.get(year, 0)
+        assert sorted(sequences) == list(range(start + 1, start + len(sequences) + 1))
+        assert CaseNumberSequence.objects.get(county=county, year=year).last == max(sequences)
+
+
+def test_milestones_agree_with_each_state(seeded):
+    _county, cases, _last = seeded
+    states = Counter()
+    for case in cases:
+        states[case.state] += 1
+        set_ = tuple(m for m in MILESTONES if getattr(case, m) is not None)
+        paths = CLOSED_PATHS[case.outcome] if case.state == "closed" else PATHS[case.state]
+        assert any(set(set_) == set(path) for path in paths), (case.number, case.state, set_)
+        path = next(p for p in paths if set(set_) == set(p))
+        times = [case.registered_at, *(getattr(case, m) for m in path), case.state_changed_at]
+        assert times == sorted(times), case.number
+        assert (case.closed_at is not None) == (case.state == "closed")
+        assert (case.outcome != "") == (case.state == "closed")
+    # Old cases are mostly closed, recent ones still open: several states occur.
+    assert states["closed"] > COUNT / 2 and len(states) >= 6
+
+
+def test_mediating_cases_and_only_they_have_a_running_clock(seeded):
+    _county, cases, _last = seeded
+    clocks = {c.subject_id: c for c in Clock.objects.filter(subject="bulk", subject_id__in=cases)}
+    mediating = cases.filter(state="mediating")
+    assert mediating.exists()
+    assert set(clocks) == set(mediating.values_list("pk", flat=True))
+    for case in mediating:
+        clock = clocks[case.pk]
+        assert clock.case_number == case.number
+        assert clock.started_on == timezone.localdate(case.state_changed_at)
+        assert clock.due_on > clock.started_on
+        assert clock.stopped_at is None
+
+
+def test_parties_are_encrypted_indexed_and_masked(seeded):
+    _county, cases, _last = seeded
+    keyring = get_keyring()
+    parties = Party.objects.filter(case_parties__case__in=cases).distinct()
+    assert parties.count() > COUNT / 4  # a pool of COUNT / 3, nearly all drawn
+    for party in parties[:200]:
+        id_number = keyring.decrypt(party.id_number_enc)
+        phone = keyring.decrypt(party.phone_enc)
+        assert normalize_id_number("resident_id", id_number) == id_number
+        assert party.id_number_masked == mask_id_number(id_number) != id_number
+        assert re.fullmatch(r"330523\*{8}\d{3}[\dX]", party.id_number_masked)
+        assert party.phone_masked == mask_phone(phone) != phone
+        assert party.id_number_index == keyring.blind_index(id_number, purpose="id_number")
+        assert party.phone_index == keyring.blind_index(phone, purpose="phone")
+
+
+def test_each_case_has_an_applicant_and_repeat_visitors_are_flagged(seeded):
+    county, cases, _last = seeded
+    links = CaseParty.objects.filter(case__in=cases)
+    assert set(links.filter(role="applicant").values_list("case", flat=True)) == set(
+        cases.values_list("pk", flat=True)
+    )
+    applications = Counter(
+        CaseParty.objects.filter(case__county=county, role="applicant").values_list(
+            "party", flat=True
+        )
+    )
+    flagged = set(cases.filter(risk_repeat=True).values_list("pk", flat=True))
+    repeat = {
+        case
+        for case, party in links.filter(role="applicant").values_list("case", "party")
+        if applications[party] > 1
+    }
+    assert flagged == repeat
+    assert 0 < len(flagged) < COUNT  # a third of the applicants come back
