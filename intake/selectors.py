@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
 from django.utils import timezone
 
 from centre.crypto import get_keyring
@@ -119,24 +124,59 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# A full case number (intake.services.case_number): county code, year, sequence.
+_CASE_NUMBER_RE = re.compile(r"\d{6}-\d{4}-\d{6}")
+# A number holds nothing else, so a term with any other character is not a part of one.
+_NUMBER_PART_RE = re.compile(r"[\d-]+")
+
+
+class _NameBigrams(Func):
+    """The distinct upper-cased character pairs of a text (SQL function of migration
+    intake 0006, which indexes party names by them)."""
+
+    function = "intake_name_bigrams"
+    output_field = ArrayField(TextField())
+
+
 def _search(term: str) -> Q:
     """By case number, party name, or a full ID number / phone (matched exactly through the
-    blind index: the stored values are encrypted and never searched as text)."""
-    condition = Q(number__icontains=term) | Q(case_parties__party__name__icontains=term)
+    blind index: the stored values are encrypted and never searched as text).
+
+    Each reading of the term goes through its own index (migration intake 0006): a full
+    number the unique index, a part of a number the trigram index on numbers, a name the
+    character-pair index on party names, an ID number or phone the blind indexes. The
+    readings are united in one subquery (an OR across the case and party tables would read
+    every case instead)."""
+    parties = _parties_named(term)
     keyring = get_keyring()
     compact = term.replace(" ", "").replace("-", "").upper()
     if len(compact) >= 15:
-        condition |= Q(
-            case_parties__party__id_number_index=keyring.blind_index(compact, purpose="id_number")
-        )
+        parties |= Q(id_number_index=keyring.blind_index(compact, purpose="id_number"))
     try:
         phone = normalize_phone(term)
-    except Exception:
+    except ValidationError:
         phone = None
     if phone:
-        condition |= Q(case_parties__party__phone_index=keyring.blind_index(phone, purpose="phone"))
-    # Joins through parties may repeat a case; keep each once.
-    return Q(pk__in=Case.objects.filter(condition).values("pk"))
+        parties |= Q(phone_index=keyring.blind_index(phone, purpose="phone"))
+    by_party = CaseParty.objects.filter(party__in=Party.objects.filter(parties)).values("case_id")
+    if not _NUMBER_PART_RE.fullmatch(term):
+        return Q(pk__in=by_party.order_by())
+    if _CASE_NUMBER_RE.fullmatch(term):
+        by_number = Case.objects.filter(number=term)
+    else:
+        by_number = Case.objects.filter(number__contains=term)
+    # UNION, not UNION ALL: a case found twice is listed once.
+    return Q(pk__in=by_number.values("pk").order_by().union(by_party.order_by()))
+
+
+def _parties_named(term: str) -> Q:
+    """Parties whose name contains the term. On PostgreSQL, names holding all of the
+    term's character pairs come from the index, then each is checked; a single character
+    has no pair and is looked for in every name, as on SQLite."""
+    contains = Q(name__icontains=term)
+    if connection.vendor != "postgresql" or len(term) < 2:
+        return contains
+    return contains & Q(DataContains(_NameBigrams("name"), _NameBigrams(Value(term))))
 
 
 def case_detail(case: Case) -> Case:
