@@ -8,7 +8,10 @@ Every message the scan sends is a Notification with a unique ``dedupe_key``: a s
 from __future__ import annotations
 
 import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -368,31 +371,40 @@ def _messages(kind: str, subject: str, body: str, days: str, recipient: str) -> 
     )
 
 
-# The running clocks of a range, one batch, locked: those a concurrent scan holds are its to
-# do (and are skipped, not waited for).
-_PICKED = """picked AS (
+# One batch of the running clocks of a range, locked; those a concurrent scan holds are its
+# to do (skipped, not waited for). In due-date order, so that it is a plain index scan: it
+# stops at the batch's end, and it marks the index entries of rows it finds dead (the
+# clocks earlier batches updated), which the next scans then pass over — a bitmap scan
+# would read the whole range for each batch and mark nothing.
+_PICK = """{name} AS (
     SELECT c.id FROM {clock} c
     WHERE c.stopped_at IS NULL AND c.paused_at IS NULL AND NOT c.unlimited AND {range}
+    ORDER BY c.due_on
     LIMIT %s
     FOR UPDATE SKIP LOCKED
 )"""
 
 
-def _reminders_sql(today: date, offset: int) -> Fragment:
+def _reminders_sql(today: date, offset: int, since: date | None = None) -> Fragment:
+    """One batch of the reminders ``offset`` days ahead, of the clocks due from ``since``
+    (``today`` unless a tighter offset has the days before). Two picks, not one "never
+    reminded or reminded further ahead" (an OR no index range answers): each is a range of
+    clock_running_due (due_on, reminded_offset), so clocks already reminded at ``offset``
+    are passed over in the index without reading them."""
     clock, rule = Clock._meta.db_table, DeadlineRule._meta.db_table
     users = get_user_model()._meta.db_table
-    picked = _PICKED.format(
-        clock=clock,
-        range="c.due_on BETWEEN %s AND %s AND c.assignee_id IS NOT NULL "
-        "AND (c.reminded_offset IS NULL OR c.reminded_offset > %s)",
-    )
+    due = "c.due_on BETWEEN %s AND %s AND c.assignee_id IS NOT NULL AND c.reminded_offset"
+    never = _PICK.format(name="never", clock=clock, range=f"{due} IS NULL")
+    wider = _PICK.format(name="wider", clock=clock, range=f"{due} > %s")
     insert, insert_params = _messages(
         ":remind:", *_reminder_texts(), days="left", recipient=f"'{offset:d}'"
     )
     sql = f"""
-        WITH {picked},
+        WITH {never}, {wider},
         marked AS (
-            UPDATE {clock} c SET reminded_offset = %s FROM picked WHERE c.id = picked.id
+            UPDATE {clock} c SET reminded_offset = %s
+            FROM (SELECT id FROM never UNION ALL SELECT id FROM wider) picked
+            WHERE c.id = picked.id
             RETURNING c.id, c.county_id, c.case_number, c.rule_id, c.due_on, c.assignee_id,
                 c.due_on - %s::date AS days
         ),
@@ -404,15 +416,21 @@ def _reminders_sql(today: date, offset: int) -> Fragment:
             ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM written)
+        SELECT
+            greatest((SELECT count(*) FROM never), (SELECT count(*) FROM wider)),
+            (SELECT count(*) FROM written)
     """  # noqa: S608 (table names from the models; values are parameters)
-    until = today + timedelta(days=offset)
-    return sql, [today, until, offset, settings.CLOCK_SCAN_BATCH, offset, today, *insert_params]
+    since, until = since or today, today + timedelta(days=offset)
+    batch = settings.CLOCK_SCAN_BATCH
+    params = [since, until, batch, since, until, offset, batch, offset, today]
+    return sql, [*params, *insert_params]
 
 
 def _escalations_sql(today: date) -> Fragment:
     clock, rule = Clock._meta.db_table, DeadlineRule._meta.db_table
-    picked = _PICKED.format(clock=clock, range="c.due_on < %s AND c.escalated_at IS NULL")
+    picked = _PICK.format(
+        name="picked", clock=clock, range="c.due_on < %s AND c.escalated_at IS NULL"
+    )
     supervisors = _supervisors_of_counties().values_list(
         "id", "staff__county_id", "first_name", "last_name", "username"
     )
@@ -437,10 +455,16 @@ def _escalations_sql(today: date) -> Fragment:
             ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM written)
+        SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM written)
     """  # noqa: S608 (table names from the models; values are parameters)
     params = [today, settings.CLOCK_SCAN_BATCH, timezone.now(), today]
     return sql, [*params, *supervisors_params, *insert_params]
+
+
+# The scan's work is PostgreSQL's (index and heap writes), one core per connection: on
+# the county's 2-core server a second connection halves the first scan of a day
+# (settings.CLOCK_SCAN_CONNECTIONS, if set, says otherwise).
+SCAN_CONNECTIONS = 2
 
 
 def _scan_sql(today: date) -> dict[str, int]:
@@ -450,24 +474,45 @@ def _scan_sql(today: date) -> dict[str, int]:
     Marks and messages commit together or not at all, so a scan killed halfway leaves
     whole batches done and the rest as they were; a concurrent scan takes other clocks
     (SKIP LOCKED), and ON CONFLICT leaves a message an earlier scan wrote (this path or
-    the Python one) as the only one.
+    the Python one) as the only one. That is also how the scan shares its work out over
+    SCAN_CONNECTIONS connections: each runs the whole scan, taking the batches the
+    others do not hold.
     """
-    reminded = escalated = 0
-    with connection.cursor() as cursor:
-        for offset in sorted(settings.CLOCK_REMINDER_DAYS):
-            while True:
-                cursor.execute(*_reminders_sql(today, offset))
-                marked, written = cursor.fetchone()
-                reminded += written
-                if marked < settings.CLOCK_SCAN_BATCH:
-                    break
-        while True:
-            cursor.execute(*_escalations_sql(today))
-            marked, written = cursor.fetchone()
-            escalated += written
-            if marked < settings.CLOCK_SCAN_BATCH:
-                break
-    return {"reminded": reminded, "escalated": escalated}
+    # Tightest offset first, as in _scan_python: a clock due tomorrow gets the 1-day
+    # reminder only. Each offset has its own days, so connections on different offsets
+    # never want the same clock.
+    statements, since = [], today
+    for offset in sorted(settings.CLOCK_REMINDER_DAYS):
+        statements.append(("reminded", partial(_reminders_sql, today, offset, since)))
+        since = today + timedelta(days=offset + 1)
+    statements.append(("escalated", partial(_escalations_sql, today)))
+
+    def scan() -> Counter[str]:
+        counts: Counter[str] = Counter()
+        with connection.cursor() as cursor:
+            for key, statement in statements:
+                while True:
+                    cursor.execute(*statement())
+                    picked, written = cursor.fetchone()
+                    counts[key] += written
+                    if picked < settings.CLOCK_SCAN_BATCH:
+                        break  # the range is done, or the rest is another's
+        return counts
+
+    def scan_on_own_connection(_: int) -> Counter[str]:
+        try:
+            return scan()
+        finally:
+            connection.close()
+
+    n = getattr(settings, "CLOCK_SCAN_CONNECTIONS", SCAN_CONNECTIONS)
+    if n < 2 or connection.in_atomic_block:
+        # Inside the caller's transaction every write must be the caller's: one connection.
+        total = scan()
+    else:
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            total = sum(pool.map(scan_on_own_connection, range(n)), Counter())
+    return {"reminded": total["reminded"], "escalated": total["escalated"]}
 
 
 def _warn_missing_calendar(today: date) -> None:

@@ -153,9 +153,11 @@ def test_a_scan_after_the_python_path_died_before_marking_writes_nothing_twice(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_in_small_batches_at_once_send_each_message_once(county, settings):
-    """Side by side, each scan takes the batches the other does not hold (SKIP LOCKED):
-    between them every clock is marked and has its messages once."""
+    """Side by side, each scan — itself on three connections — takes the batches the
+    others do not hold (SKIP LOCKED): between them every clock is marked and has its
+    messages once."""
     settings.CLOCK_SCAN_BATCH = 7
+    settings.CLOCK_SCAN_CONNECTIONS = 3
     mediator = UserFactory(username="m1", roles=["mediator"])
     UserFactory(username="s1", roles=["supervisor"], roles__county=county)
     UserFactory(username="s2", roles=["supervisor"], roles__county=county)
@@ -179,6 +181,9 @@ def test_two_scans_in_small_batches_at_once_send_each_message_once(county, setti
     assert Notification.objects.values("dedupe_key").distinct().count() == 200
     assert Clock.objects.filter(escalated_at__isnull=False).count() == 50
     assert Clock.objects.filter(reminded_offset__isnull=False).count() == 100
+    # Due tomorrow: the 1-day reminder only, whichever connection got there first.
+    assert Notification.objects.filter(dedupe_key__endswith=":remind:1").count() == 50
+    assert Notification.objects.filter(dedupe_key__endswith=":remind:3").count() == 50
     assert clocks.clocks_scan(today=D("2026-11-30")) == {"reminded": 0, "escalated": 0}
 
 
