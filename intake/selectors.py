@@ -12,12 +12,14 @@ from django.contrib.postgres.lookups import DataContains
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Reverse
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from centre.crypto import get_keyring
 from centre.models import Clock
 from intake.access import visible_cases
-from intake.identity import normalize_phone
+from intake.identity import IdType, normalize_phone
 from intake.models import Case, CaseEvent, CaseParty, Party
 
 LIST_RELATED = ("category", "region", "window", "suggested_window")
@@ -124,10 +126,18 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-# A full case number (intake.services.case_number): county code, year, sequence.
+# A case number (intake.services.case_number) is county code, year and sequence:
+# ``330523-2026-000123``. A term can be a part of one only if its shape (digits as 0) is a
+# part of the number's shape; a year with a sequence can only be its end, and six digits
+# only its county code or its sequence.
+_NUMBER_SHAPE = "000000-0000-000000"
 _CASE_NUMBER_RE = re.compile(r"\d{6}-\d{4}-\d{6}")
-# A number holds nothing else, so a term with any other character is not a part of one.
-_NUMBER_PART_RE = re.compile(r"[\d-]+")
+_YEAR_SEQUENCE_RE = re.compile(r"\d{4}-\d{6}")
+_SIX_DIGITS_RE = re.compile(r"\d{6}")
+
+
+def _may_be_in_a_number(term: str) -> bool:
+    return bool(term) and re.sub(r"[0-9]", "0", term) in _NUMBER_SHAPE
 
 
 class _NameBigrams(Func):
@@ -151,7 +161,11 @@ def _search(term: str) -> Q:
     keyring = get_keyring()
     compact = term.replace(" ", "").replace("-", "").upper()
     if len(compact) >= 15:
-        parties |= Q(id_number_index=keyring.blind_index(compact, purpose="id_number"))
+        # With its type, which leads the unique index (id_type, id_number_index).
+        parties |= Q(
+            id_type__in=IdType.values,
+            id_number_index=keyring.blind_index(compact, purpose="id_number"),
+        )
     try:
         phone = normalize_phone(term)
     except ValidationError:
@@ -159,14 +173,31 @@ def _search(term: str) -> Q:
     if phone:
         parties |= Q(phone_index=keyring.blind_index(phone, purpose="phone"))
     by_party = CaseParty.objects.filter(party__in=Party.objects.filter(parties)).values("case_id")
-    if not _NUMBER_PART_RE.fullmatch(term):
+    if not _may_be_in_a_number(term):  # an ID number or a phone, say
         return Q(pk__in=by_party.order_by())
-    if _CASE_NUMBER_RE.fullmatch(term):
-        by_number = Case.objects.filter(number=term)
-    else:
-        by_number = Case.objects.filter(number__contains=term)
     # UNION, not UNION ALL: a case found twice is listed once.
-    return Q(pk__in=by_number.values("pk").order_by().union(by_party.order_by()))
+    by_number = Case.objects.filter(_numbers_holding(term)).values("pk").order_by()
+    return Q(pk__in=by_number.union(by_party.order_by()))
+
+
+def _numbers_holding(term: str) -> Q:
+    """Case numbers containing the term, each shape of term by its index."""
+    if _CASE_NUMBER_RE.fullmatch(term):
+        return Q(number=term)
+    if _YEAR_SEQUENCE_RE.fullmatch(term):
+        return _number_ends_with(f"-{term}")
+    if _SIX_DIGITS_RE.fullmatch(term):
+        return Q(number__startswith=f"{term}-") | _number_ends_with(f"-{term}")
+    # Any other part (a year, a few digits) through the trigram index.
+    return Q(number__contains=term)
+
+
+def _number_ends_with(tail: str) -> Q:
+    """On PostgreSQL, a prefix of the reversed number: the index of reversed numbers reads
+    just those (``LIKE '%…'`` could use no btree)."""
+    if connection.vendor != "postgresql":
+        return Q(number__endswith=tail)
+    return Q(StartsWith(Reverse("number"), tail[::-1]))
 
 
 def _parties_named(term: str) -> Q:
