@@ -93,7 +93,11 @@ def main() -> None:
             assert all(r.case_parties.all() is not None for r in rows)
         reset_queries()
         p50 = statistics.median(timings)
-        p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1] if len(timings) > 1 else timings[0]
+        p95 = (
+            statistics.quantiles(timings, n=20, method="inclusive")[-1]
+            if len(timings) > 1
+            else timings[0]
+        )
         verdict = "MET" if p95 < TARGET_MS[target] else "MISSED"
         print(
             f"{kind:<34}{p50:>8.1f}{p95:>8.1f}{max(timings):>8.1f}"
