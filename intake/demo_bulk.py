@@ -404,17 +404,19 @@ def generate(
     """Write ``count`` cases (and their parties and clocks) for ``county``, in one
     transaction, ``BATCH`` cases at a time."""
     postgres = connection.vendor == "postgresql"
-    with transaction.atomic(), _bulk_load() if postgres else nullcontext():
-        written, first = _generate(
-            county=county,
-            count=count,
-            registered_by=registered_by,
-            write=write,
-            seed=seed,
-            sink=_CopySink(timezone.now()) if postgres else _OrmSink(),
-        )
-        if postgres:
-            _analyze()  # for the join below
+    with transaction.atomic():
+        with _bulk_load() if postgres else nullcontext():
+            written, first = _generate(
+                county=county,
+                count=count,
+                registered_by=registered_by,
+                write=write,
+                seed=seed,
+                sink=_CopySink(timezone.now()) if postgres else _OrmSink(),
+            )
+        # After the indexes are back: an index built over rows updated in its own
+        # transaction is hidden from every transaction older than it (pg_index.indcheckxmin),
+        # so one long transaction anywhere on the server would keep the search off them.
         _flag_repeat_visitors(county, first_new=first)
     return written
 
