@@ -54,6 +54,12 @@ def main() -> None:
         "65th row, each on a page of its own; started: in the order they started, as a "
         "live system writes them (one rule, so those due on one day are together)",
     )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=None,
+        help="connections the scan shares its work over (default: centre.clocks')",
+    )
     args = parser.parse_args()
     from benchlib import verdict, wait_quiet
 
@@ -104,6 +110,9 @@ def main() -> None:
         clocks._warn_missing_calendar(today)
         return result
 
+    if args.connections is not None:
+        settings.CLOCK_SCAN_CONNECTIONS = args.connections
+    connections = getattr(settings, "CLOCK_SCAN_CONNECTIONS", clocks.SCAN_CONNECTIONS)
     county = County.objects.get(code="330523")
     rule = DeadlineRule.objects.get(code="mediation_people")
     assignee = get_user_model().objects.get(username="mediator")
@@ -144,7 +153,8 @@ def main() -> None:
     print(
         f"# clocks scan, {args.clocks:,} open clocks "
         f"(built in {time.perf_counter() - started:.0f} s); {os.cpu_count()} cores; "
-        f"path: {path}; batch {settings.CLOCK_SCAN_BATCH}; layout: {args.layout}"
+        f"path: {path}; batch {settings.CLOCK_SCAN_BATCH}; layout: {args.layout}; "
+        f"{'' if args.python else f'{connections} connection(s)'}"
     )
     started = time.perf_counter()
     first = clocks_scan(today=today - timedelta(days=1))
@@ -165,9 +175,11 @@ def main() -> None:
 
             profiler = cProfile.Profile()
             profiler.enable()
+        busy = _busy_ticks()
         started = time.perf_counter()
         result = clocks_scan(today=day)
         elapsed = time.perf_counter() - started
+        cores = _cores_busy(busy)
         if profiler is not None:
             import pstats
 
@@ -175,7 +187,8 @@ def main() -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
         print(
             f"{label}: {elapsed * 1000:.0f} ms, {result}, "
-            f"{Notification.objects.count() - before} messages written"
+            f"{Notification.objects.count() - before} messages written; "
+            f"{cores:.2f} of {os.cpu_count()} cores busy during the scan"
             + (f"  (NOT QUIET: {load:.2f} cores busy before)" if load > 0.25 else "")
         )
         print("  " + verdict("one scan < 2 s", elapsed < 2.0))
@@ -197,6 +210,17 @@ def main() -> None:
     connection.close()
     if not args.keep:
         subprocess.run(["dropdb", "-U", "postgres", "--if-exists", DB], check=True)
+
+
+def _busy_ticks() -> tuple[int, int]:
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields[:8]) - fields[3] - fields[4], sum(fields[:8])
+
+
+def _cores_busy(since: tuple[int, int]) -> float:
+    """Cores busy (the scan's PostgreSQL backends and anything else) since ``since``."""
+    busy, total = _busy_ticks()
+    return (busy - since[0]) / max(1, total - since[1]) * (os.cpu_count() or 1)
 
 
 if __name__ == "__main__":
