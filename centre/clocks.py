@@ -180,7 +180,7 @@ def clocks_scan(*, today: date | None = None) -> dict[str, int]:
     Reads indexed ranges of running clocks — those due within a reminder offset that have
     not had that reminder, and those overdue not yet escalated — never every case. On
     PostgreSQL each batch is one statement that marks its clocks and writes their messages
-    from them (a day's tens of thousands of messages in a second, not built in Python);
+    from them (no row built in Python, where a day's tens of thousands took 15 s);
     elsewhere (the SQLite demo) the messages are built in Python, one insert per batch.
     """
     today = today or timezone.localdate()
@@ -461,8 +461,8 @@ def _escalations_sql(today: date) -> Fragment:
     return sql, [*params, *supervisors_params, *insert_params]
 
 
-# The scan's work is PostgreSQL's (index and heap writes), one core per connection: on
-# the county's 2-core server a second connection halves the first scan of a day
+# The scan's work is PostgreSQL's (index and heap writes), one core per connection: a
+# second connection lets the first scan of a day use the 2-core server's other core
 # (settings.CLOCK_SCAN_CONNECTIONS, if set, says otherwise).
 SCAN_CONNECTIONS = 2
 
