@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centre.models import Category, Clock, County, Region, Window
+from centre.models import Category, County, Region, Window
 from intake.models import Case
-from risk.models import Rollup, RollupDays
+from risk.models import OverdueCell, Rollup, RollupDays
 from risk.models.rollup import CHANNELS, FLAGS, MAX_DAYS, STATES, Grain
 from risk.rollups import month_start as _month_start
 from risk.rollups import next_month as _next_month
@@ -367,10 +367,11 @@ def overview(filters: StatsFilters) -> Overview:
                 else None,
             }
         )
-    # 2. Handling days: a histogram, for the 90th percentile.
+    # 2. Handling days: a histogram, for the 90th percentile, at the grain the filters need.
     histogram = {
         row["days"]: row["k"]
         for row in _cells(RollupDays, filters, periods)
+        .filter(dim=_histogram_dim(filters))
         .values("days")
         .annotate(k=Sum("n"))
         .order_by()
@@ -390,28 +391,32 @@ def overview(filters: StatsFilters) -> Overview:
     return result
 
 
-def overdue_now(filters: StatsFilters, today: date | None = None) -> int:
-    """Open cases with a running clock past its due date (the clocks' partial index)."""
-    today = today or timezone.localdate()
-    numbers = Clock.objects.filter(
-        county__in=filters.counties,
-        stopped_at__isnull=True,
-        paused_at__isnull=True,
-        unlimited=False,
-        due_on__lt=today,
-    ).values("case_number")
-    cases = Case.objects.filter(number__in=numbers).exclude(state=Case.State.CLOSED)
-    if filters.town:
-        cases = cases.filter(
-            Q(region=filters.town)
-            | Q(region__parent=filters.town)
-            | Q(region__parent__parent=filters.town)
+def _histogram_dim(filters: StatsFilters) -> str:
+    chosen = [
+        dim
+        for dim, value in (
+            (RollupDays.Dim.TOWN, filters.town),
+            (RollupDays.Dim.CATEGORY, filters.category),
+            (RollupDays.Dim.WINDOW, filters.window),
         )
+        if value is not None
+    ]
+    if not chosen:
+        return RollupDays.Dim.ALL
+    return chosen[0] if len(chosen) == 1 else RollupDays.Dim.CELL
+
+
+def overdue_now(filters: StatsFilters) -> int:
+    """Open cases with a running clock past its due date, as of the last refresh (the
+    refresh recomputes them every minute from the clocks)."""
+    cells = OverdueCell.objects.filter(county_id__in=[c.pk for c in filters.counties])
+    if filters.town:
+        cells = cells.filter(town_id=filters.town.pk)
     if filters.category:
-        cases = cases.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+        cells = cells.filter(category_id=filters.category.pk)
     if filters.window:
-        cases = cases.filter(window=filters.window)
-    return cases.aggregate(n=Count("pk"))["n"]
+        cells = cells.filter(window_id=filters.window.pk)
+    return cells.aggregate(n=Sum("n"))["n"] or 0
 
 
 def trend(filters: StatsFilters) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from centre.models import Clock
 from intake.models import Case
-from risk.models import CaseFact, Rollup, RollupDays, RollupState
+from risk.models import CaseFact, OverdueCell, Rollup, RollupDays, RollupState
 from risk.models.rollup import CHANNELS, FLAGS, MAX_DAYS, STATES, Grain
 
 OVERLAP = timedelta(minutes=10)
@@ -194,7 +194,25 @@ ROLLUP_COLUMNS = [
     *FLAGS,
     "days_sum",
 ]
-DAYS_COLUMNS = ["county_id", "grain", "period", "town_id", "category_id", "window_id", "days", "n"]
+DAYS_COLUMNS = [
+    "county_id",
+    "grain",
+    "period",
+    "dim",
+    "town_id",
+    "category_id",
+    "window_id",
+    "days",
+    "n",
+]
+# The histogram's dimensions: which cell columns each keeps (the others are 0).
+DIMS = {
+    RollupDays.Dim.ALL: (),
+    RollupDays.Dim.TOWN: ("town_id",),
+    RollupDays.Dim.CATEGORY: ("category_id",),
+    RollupDays.Dim.WINDOW: ("window_id",),
+    RollupDays.Dim.CELL: ("town_id", "category_id", "window_id"),
+}
 
 
 def _daily_from_facts(facts: models.QuerySet[CaseFact]) -> None:
@@ -206,15 +224,21 @@ def _daily_from_facts(facts: models.QuerySet[CaseFact]) -> None:
         .values_list("county_id", "g", "day", "town_id", "category_id", "window_id", *aggs.keys())
     )
     _insert_select(Rollup, ROLLUP_COLUMNS, rows)
-    closed = (
-        facts.filter(closed=True, handling_days__isnull=False)
-        .order_by()
-        .annotate(d=Least("handling_days", Value(MAX_DAYS)))
-        .values("county_id", "day", "town_id", "category_id", "window_id", "d")
-        .annotate(g=Value(Grain.DAY), k=Count("case_id"))
-        .values_list("county_id", "g", "day", "town_id", "category_id", "window_id", "d", "k")
-    )
-    _insert_select(RollupDays, DAYS_COLUMNS, closed)
+    closed = facts.filter(closed=True, handling_days__isnull=False).order_by()
+    for dim, kept in DIMS.items():
+        cell = {c: F(c) if c in kept else Value(0) for c in CELL[1:]}
+        rows = (
+            closed.annotate(d=Least("handling_days", Value(MAX_DAYS)), **_prefixed(cell))
+            .values("county_id", "day", *_prefixed(cell), "d")
+            .annotate(g=Value(Grain.DAY), dm=Value(dim), k=Count("case_id"))
+            .values_list("county_id", "g", "day", "dm", *_prefixed(cell), "d", "k")
+        )
+        _insert_select(RollupDays, DAYS_COLUMNS, rows)
+
+
+def _prefixed(cell: dict) -> dict:
+    """Annotation names that cannot clash with the model's own columns."""
+    return {f"x_{name}": value for name, value in cell.items()}
 
 
 def _monthly_from_daily(daily: Q) -> None:
@@ -232,11 +256,41 @@ def _monthly_from_daily(daily: Q) -> None:
         RollupDays.objects.filter(daily, grain=Grain.DAY)
         .order_by()
         .annotate(m=TruncMonth("period"))
-        .values("county_id", "m", "town_id", "category_id", "window_id", "days")
+        .values("county_id", "m", "dim", "town_id", "category_id", "window_id", "days")
         .annotate(g=Value(Grain.MONTH), k=Sum("n"))
-        .values_list("county_id", "g", "m", "town_id", "category_id", "window_id", "days", "k")
+        .values_list(
+            "county_id", "g", "m", "dim", "town_id", "category_id", "window_id", "days", "k"
+        )
     )
     _insert_select(RollupDays, DAYS_COLUMNS, days)
+
+
+def _overdue(today: date | None = None) -> None:
+    """Recompute the open cases that are overdue now, per cell (from the clocks' partial
+    index on running clocks, joined to the facts for the cells)."""
+    today = today or timezone.localdate()
+    late = Clock.objects.filter(
+        stopped_at__isnull=True, paused_at__isnull=True, unlimited=False, due_on__lt=today
+    ).values("case_number")
+    cases = Case.objects.filter(number__in=late).values("pk")
+    rows = (
+        CaseFact.objects.filter(case_id__in=cases)
+        .exclude(state=Case.State.CLOSED)
+        .order_by()
+        .values(*CELL)
+        .annotate(k=Count("case_id"))
+        .values_list(*CELL, "k")
+    )
+    OverdueCell.objects.all().delete()
+    _insert_select(OverdueCell, [*CELL, "n"], rows)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a rebuild (the tables were emptied and refilled)."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(m._meta.db_table for m in (CaseFact, Rollup, RollupDays, OverdueCell))
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")
 
 
 def month_start(day: date) -> date:
@@ -321,6 +375,7 @@ def refresh() -> RefreshResult:
         )
         touched = _apply_facts(ids)
         _recompute(touched)
+        _overdue()
         result = RefreshResult(
             cases=len(ids),
             days=sum(len(d) for d in touched.values()),
@@ -344,6 +399,8 @@ def _rebuild(state: RollupState, begun: float) -> RefreshResult:
     cases = _insert_select(CaseFact, FACT_FIELDS, fact_rows(Case.objects.all()))
     _daily_from_facts(CaseFact.objects.all())
     _monthly_from_daily(Q())
+    _overdue()
+    _analyze()
     result = RefreshResult(
         cases=cases,
         days=Rollup.objects.filter(grain=Grain.DAY).values("period").distinct().count(),

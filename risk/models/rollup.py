@@ -10,8 +10,12 @@ rows take about a second). Instead:
 - ``Rollup``: the facts summed per cell (county, day or month, town, category, window), one
   column per figure. The dashboard sums whole months from the monthly rows and the ragged
   ends of the period from the daily rows: a year's dashboard reads a few thousand rows.
-- ``RollupDays``: the same cells, counting closed cases by handling days, for the average
-  and the 90th percentile.
+- ``RollupDays``: closed cases counted by handling days, for the 90th percentile. A
+  histogram does not shrink when summed, so it is kept at the grain a view asks for: the
+  whole county (``dim`` "a"), one town ("t"), one category ("k") or one window ("w"), and
+  per full cell ("c") only for views filtered on two or more of them.
+- ``OverdueCell``: open cases with a running clock past its due date, per cell, recomputed
+  by every refresh (it changes with the calendar, not with the cases).
 
 Dimensions are stored as plain integers, 0 for "none" (a case not yet given a window), so
 that cells have a simple unique key. Rollups are derived data: ``manage.py rebuild_rollups``
@@ -128,6 +132,14 @@ class Rollup(_Cell):
 
 
 class RollupDays(_Cell):
+    class Dim(models.TextChoices):
+        ALL = "a", _("全县")
+        TOWN = "t", _("乡镇")
+        CATEGORY = "k", _("类别")
+        WINDOW = "w", _("窗口")
+        CELL = "c", _("组合")
+
+    dim = models.CharField(max_length=1, choices=Dim.choices, default=Dim.CELL)
     days = models.PositiveSmallIntegerField()
     n = models.IntegerField(default=0)
 
@@ -135,11 +147,27 @@ class RollupDays(_Cell):
         verbose_name = _("办理天数分布")
         verbose_name_plural = _("办理天数分布")
         indexes = [
-            models.Index(fields=["county_id", "grain", "period"], name="rollupdays_period"),
+            models.Index(fields=["county_id", "grain", "dim", "period"], name="rollupdays_dim"),
         ]
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.grain}{self.period} {self.days}d×{self.n}"
+
+
+class OverdueCell(models.Model):
+    county_id = models.IntegerField()
+    town_id = models.IntegerField()
+    category_id = models.IntegerField()
+    window_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("当前超期汇总")
+        verbose_name_plural = _("当前超期汇总")
+        indexes = [models.Index(fields=["county_id"], name="overduecell_county")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.town_id}/{self.category_id}/{self.window_id}: {self.n}"
 
 
 class RollupState(models.Model):

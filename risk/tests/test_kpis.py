@@ -141,3 +141,17 @@ def test_a_fixed_number_of_queries(data, leader, django_assert_max_num_queries):
     filters = kpis.parse_filters(leader, {**PERIOD, "trend": "week"})
     with django_assert_max_num_queries(8):
         kpis.overview(filters)
+
+
+def test_handling_days_under_each_filter(data, leader):
+    ref, _cases = data
+
+    def days(**params):
+        out = figures(leader, **params)["handling_days"]
+        return out["closed"], out["average"], out["p90"]
+
+    assert days(region=ref["town2"].code) == (1, 5.0, 5)  # c3
+    assert days(category="02") == (4, 14.0, 40)  # c1 10, c3 5, c4 1, c5 40
+    assert days(window="mediation") == (4, 17.8, 40)  # c1, c2, c4, c5: 71 / 4, one decimal
+    assert days(region=ref["town"].code, category="06") == (1, 20.0, 20)  # c2: two filters
+    assert days(region=ref["town"].code, category="06", window="petition") == (0, None, None)
