@@ -338,3 +338,18 @@ def test_case_list_names_an_impossible_date_instead_of_failing(client, clerk):
     page = response.content.decode()
     assert "登记日期自「2026-02-30」不是有效日期，已忽略" in page
     assert "登记日期至「2026-13-01」不是有效日期，已忽略" in page
+
+
+def test_case_list_counts_only_up_to_a_cap(client, clerk, ref, monkeypatch):
+    """Beyond the cap the list says "more than" instead of counting every matching row."""
+    from intake import views
+    from intake.tests.factories import register
+
+    for _ in range(3):
+        register(clerk, ref)
+    client.force_login(clerk)
+    assert "共 3 件" in client.get("/intake/cases/").content.decode()
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    page = client.get("/intake/cases/").content.decode()
+    assert "超过 2 件，请缩小筛选条件或导出台账" in page
+    assert page.count("/intake/cases/330523-") >= 3  # the rows are still all listed
