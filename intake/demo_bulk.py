@@ -233,6 +233,18 @@ def _milestones(rng: random.Random, case: Any) -> None:
     span = (case.state_changed_at - case.registered_at).total_seconds()
     for i, field in enumerate(path, start=1):
         setattr(case, field, case.registered_at + timedelta(seconds=span * i / len(path)))
+    # A mediation takes days or weeks, not the case's whole life: most end within the
+    # 30 days of the rule, some run over (the on-time rate is then realistic).
+    end = "agreed_at" if "agreed_at" in path else "mediation_failed_at"
+    if "mediation_started_at" in path and end in path:
+        started = case.mediation_started_at
+        days = rng.uniform(2, 28) if rng.random() < 0.88 else rng.uniform(31, 60)
+        ended = min(started + timedelta(days=days), case.state_changed_at)
+        setattr(case, end, ended)
+        later = path[path.index(end) + 1 :]
+        rest = (case.state_changed_at - ended).total_seconds()
+        for i, field in enumerate(later, start=1):
+            setattr(case, field, ended + timedelta(seconds=rest * i / len(later)))
 
 
 class _OrmSink:
@@ -492,7 +504,9 @@ def _generate(
     # One rule, so the due date depends on the start day only (and reads the calendar).
     mediation_due: dict[date, Due] = {}
 
-    pool_size = max(50, count // 3)
+    # Most people come once; a few come back (and are flagged repeat visitors), and a few
+    # respondents (employers, developers) collect many cases.
+    pool_size = max(50, count * 4 // 5)
     write(f"  生成 {pool_size} 名当事人 …")
     parties: list[int] = []
     batch: list[dict[str, Any]] = []
@@ -503,6 +517,9 @@ def _generate(
             batch = []
     parties += sink.parties(batch)
 
+    regulars = max(1, len(parties) // 25)  # the returning visitors
+    frequent = max(1, len(parties) // 500)  # respondents with many cases
+    fresh = regulars
     first = sys.maxsize
     counters = dict(CaseNumberSequence.objects.filter(county=county).values_list("year", "last"))
     tz = timezone.get_current_timezone()
@@ -562,18 +579,31 @@ def _generate(
         first = min(first, *ids)
         links, clocks = [], []
         for case, pk in zip(cases, ids, strict=True):
-            applicant = rng.choice(parties)
-            respondent = rng.choice(parties)
+            if rng.random() < 0.15:
+                applicant = parties[rng.randrange(regulars)]
+            else:
+                applicant = parties[fresh % len(parties)]
+                fresh += 1
+            if rng.random() < 0.2:
+                respondent = parties[-1 - rng.randrange(frequent)]
+            else:
+                respondent = rng.choice(parties)
             links.append({"case_id": pk, "party_id": applicant, "role": "applicant", "order": 0})
             if respondent != applicant:
                 links.append(
                     {"case_id": pk, "party_id": respondent, "role": "respondent", "order": 1}
                 )
-            if case.state == Case.State.MEDIATING:
-                start = timezone.localdate(case.state_changed_at)
+            if case.mediation_started_at is not None:
+                # The mediation's clock: running while the case is in mediation, stopped
+                # when it ended (and marked overdue if it ended late).
+                start = timezone.localdate(case.mediation_started_at)
                 if start not in mediation_due:
                     mediation_due[start] = rule_due(mediation_rule, start)
                 due = mediation_due[start]
+                ended = case.agreed_at or case.mediation_failed_at
+                if case.state != Case.State.MEDIATING and ended is None:
+                    ended = case.state_changed_at  # withdrawn during mediation
+                late = ended is not None and timezone.localdate(ended) > due.date
                 clocks.append(
                     {
                         "county_id": county.pk,
@@ -584,6 +614,8 @@ def _generate(
                         "started_on": start,
                         "due_on": due.date,
                         "provisional": due.provisional,
+                        "stopped_at": ended if case.state != Case.State.MEDIATING else None,
+                        "overdue_since": due.date + timedelta(days=1) if late else None,
                     }
                 )
         sink.links(links)
