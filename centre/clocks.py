@@ -265,7 +265,9 @@ def _reminder(clock: Clock, today: date, offset: int) -> dict[str, Any]:
             "left": (clock.due_on - today).days,
             "source": clock.rule.source,
         },
-        "dedupe_key": f"clock:{clock.pk}:remind:{offset}",
+        # The due date is part of the key: after an extension (or a pause) the new due
+        # date earns its own reminders.
+        "dedupe_key": f"clock:{clock.pk}:remind:{offset}:{clock.due_on:%Y%m%d}",
     }
 
 
@@ -283,7 +285,7 @@ def _escalation(clock: Clock, today: date, supervisor: Any) -> dict[str, Any]:
             "days": (today - clock.due_on).days,
             "source": clock.rule.source,
         },
-        "dedupe_key": f"clock:{clock.pk}:escalate:{supervisor.pk}",
+        "dedupe_key": f"clock:{clock.pk}:escalate:{supervisor.pk}:{clock.due_on:%Y%m%d}",
     }
 
 
@@ -366,7 +368,11 @@ def _messages(kind: str, subject: str, body: str, days: str, recipient: str) -> 
                     "source": "r.source",
                 },
             ),
-            "dedupe_key": (f"'clock:' || m.id::text || '{kind}' || {recipient}", []),
+            "dedupe_key": (
+                f"'clock:' || m.id::text || '{kind}' || {recipient} || ':' "
+                "|| to_char(m.due_on, 'YYYYMMDD')",
+                [],
+            ),
         }
     )
 

@@ -118,7 +118,7 @@ def test_the_texts_read_as_before(clocks_of_two_counties):
     _results, messages, _marks = _run(clocks._scan_sql)
     by_key = {m["dedupe_key"]: m for m in messages}
     clock = Clock.objects.get(subject_id=1)  # 330523, 陈建国, due 2026-12-01
-    remind = by_key[f"clock:{clock.pk}:remind:1"]
+    remind = by_key[f"clock:{clock.pk}:remind:1:{clock.due_on:%Y%m%d}"]
     assert remind["recipient_name"] == "陈 建国"
     assert (
         remind["subject"] == f"期限提醒：{clock.case_number} 人民调解期限 100% 'a' \"b\" \\c %(x)s"
@@ -182,8 +182,8 @@ def test_two_scans_in_small_batches_at_once_send_each_message_once(county, setti
     assert Clock.objects.filter(escalated_at__isnull=False).count() == 50
     assert Clock.objects.filter(reminded_offset__isnull=False).count() == 100
     # Due tomorrow: the 1-day reminder only, whichever connection got there first.
-    assert Notification.objects.filter(dedupe_key__endswith=":remind:1").count() == 50
-    assert Notification.objects.filter(dedupe_key__endswith=":remind:3").count() == 50
+    assert Notification.objects.filter(dedupe_key__contains=":remind:1:").count() == 50
+    assert Notification.objects.filter(dedupe_key__contains=":remind:3:").count() == 50
     assert clocks.clocks_scan(today=D("2026-11-30")) == {"reminded": 0, "escalated": 0}
 
 

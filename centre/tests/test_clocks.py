@@ -206,3 +206,23 @@ def test_scan_queries_do_not_grow_with_the_number_of_quiet_clocks(
     with django_assert_max_num_queries(6):
         result = clocks.clocks_scan(today=D("2026-11-27"))
     assert result == {"reminded": 0, "escalated": 0}
+
+
+@pytest.mark.django_db
+def test_an_extended_clock_earns_new_reminders_and_a_new_escalation(county, judge, supervisor):
+    """The due date is part of each message's key: the reminders sent for the first due
+    date do not silence those for the extended one (nor does the escalation)."""
+    clock = _clock(county, judge, rule="confirmation_decide", start="2026-11-27")  # 12-14
+    assert clocks.clocks_scan(today=D("2026-12-11"))["reminded"] == 1
+    assert clocks.clocks_scan(today=D("2026-12-15"))["escalated"] >= 1
+    clock = clocks.clock_extend(clock=clock, approver=judge, reason="需要调查核实")
+    assert clock.due_on == D("2026-12-22")
+    assert clocks.clocks_scan(today=D("2026-12-19"))["reminded"] == 1
+    assert clocks.clocks_scan(today=D("2026-12-19"))["reminded"] == 0  # still once
+    assert clocks.clocks_scan(today=D("2026-12-23"))["escalated"] >= 1
+    keys = set(
+        Notification.objects.filter(case_number=clock.case_number).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    assert any(k.endswith(":20261214") for k in keys) and any(k.endswith(":20261222") for k in keys)
