@@ -79,7 +79,9 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
             due_on__lt=timezone.localdate(),
         ).values("case_number")
         qs = qs.filter(number__in=late).exclude(state=Case.State.CLOSED)
-    if filters.window:
+    if filters.window == "none":  # not yet given a window (registered, or withdrawn then)
+        qs = qs.filter(window__isnull=True)
+    elif filters.window:
         qs = qs.filter(window__code=filters.window)
     if filters.category:
         # A top-level category includes its sub-categories.

@@ -36,8 +36,9 @@ def _chart_data(overview: kpis.Overview, drill: str) -> dict:
     f = overview.filters
 
     def items(rows, param, key="count"):
+        # A row without a code is "no window yet": the list's window=none.
         return [
-            {"name": r["name"], "value": r[key], "params": {param: r["code"]} if r["code"] else {}}
+            {"name": r["name"], "value": r[key], "params": {param: r["code"] or "none"}}
             for r in rows
         ]
 

@@ -75,6 +75,8 @@ def test_every_figure_drills_down_to_the_cases_it_counts(client, data, leader):
     assert listed(f"{base}&region={town2['params']['region']}") == {numbers["c3"]}
     grid = next(i for i in data_["channel"] if i["params"].get("channel") == "grid")
     assert listed(f"{base}&channel=grid") == {numbers["c5"]} and grid["value"] == 1
+    unassigned = next(i for i in data_["window"] if i["name"] == "未分流")
+    assert listed(f"{base}&window={unassigned['params']['window']}") == {numbers["c8"]}
     october = data_["trend"]["buckets"][data_["trend"]["labels"].index("2026-10-20")]
     assert listed(f"{base}&from={october['from']}&to={october['to']}") == {numbers["c3"]}
 
