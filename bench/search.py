@@ -64,7 +64,9 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.paginator import Paginator
+
+    # The list page's own paginator (its count reads keys only, up to a cap).
+    from intake.views import CappedPaginator as Paginator
     from django.db import connection, reset_queries
 
     from intake.models import Case

@@ -95,6 +95,20 @@ GIVEN = [
 ]
 
 
+# Characters of two-character given names. Most people's full names are shared by a few
+# others in a county; the classic names above by a hundred or so (王伟, 张建华), as in life.
+GIVEN_CHARS = (
+    "伟芳娜敏静丽强磊军洋勇杰娟涛明超秀霞平刚桂英华玉兰萍红建国文志春海燕晓东梅林云"
+    "鹏辉斌波宇浩凯健俊帆飞振宏淑珍"
+)
+
+
+def _name(rng: random.Random) -> str:
+    if rng.random() < 0.1:
+        return rng.choice(SURNAMES) + rng.choice(GIVEN)
+    return rng.choice(SURNAMES) + rng.choice(GIVEN_CHARS) + rng.choice(GIVEN_CHARS)
+
+
 class _Weighted:
     """``rng.choices(list(weights), weights=list(weights.values()))[0]`` with the cumulative
     weights summed once: the same single draw of ``rng.random()``, hence the same pick, at
@@ -129,7 +143,7 @@ def _people(rng: random.Random, county: County, count: int) -> Iterator[dict[str
         yield {
             "county_id": county.pk,
             "kind": Party.Kind.PERSON.value,
-            "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "name": _name(rng),
             "id_type": "resident_id",
             "id_number_enc": keyring.encrypt(id_number),
             "id_number_index": keyring.blind_index(id_number, purpose="id_number"),
