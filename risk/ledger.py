@@ -242,7 +242,7 @@ class _Rows:
             "overdue": _("超期"),
             "on_time": _("按期"),
             "running": _("未到期"),
-            "risk": _("风险"),
+            "risk": _("%(level)s风险"),
         }
         self.wrap = self._style(alignment=Alignment(wrap_text=True, vertical="top"))
         self.day = self._style(
@@ -286,7 +286,7 @@ class _Rows:
         return "/".join(reversed(names))
 
     def risk(self, case: Case) -> str:
-        parts = [f"{self.levels[case.risk_level]}{self.words['risk']}"]
+        parts = [self.words["risk"] % {"level": self.levels[case.risk_level]}]
         if case.risk_mass:
             parts.append(self.words["mass"])
         if case.risk_repeat:

@@ -70,9 +70,9 @@ def _chart_data(overview: kpis.Overview, drill: str) -> dict:
         "channel": items([r for r in overview.by_channel if r["count"]], "channel"),
         "county": items(overview.by_county, "county", key="total") if len(f.counties) > 1 else [],
         "labels": {
-            "total": _("登记"),
-            "closed": _("办结"),
-            "resolved": _("化解"),
+            "total": _("登记数"),
+            "closed": _("办结数"),
+            "resolved": _("化解数"),
             "cases": _("案件数"),
             "empty": _("暂无数据"),
         },
