@@ -423,6 +423,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("接收人账号"),
+        db_index=False,  # (recipient_user, read_at) below serves it
     )
     recipient_name = models.CharField(_("接收人"), max_length=100)
     # A party's phone or e-mail, encrypted like every personal datum (centre.crypto).
@@ -430,11 +431,12 @@ class Notification(models.Model):
     destination_masked = models.CharField(_("发送至"), max_length=64, blank=True)
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
-    case_number = models.CharField(_("案件编号"), max_length=32, blank=True, db_index=True)
-    # Set for messages that must go out once only (a reminder for one deadline, …).
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    case_number = models.CharField(_("案件编号"), max_length=32, blank=True)
+    # Set for messages that must go out once only (a reminder for one deadline, …); NULL,
+    # not "", where absent, so that the unique constraint leaves other messages alone.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(
-        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
@@ -447,7 +449,21 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient_user", "read_at"])]
+        # Few indexes: the clocks scan writes tens of thousands of rows on a busy night, and
+        # each index is a write per row. Plain btrees (no "_like" pattern copies: nothing
+        # searches these columns by prefix); the status only where a message is still to go.
+        indexes = [
+            models.Index(fields=["recipient_user", "read_at"]),
+            models.Index(fields=["case_number"], name="notification_case"),
+            models.Index(
+                fields=["status", "created_at"],
+                name="notification_unsent",
+                condition=models.Q(status__in=["pending", "sending", "failed"]),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="notification_dedupe_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.recipient_name} {self.subject}"
@@ -533,9 +549,13 @@ class Clock(models.Model):
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     rule = models.ForeignKey(
-        DeadlineRule, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("期限规则")
+        DeadlineRule,
+        on_delete=models.PROTECT,
+        related_name="clocks",
+        verbose_name=_("期限规则"),
+        db_index=False,  # clock_one_per_subject starts with it
     )
-    case_number = models.CharField(_("案件编号"), max_length=32, db_index=True)
+    case_number = models.CharField(_("案件编号"), max_length=32)
     # What the clock runs on (a mediation, a confirmation application …), by label and id.
     subject = models.CharField(max_length=60)
     subject_id = models.PositiveBigIntegerField()
@@ -556,7 +576,12 @@ class Clock(models.Model):
     extended_days = models.PositiveSmallIntegerField(_("延长"), default=0)
     extension_reason = models.CharField(_("延长理由"), max_length=300, blank=True)
     extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # read only with its clock
     )
     unlimited = models.BooleanField(_("不受期限限制"), default=False)
     stopped_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -576,6 +601,7 @@ class Clock(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["case_number"], name="clock_case"),
             # The scan reads ranges of due dates among running clocks only.
             models.Index(
                 fields=["due_on", "reminded_offset"],
