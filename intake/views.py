@@ -34,6 +34,7 @@ from intake.forms import (
     initial_parties,
 )
 from intake.identity import IdType, normalize_id_number, normalize_phone
+from intake.list_rows import case_rows
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty
 from intake.panels import render_panels
 from intake.public import progress_lookup
@@ -234,13 +235,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    _label_rows(page.object_list)
+    case_url = reverse("intake:case", args=["0"])[:-2]
     return render(
         request,
         "intake/case_list.html",
         {
             "page": page,
-            "case_url": reverse("intake:case", args=["0"])[:-2],
+            "rows": case_rows(page.object_list, case_url),
             "query": query.urlencode(),
             "g": request.GET,
             "states": Case.State.choices,
@@ -251,18 +252,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "count_cap": COUNT_CAP,
         },
     )
-
-
-def _label_rows(cases) -> None:
-    """Labels for a page of rows, resolved once: get_FOO_display() rebuilds its choices
-    from lazy translations on every call, which was a fifth of the list's rendering."""
-    states = {k: str(v) for k, v in Case.State.choices}
-    levels = {k: str(v) for k, v in Case.RiskLevel.choices}
-    roles = {k: str(v) for k, v in CaseParty.Role.choices}
-    for case in cases:
-        case.state_label, case.risk_label = states[case.state], levels[case.risk_level]
-        for cp in case.case_parties.all():
-            cp.role_label = roles[cp.role]
 
 
 def case_export(request: HttpRequest) -> HttpResponse:
