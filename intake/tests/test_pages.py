@@ -353,3 +353,19 @@ def test_case_list_counts_only_up_to_a_cap(client, clerk, ref, monkeypatch):
     page = client.get("/intake/cases/").content.decode()
     assert "超过 2 件，请缩小筛选条件或导出台账" in page
     assert page.count("/intake/cases/330523-") >= 3  # the rows are still all listed
+
+
+def test_case_list_escapes_what_people_typed(client, clerk, ref):
+    from intake.tests.factories import applicant, register, respondent
+
+    register(
+        clerk,
+        ref,
+        summary='<script>alert("x")</script> & 邻里',
+        parties=[applicant(), respondent(name="李<b>国强</b>")],
+    )
+    client.force_login(clerk)
+    page = client.get("/intake/cases/").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 邻里" in page
+    assert "李&lt;b&gt;国强&lt;/b&gt;" in page
+    assert "<script>alert" not in page and "<b>国强" not in page
