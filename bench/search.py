@@ -64,13 +64,13 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
-
-    # The list page's own paginator (its count reads keys only, up to a cap).
-    from intake.views import CappedPaginator as Paginator
     from django.db import connection, reset_queries
 
     from intake.models import Case
     from intake.selectors import CaseFilters, case_list
+
+    # The list page's own paginator (its count reads keys only, up to a cap).
+    from intake.views import CappedPaginator as Paginator
 
     settings.DEBUG = False  # no query log growing over thousands of searches
     clerk = get_user_model().objects.get(username="clerk")
