@@ -1,16 +1,18 @@
-"""The case list's rows as HTML, built in Python.
+"""The case list's rows as HTML, built in Python from plain values.
 
-Fifty rows of the Django template cost ~1,500 node renders per page, half the page's time;
-the same markup joined here with ``escape`` is several times cheaper. Every value from the
-database goes through ``escape``; the fixed markup is constants. The rows look exactly as
-the template drew them (tests read them the same way).
+Fifty rows through the Django template cost ~1,500 node renders and ~400 model instances
+per page, most of the page's time; the same markup joined here from ``values()`` rows with
+``html.escape`` is several times cheaper. Every value from the database is escaped; the
+fixed markup is constants. The rows look exactly as the template drew them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
 from html import escape as _escape
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateformat import DateFormat
 from django.utils.formats import get_format
@@ -19,6 +21,20 @@ from django.utils.translation import gettext as _
 
 from intake.models import Case, CaseParty
 
+# What a row shows, read as values (no model instances).
+ROW_FIELDS = (
+    "pk",
+    "number",
+    "registered_at",
+    "summary",
+    "category__name",
+    "region__name",
+    "window__name",
+    "state",
+    "risk_mass",
+    "risk_repeat",
+    "risk_level",
+)
 _LEVEL_CLASS = {"high": "text-bg-danger", "medium": "text-bg-warning"}
 
 
@@ -28,7 +44,27 @@ def escape(value: object) -> str:
     return _escape(str(value), quote=True)
 
 
-def case_rows(cases: Iterable[Case], case_url: str) -> SafeString:
+def row_values(cases: QuerySet[Case]) -> QuerySet:
+    """The list's queryset as the rows' values (its order and filters kept)."""
+    return cases.prefetch_related(None).values(*ROW_FIELDS)
+
+
+def _parties(case_ids: list[int]) -> dict[int, list[tuple]]:
+    """Each case's parties in their order, masked values only: one query."""
+    by_case: dict[int, list[tuple]] = defaultdict(list)
+    rows = (
+        CaseParty.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "order", "id")
+        .values_list(
+            "case_id", "role", "party__name", "party__id_number_masked", "party__phone_masked"
+        )
+    )
+    for case_id, *rest in rows:
+        by_case[case_id].append(tuple(rest))
+    return by_case
+
+
+def case_rows(rows: list[dict[str, Any]], case_url: str) -> SafeString:
     states = {k: escape(v) for k, v in Case.State.choices}
     levels = {k: escape(v) for k, v in Case.RiskLevel.choices}
     roles = {k: escape(v) for k, v in CaseParty.Role.choices}
@@ -37,29 +73,33 @@ def case_rows(cases: Iterable[Case], case_url: str) -> SafeString:
     risk_word = escape(_("风险"))
     colon = "："  # as the template had it
     datetime_format = get_format("DATETIME_FORMAT")  # the language's, looked up once
+    url = escape(case_url)
+    parties = _parties([r["pk"] for r in rows])
     out = []
-    for c in cases:
-        number = escape(c.number)
-        parties = "".join(
-            f"<div>{roles[cp.role]}{colon}{escape(cp.party.name)}"
-            + (f" {escape(cp.party.id_number_masked)}" if cp.party.id_number_masked else "")
-            + (f" {escape(cp.party.phone_masked)}" if cp.party.phone_masked else "")
+    for r in rows:
+        number = escape(r["number"])
+        people = "".join(
+            f"<div>{roles[role]}{colon}{escape(name)}"
+            + (f" {escape(id_masked)}" if id_masked else "")
+            + (f" {escape(phone_masked)}" if phone_masked else "")
             + "</div>"
-            for cp in c.case_parties.all()
+            for role, name, id_masked, phone_masked in parties[r["pk"]]
         )
-        level_class = _LEVEL_CLASS.get(c.risk_level, "text-bg-light border")
-        registered = DateFormat(timezone.localtime(c.registered_at)).format(datetime_format)
+        level = r["risk_level"]
+        registered = DateFormat(timezone.localtime(r["registered_at"])).format(datetime_format)
+        window = r["window__name"]
         out.append(
-            f'<tr><td><a href="{escape(case_url)}{number}/">{number}</a></td>'
+            f'<tr><td><a href="{url}{number}/">{number}</a></td>'
             f'<td class="text-nowrap">{escape(registered)}</td>'
-            f'<td class="small">{parties}</td>'
-            f"<td>{escape(c.summary)}</td>"
-            f"<td>{escape(c.category.name)}</td>"
-            f"<td>{escape(c.region.name)}</td>"
-            f"<td>{escape(c.window.name) if c.window_id else '—'}</td>"
-            f'<td><span class="badge text-bg-secondary">{states[c.state]}</span></td>'
-            f"<td>{mass if c.risk_mass else ''}{repeat if c.risk_repeat else ''}"
-            f'<span class="badge {level_class}">{risk_word} {levels[c.risk_level]}</span></td>'
+            f'<td class="small">{people}</td>'
+            f"<td>{escape(r['summary'])}</td>"
+            f"<td>{escape(r['category__name'])}</td>"
+            f"<td>{escape(r['region__name'])}</td>"
+            f"<td>{escape(window) if window else '—'}</td>"
+            f'<td><span class="badge text-bg-secondary">{states[r["state"]]}</span></td>'
+            f"<td>{mass if r['risk_mass'] else ''}{repeat if r['risk_repeat'] else ''}"
+            f'<span class="badge {_LEVEL_CLASS.get(level, "text-bg-light border")}">'
+            f"{risk_word} {levels[level]}</span></td>"
             "</tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)

@@ -34,7 +34,7 @@ from intake.forms import (
     initial_parties,
 )
 from intake.identity import IdType, normalize_id_number, normalize_phone
-from intake.list_rows import case_rows
+from intake.list_rows import case_rows, row_values
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty
 from intake.panels import render_panels
 from intake.public import progress_lookup
@@ -230,9 +230,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Cases of the user's county (or assigned to them), filtered, paginated, masked."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
-    page = CappedPaginator(
-        selectors.case_list(request.user, _filters(request)), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    cases = row_values(selectors.case_list(request.user, _filters(request)))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     case_url = reverse("intake:case", args=["0"])[:-2]
@@ -241,7 +240,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "intake/case_list.html",
         {
             "page": page,
-            "rows": case_rows(page.object_list, case_url),
+            "rows": case_rows(list(page.object_list), case_url),
             "query": query.urlencode(),
             "g": request.GET,
             "states": Case.State.choices,
