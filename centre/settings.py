@@ -120,6 +120,9 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 # Without Redis, tasks run in-process at .delay() so the demo needs no worker.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None and env_str("CELERY_BROKER_URL") is None
+# Without a broker there is no beat: the dashboard then brings its figures up to date itself
+# when it is opened (the demo), instead of the minute's refresh task (risk/rollups.py).
+RISK_REFRESH_ON_VIEW = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it ran; a worker killed halfway leaves it queued.

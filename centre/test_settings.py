@@ -69,3 +69,4 @@ if REDIS_URL:
     _db_index = 1 + int(_worker.removeprefix("gw") or 0) % 14
     CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{_db_index}"
 CELERY_TASK_ALWAYS_EAGER = True
+RISK_REFRESH_ON_VIEW = False  # tests refresh explicitly

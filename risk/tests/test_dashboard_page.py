@@ -152,3 +152,16 @@ def test_a_city_supervisor_reads_other_counties_masked_only(client, data, clerk,
     assert client.post(reveal).status_code == 403
     own = here.case_parties.first()
     assert client.post(f"/intake/cases/{here.number}/parties/{own.pk}/reveal/").status_code == 200
+
+
+def test_without_a_broker_the_page_brings_its_figures_up_to_date(
+    client, data, leader, clerk, settings
+):
+    """The demo has no beat: a case registered a moment ago shows when the page opens."""
+    ref, _cases = data
+    register(clerk, ref)
+    html = page(client, leader, **{"from": "2026-10-15", "to": "2026-12-31"})
+    assert re.search(r'data-kpi="total".*?fw-semibold">8<', html, re.S)  # not refreshed yet
+    settings.RISK_REFRESH_ON_VIEW = True
+    html = page(client, leader, **{"from": "2026-10-15", "to": "2026-12-31"})
+    assert re.search(r'data-kpi="total".*?fw-semibold">9<', html, re.S)
