@@ -414,6 +414,7 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("县（市、区）"),
+        db_index=False,  # never read by county; one write less per message
     )
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     recipient_user = models.ForeignKey(
@@ -547,7 +548,9 @@ class Clock(models.Model):
     """A running statutory clock on a case's step. The scan reminds the assignee before the
     due date and escalates to the window supervisors when overdue, each message once."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    # No index of its own (nor the assignee's): the scan and the rules read clocks through
+    # the running-due ranges, and every index costs the night's scan a write per message.
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     rule = models.ForeignKey(
         DeadlineRule,
         on_delete=models.PROTECT,
@@ -566,6 +569,7 @@ class Clock(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("承办人"),
+        db_index=False,
     )
     started_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("届满日"))
