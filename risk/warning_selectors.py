@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from risk.models.warning import LEVEL_RANK, Kind, Level, RiskWarning
 
@@ -33,7 +34,10 @@ class WarningFilters:
         for name, allowed in (("status", STATUSES), ("kind", Kind.values), ("level", Level.values)):
             value = getattr(self, name)
             if value and value not in allowed:
-                errors[name] = [f"“{value}”不是有效的取值，可选：{'、'.join(allowed)}"]
+                errors[name] = [
+                    _("“%(value)s”不是有效的取值，可选：%(allowed)s")
+                    % {"value": value, "allowed": "、".join(allowed)}
+                ]
         return errors
 
 
