@@ -288,7 +288,7 @@ def overview(filters: StatsFilters) -> Overview:
             totals[f] += g[f] or 0
         for k in ("town", "category", "window"):
             per[k][g[f"{k}_id"]] += g["n"]
-        for f in ("n", *FLAGS, "days_sum", "mediation_ended"):
+        for f in ("n", *FLAGS, "days_sum"):
             county_sums[g["county_id"]][f] += g[f] or 0
     result.total = totals["n"]
     result.sums = dict(totals)
@@ -409,14 +409,7 @@ def _histogram_dim(filters: StatsFilters) -> str:
 def overdue_now(filters: StatsFilters) -> int:
     """Open cases with a running clock past its due date, as of the last refresh (the
     refresh recomputes them every minute from the clocks)."""
-    cells = OverdueCell.objects.filter(county_id__in=[c.pk for c in filters.counties])
-    if filters.town:
-        cells = cells.filter(town_id=filters.town.pk)
-    if filters.category:
-        cells = cells.filter(category_id=filters.category.pk)
-    if filters.window:
-        cells = cells.filter(window_id=filters.window.pk)
-    return cells.aggregate(n=Sum("n"))["n"] or 0
+    return _cells(OverdueCell, filters, Q()).aggregate(n=Sum("n"))["n"] or 0
 
 
 def trend(filters: StatsFilters) -> dict[str, Any]:

@@ -162,12 +162,13 @@ def _insert_select(model: type[models.Model], columns: list[str], qs: models.Que
         return cursor.rowcount
 
 
-def _sums(prefix: str = "") -> dict[str, models.Aggregate]:
-    """The rollup's figures as aggregates over facts (``prefix`` empty) — or over daily
-    rollup rows (``prefix`` "rollup"), where each figure is already a column."""
-    if prefix:
-        names = ["n", *(f"st_{s}" for s in STATES), *(f"ch_{c}" for c in CHANNELS), *FLAGS]
-        return {f"a_{name}": Sum(name) for name in [*names, "days_sum"]}
+def _sums_of_rollups() -> dict[str, models.Aggregate]:
+    """The rollup's figures summed over rollup rows (each figure is already a column)."""
+    return {f"a_{name}": Sum(name) for name in ROLLUP_COLUMNS[6:]}
+
+
+def _sums_of_facts() -> dict[str, models.Aggregate]:
+    """The rollup's figures as aggregates over facts, in ROLLUP_COLUMNS' order."""
     one = Value(1)
     zero = Value(0)
     aggs: dict[str, models.Aggregate] = {"a_n": Count("case_id")}
@@ -216,7 +217,7 @@ DIMS = {
 
 
 def _daily_from_facts(facts: models.QuerySet[CaseFact]) -> None:
-    aggs = _sums()
+    aggs = _sums_of_facts()
     rows = (
         facts.order_by()
         .values("county_id", "day", "town_id", "category_id", "window_id")
@@ -242,7 +243,7 @@ def _prefixed(cell: dict) -> dict:
 
 
 def _monthly_from_daily(daily: Q) -> None:
-    aggs = _sums("rollup")
+    aggs = _sums_of_rollups()
     rows = (
         Rollup.objects.filter(daily, grain=Grain.DAY)
         .order_by()
