@@ -76,4 +76,6 @@ def database_from_url(url: str) -> dict:
             "timeout": env_int("DB_POOL_TIMEOUT", 10),
         }
         config["CONN_MAX_AGE"] = 0
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_BINDING", True):
+        config.setdefault("OPTIONS", {})["server_side_binding"] = True
     return config

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centre import refcache
 from centre.models import AuditLog, Category, County, Region, StaffProfile, Window
 from centre.roles import HOME_ORDER, ROLES
 
@@ -37,6 +38,14 @@ def staff_profile(user: Any) -> StaffProfile | None:
         .filter(user_id=user.pk)
         .first()
     )
+
+
+def staff_of(user: Any) -> StaffProfile | None:
+    """``staff_profile`` through the reference cache (centre.refcache), for the paths that
+    run on every registration: shared by the requests of a process, so read-only."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return refcache.get(("staff", user.pk), lambda: staff_profile(user))
 
 
 # Reference lists change a few times a year and appear on most pages: cached briefly, so

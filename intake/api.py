@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from centre.selectors import staff_of
 from intake import deadlines, documents, selectors, services, workflow
 from intake.access import access_case_for, can_see_personal_data
 from intake.models import CaseDocument
@@ -39,7 +40,7 @@ _transition = inline_serializer(
 
 
 def _staff_county(user):
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None:
         raise PermissionDenied(_("您的账号未配置所属县，不能登记案件"))
     return staff.county

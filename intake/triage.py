@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
+from centre import refcache
 from centre.models import Category, Window
 from intake.models import Case, TriageRule
 
@@ -37,16 +36,21 @@ class Suggestion:
 def suggest(*, nature: str, category: Category | None) -> Suggestion:
     """The most specific active rule: this category, then its parent, then any category."""
     specific = [c for c in (category.pk, category.parent_id) if c] if category else []
-    rules = {
-        rule.category_id: rule
-        for rule in TriageRule.objects.filter(nature=nature, active=True)
-        .filter(Q(category__isnull=True) | Q(category_id__in=specific))
-        .select_related("window")
-    }
+    rules = refcache.get(("triage-rules", nature), lambda: _active_rules(nature))
     for key in [*specific, None]:
         if key in rules:
             rule = rules[key]
             return Suggestion(rule.window, rule.mediation_kind, rule)
-    window = Window.objects.get(code=DEFAULT_WINDOW[nature])
+    code = DEFAULT_WINDOW[nature]
+    window = refcache.get(("window", code), lambda: Window.objects.get(code=code))
     kind = TriageRule.MediationKind.PEOPLE if nature == Case.Nature.DISPUTE else ""
     return Suggestion(window, kind, None)
+
+
+def _active_rules(nature: str) -> dict[int | None, TriageRule]:
+    """The active rules for ``nature`` by category (None: any category). A handful per
+    nature, read on every registration: kept by centre.refcache."""
+    return {
+        rule.category_id: rule
+        for rule in TriageRule.objects.filter(nature=nature, active=True).select_related("window")
+    }

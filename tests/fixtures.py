@@ -14,7 +14,10 @@ def _fresh_cache():
     """Each test starts with an empty cache (reference lists, sessions, throttles)."""
     from django.core.cache import cache
 
+    from centre import refcache
+
     cache.clear()
+    refcache.clear_local()
 
 
 @pytest.fixture(autouse=True)
