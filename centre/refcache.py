@@ -1,6 +1,6 @@
 """Reference data in each process's memory: what nearly every registration reads and an
 administrator changes a few times a year (categories, regions, windows, triage rules, staff
-profiles, who holds which right).
+profiles, who holds which right, API tokens).
 
 Reading it from PostgreSQL cost a registration eight queries (~4 ms of a worker's CPU, a
 quarter of the request). Instead each process keeps what it read, and checks one Redis key
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 GENERATION_KEY = "refcache:generation"
 CHECK_SECONDS = 1.0
 MAX_AGE = 300.0
+# Far more than a county's categories, regions, rules, staff and live tokens; a bound all
+# the same, so that nothing a client sends can grow a worker's memory.
+MAX_ENTRIES = 20_000
 
 T = TypeVar("T")
 
@@ -43,7 +46,8 @@ _checked_at = float("-inf")
 
 def get(key: Hashable, load: Callable[[], T]) -> T:
     """The value for ``key``: this process's copy while the generation holds, else
-    ``load()`` (kept for the next request)."""
+    ``load()``, kept for the next request unless it is None (a miss, e.g. an unknown code
+    a client sent, is asked again each time)."""
     now = time.monotonic()
     if not _current(now):
         return load()
@@ -51,7 +55,10 @@ def get(key: Hashable, load: Callable[[], T]) -> T:
     if entry is not None and now - entry[0] < MAX_AGE:
         return entry[1]
     value = load()
-    _store[key] = (now, value)
+    if value is not None:
+        if len(_store) >= MAX_ENTRIES:
+            _store.clear()
+        _store[key] = (now, value)
     return value
 
 
@@ -122,11 +129,13 @@ def connect() -> None:
     """Called once from ``CentreConfig.ready``."""
     from django.contrib.auth.models import Group, Permission, User
     from django.db.models.signals import m2m_changed, post_delete, post_save
+    from rest_framework.authtoken.models import Token
 
     from centre.models import Category, County, Region, StaffProfile, Window
     from intake.models import TriageRule
 
-    models = (User, Group, Permission, StaffProfile, County, Region, Category, Window, TriageRule)
+    models = (User, Token, Group, Permission, StaffProfile)
+    models += (County, Region, Category, Window, TriageRule)
     for model in models:
         name = model.__name__
         post_save.connect(_on_save, sender=model, dispatch_uid=f"refcache.save.{name}")

@@ -41,8 +41,13 @@ class Party(models.Model):
         PERSON = "person", _("自然人")
         ORGANISATION = "organisation", _("法人或其他组织")
 
+    # Looked up by blind index or credit code, never by county: no index on it.
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("首次登记县")
+        County,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("首次登记县"),
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("姓名/名称"), max_length=100)
@@ -53,12 +58,10 @@ class Party(models.Model):
     id_number_index = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     id_number_masked = models.CharField(_("证件号码"), max_length=32, blank=True, editable=False)
     # NULL for persons: unique only when set.
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True
-    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True)  # noqa: DJ001
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     phone_enc = models.BinaryField(_("联系电话（密文）"), null=True, editable=False)
-    phone_index = models.CharField(max_length=64, null=True, editable=False, db_index=True)  # noqa: DJ001
+    phone_index = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     region = models.ForeignKey(
@@ -75,10 +78,13 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
+        # Exact look-ups only (blind index), so no pattern-ops copy as db_index would add.
+        indexes = [models.Index(fields=["phone_index"], name="party_phone_index")]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_type", "id_number_index"], name="party_unique_id_number"
             ),
+            models.UniqueConstraint(fields=["credit_code"], name="party_unique_credit_code"),
             models.CheckConstraint(
                 condition=models.Q(kind="person", credit_code__isnull=True)
                 | models.Q(kind="organisation", id_number_index__isnull=True),
@@ -152,10 +158,18 @@ class Case(FSMModelMixin, models.Model):
 
     OPEN_STATES = tuple(s for s in State.values if s != "closed")
 
+    # Indexes: each is written on every registration, so only those a query reads. The
+    # county is the first column of three composite indexes; the number's unique index is
+    # a constraint (no pattern-ops copy: prefixes and parts are searched by the trigram
+    # and reversed-number indexes of migration 0006).
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="cases", verbose_name=_("县（市、区）")
+        County,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("县（市、区）"),
+        db_index=False,
     )
-    number = models.CharField(_("案件编号"), max_length=32, unique=True)
+    number = models.CharField(_("案件编号"), max_length=32)
     year = models.PositiveSmallIntegerField(_("年度"))
     sequence = models.PositiveIntegerField(_("序号"))
     state = FSMField(
@@ -164,7 +178,6 @@ class Case(FSMModelMixin, models.Model):
         choices=State.choices,
         default=State.REGISTERED,
         protected=True,
-        db_index=True,
     )
     # Bumped by every transition: a page or client that saw an older version is told the
     # case changed instead of overwriting someone else's step.
@@ -204,6 +217,7 @@ class Case(FSMModelMixin, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("登记窗口"),
+        db_index=False,
     )
     suggested_window = models.ForeignKey(
         Window,
@@ -212,6 +226,7 @@ class Case(FSMModelMixin, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("建议窗口"),
+        db_index=False,
     )
     suggested_mediation_kind = models.CharField(_("建议调解组织类型"), max_length=20, blank=True)
     window = models.ForeignKey(
@@ -248,15 +263,13 @@ class Case(FSMModelMixin, models.Model):
         verbose_name_plural = _("案件")
         ordering = ["-registered_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_unique_number"),
             models.UniqueConstraint(
-                fields=["county", "year", "sequence"],
-                name="case_unique_sequence",
-                # Checked at commit: a registration holds sequence 0 until it takes its
-                # number at the very end (intake.services.case_register).
-                deferrable=models.Deferrable.DEFERRED,
+                fields=["county", "year", "sequence"], name="case_unique_sequence"
             ),
         ]
         indexes = [
+            models.Index(fields=["state"], name="case_state"),
             models.Index(fields=["county", "state", "-registered_at"]),
             models.Index(fields=["county", "window", "-registered_at"]),
             # What changed since the statistics were last brought up to date (risk/).
@@ -400,8 +413,14 @@ class CaseParty(models.Model):
         RESPONDENT = "respondent", _("被申请人")
         THIRD_PARTY = "third_party", _("第三人")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_parties")
+    # Both keys are the first column of other indexes: the unique (case, party, role), and
+    # (party, role) with migration 0006's party_cases.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="case_parties", db_index=False
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="case_parties", db_index=False
+    )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -523,7 +542,7 @@ class CaseDocument(models.Model):
     ref_id = models.PositiveIntegerField(null=True, blank=True)
     ref_version = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     file = models.FileField(_("文件"), upload_to=_document_path, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -536,6 +555,7 @@ class CaseDocument(models.Model):
         verbose_name = _("文书")
         verbose_name_plural = _("文书")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status"], name="casedocument_status")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"

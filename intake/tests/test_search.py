@@ -136,14 +136,13 @@ def _plan(term: str) -> str:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
 def test_each_kind_of_term_is_looked_up_through_an_index(cases):
     number = cases["zhang"].number
-    # The unique index on numbers, or its twin for LIKE (varchar_pattern_ops), equally good.
-    assert re.search(r"Bitmap Index Scan on intake_case_number_(key|\w+_like)\b", _plan(number))
+    assert "Bitmap Index Scan on case_unique_number" in _plan(number)
     assert "intake_case_number_reversed" in _plan(number.split("-", 1)[1])  # 2026-000001
     assert "intake_case_number_reversed" in _plan(number[-6:])  # 000001
     assert "intake_case_number_trgm" in _plan("0000")
     assert "intake_party_name_bigrams" in _plan("王伟")
     assert "intake_party_name_bigrams" in _plan("竹木制品")
     assert "party_unique_id_number" in _plan(resident_id(serial=123))
-    assert "intake_party_phone_index" in _plan("13957212345")
+    assert "party_phone_index" in _plan("13957212345")
     # From the parties found to their cases, by an index on the link's party.
     assert "Index Cond: (party_id = " in _plan("王伟")
