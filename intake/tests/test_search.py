@@ -3,8 +3,6 @@ it, two Chinese characters included), a full ID number or phone; each through an
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection
 
