@@ -5,13 +5,18 @@ Transitions live in ``intake.workflow``; documents in ``intake.documents``.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,41 +130,82 @@ def _normalize_identity(p: PartyInput, key: str, errors: dict[str, list[str]]) -
 def party_resolve(*, county: County, data: PartyInput, index: int = 0) -> Party:
     """The one record for this person or organisation: found by ID number or credit code
     (blind index, exact), else created. Contact details are updated to the latest."""
-    keyring = get_keyring()
-    lookup: dict[str, Any] = {}
-    if data.kind == Party.Kind.PERSON and data.id_number:
-        lookup = {
-            "id_type": data.id_type,
-            "id_number_index": keyring.blind_index(data.id_number, purpose="id_number"),
-        }
-    elif data.kind == Party.Kind.ORGANISATION:
-        lookup = {"credit_code": data.credit_code}
-    elif data.phone:
-        # No document: the same name with the same phone is the same person.
-        lookup = {
-            "kind": Party.Kind.PERSON,
-            "name": data.name,
-            "id_type": "",
-            "phone_index": keyring.blind_index(data.phone, purpose="phone"),
-        }
+    return parties_resolve(county=county, parties=[data], first_index=index)[0]
 
-    party = Party.objects.select_for_update().filter(**lookup).first() if lookup else None
-    if party is not None and data.id_number and party.name != data.name:
-        raise ValidationError(
-            {
-                f"parties[{index}].name": [
-                    _("该证件号码已登记为「%(name)s」，与所填姓名不一致，请核对")
-                    % {"name": party.name}
-                ]
-            }
-        )
-    if party is not None:
+
+def parties_resolve(
+    *, county: County, parties: list[PartyInput], first_index: int = 0
+) -> list[Party]:
+    """``party_resolve`` for all the parties of a registration: the known ones found (and
+    locked) in one query, the new ones inserted without a savepoint."""
+    lookups = [_party_lookup(p) for p in parties]
+    wanted = [Q(**lookup) for lookup in lookups if lookup]
+    known: list[Party] = []
+    if wanted:
+        known = list(Party.objects.select_for_update().filter(reduce(operator.or_, wanted)))
+    out: list[Party] = []
+    for offset, (data, lookup) in enumerate(zip(parties, lookups, strict=True)):
+        index = first_index + offset
+        party = next((k for k in known if lookup and _party_matches(k, lookup)), None)
+        if party is None:
+            party = _party_create(county=county, data=data, lookup=lookup)
+            if party.pk is None:
+                # Two clerks registering the same new person at once: the other insert
+                # won; take the record it created (locked, so its commit is awaited).
+                party = Party.objects.select_for_update().get(**lookup)
+            else:
+                # The same person twice in one registration is the same record.
+                known.append(party)
+                out.append(party)
+                continue
+        if data.id_number and party.name != data.name:
+            raise ValidationError(
+                {
+                    f"parties[{index}].name": [
+                        _("该证件号码已登记为「%(name)s」，与所填姓名不一致，请核对")
+                        % {"name": party.name}
+                    ]
+                }
+            )
         # Contact details are brought up to date; a party who comes back with the same
         # ones costs no write.
         changed = _party_update_contact(party, data)
         if changed:
             party.save(update_fields=[*changed, "updated_at"])
-        return party
+        out.append(party)
+    return out
+
+
+def _party_lookup(data: PartyInput) -> dict[str, Any]:
+    """How this party is recognised: ID number, credit code, else name and phone; {} for
+    a name alone (always a new record)."""
+    keyring = get_keyring()
+    if data.kind == Party.Kind.PERSON and data.id_number:
+        return {
+            "id_type": data.id_type,
+            "id_number_index": keyring.blind_index(data.id_number, purpose="id_number"),
+        }
+    if data.kind == Party.Kind.ORGANISATION:
+        return {"credit_code": data.credit_code}
+    if data.phone:
+        # No document: the same name with the same phone is the same person.
+        return {
+            "kind": Party.Kind.PERSON,
+            "name": data.name,
+            "id_type": "",
+            "phone_index": keyring.blind_index(data.phone, purpose="phone"),
+        }
+    return {}
+
+
+def _party_matches(party: Party, lookup: dict[str, Any]) -> bool:
+    return all(getattr(party, name) == value for name, value in lookup.items())
+
+
+def _party_create(*, county: County, data: PartyInput, lookup: dict[str, Any]) -> Party:
+    """A new party row; its ``pk`` stays None if a party with the same ID number or
+    credit code was created meanwhile (``INSERT … ON CONFLICT DO NOTHING``)."""
+    keyring = get_keyring()
     party = Party(county=county, kind=data.kind, name=data.name)
     if data.id_number:
         party.id_type = data.id_type
@@ -169,16 +215,33 @@ def party_resolve(*, county: County, data: PartyInput, index: int = 0) -> Party:
     if data.credit_code:
         party.credit_code = data.credit_code
     _party_update_contact(party, data)
-    try:
-        # Two clerks registering the same new person at once: the second insert meets
-        # the unique index and takes the record the first one created.
-        with transaction.atomic():
-            party.save(force_insert=True)
-    except IntegrityError:
-        if not lookup:
-            raise
-        return party_resolve(county=county, data=data, index=index)
+    if data.id_number or data.credit_code:
+        _insert_unless_exists(party)
+    else:
+        # Nothing unique to collide on: a plain insert.
+        party.save(force_insert=True)
     return party
+
+
+def _insert_unless_exists(obj: Any) -> None:
+    """Insert ``obj`` unless a row with the same unique values exists; sets its pk when
+    inserted. Django's own insert query with ``ON CONFLICT DO NOTHING … RETURNING``:
+    unlike a savepoint around ``save()``, a conflict costs no round trips and does not
+    abort the transaction."""
+    model = type(obj)
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [model._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is not None:
+        obj.pk = row[0]
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def _party_update_contact(party: Party, data: PartyInput) -> list[str]:
@@ -282,7 +345,7 @@ def _risk_flags(
     parts: list[str] = []
     params: list[Any] = []
     if applicants:
-        earlier = CaseParty.objects.filter(party__in=applicants).values("pk")[:1]
+        earlier = CaseParty.objects.filter(party__in=applicants).order_by().values("pk")[:1]
         sql, args = earlier.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) earlier)")  # noqa: S608 (ORM-built)
         params += args
@@ -295,6 +358,7 @@ def _risk_flags(
                 role=CaseParty.Role.RESPONDENT,
                 case__state__in=Case.OPEN_STATES,
             )
+            .order_by()
             .values("case")
             .distinct()[:MASS_RESPONDENT_OPEN_CASES]
         )
@@ -328,8 +392,9 @@ def case_register(
     for upload in attachments or []:
         attachment_rules.check(upload)
     resolved: list[tuple[str, Party]] = []
-    for i, party_data in enumerate(data.parties):
-        party = party_resolve(county=county, data=party_data, index=i)
+    for party_data, party in zip(
+        data.parties, parties_resolve(county=county, parties=data.parties), strict=True
+    ):
         if (party_data.role, party.pk) not in {(r, p.pk) for r, p in resolved}:
             resolved.append((party_data.role, party))
     applicants = [p for r, p in resolved if r == CaseParty.Role.APPLICANT]
