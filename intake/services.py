@@ -20,7 +20,7 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre import clocks, queue
+from centre import clocks, queue, refcache
 from centre.counters import next_value
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
@@ -280,16 +280,14 @@ def _grant_registering_clerk(actor: Any, case: Case) -> None:
 
 def _registering_clerk_permissions() -> tuple[int, ...]:
     from django.contrib.auth.models import Permission
-    from django.core.cache import cache
 
-    return cache.get_or_set(
+    return refcache.get(
         "intake:registering-clerk-permissions",
         lambda: tuple(
             Permission.objects.filter(
                 content_type__app_label="intake", codename__in=["view_case", "view_personal_data"]
             ).values_list("pk", flat=True)
         ),
-        3600,
     )
 
 

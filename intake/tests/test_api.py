@@ -128,6 +128,47 @@ def test_only_registering_roles_may_post(api, leader, mediator, ref):
         assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 403
 
 
+def test_a_registration_runs_a_fixed_number_of_queries(api, clerk, ref, django_assert_num_queries):
+    """What a registration costs the database once the process has its reference data
+    (rights, staff profile, category, region, triage rules) in memory (centre.refcache)."""
+    api.force_authenticate(clerk)
+    assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
+    returning = _body(ref)  # the same applicant and company: both found, nothing changed
+    # savepoint, parties (one locking query), risk flags, case id, case parties, timeline,
+    # the clerk's right, receipt row, number, case, release (and nothing for the parties).
+    with django_assert_num_queries(11):
+        response = api.post("/api/v1/cases/", returning, format="json")
+    assert response.status_code == 201 and response.json()["number"].endswith("-000002")
+    fresh = _body(ref)
+    fresh["parties"][0].update(id_number=resident_id("19700101", serial=7), name="王芳")
+    fresh["parties"][1].update(credit_code=credit_code("91330523MA2B3C4D6"), name="某公司")
+    # Two new parties: one insert each (ON CONFLICT DO NOTHING, no savepoints).
+    with django_assert_num_queries(13):
+        assert api.post("/api/v1/cases/", fresh, format="json").status_code == 201
+
+
+def test_a_removed_role_or_a_revoked_token_takes_effect_at_once(api, clerk, ref):
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=clerk)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
+    clerk.groups.remove(Group.objects.get(name="clerk"))
+    assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 403
+    clerk.groups.add(Group.objects.get(name="clerk"))
+    assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
+    clerk.is_active = False
+    clerk.save()
+    assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 401
+    clerk.is_active = True
+    clerk.save()
+    assert api.get("/api/v1/cases/").status_code == 200
+    token.delete()
+    assert api.get("/api/v1/cases/").status_code == 401
+    assert Case.objects.count() == 2
+
+
 def test_lists_show_masked_values_only(api, clerk, leader, ref):
     id_number = resident_id("19650412", serial=123)
     register(

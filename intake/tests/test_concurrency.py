@@ -34,24 +34,35 @@ def _in_thread(barrier: threading.Barrier, work):
 def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, monkeypatch):
     ref = reference_data()
     clerks = [make_user("clerk", f"clerk{i}") for i in range(CLERKS)]
-    # Some registrations fail after taking their number; their numbers must be reused.
-    real_request = services.document_request
+    # Some registrations fail, before or just after taking their number; the numbers of
+    # those that took one must be reused.
+    real_request, real_take = services.document_request, services._take_number
 
     def failing_request(*, case, kind):
-        if case.summary.startswith("失败"):
+        if case.summary.startswith("失败前"):
             raise RuntimeError("PDF queue unavailable")
         return real_request(case=case, kind=kind)
 
+    def failing_take(county, year):
+        number = real_take(county, year)
+        if failing_take.after.get(threading.get_ident()):
+            raise RuntimeError("lost the connection after taking the number")
+        return number
+
+    failing_take.after = {}
     monkeypatch.setattr(services, "document_request", failing_request)
+    monkeypatch.setattr(services, "_take_number", failing_take)
     # Receipts are not the point here; rendering 45 PDFs eagerly would only slow the test.
     monkeypatch.setattr(queue, "send", lambda task, *args: True)
     barrier = threading.Barrier(CLERKS)
 
     def register(i: int) -> Case:
+        summary = {3: "失败前", 7: "失败后"}.get(i % 10, "并发") + str(i)
+        failing_take.after[threading.get_ident()] = summary.startswith("失败后")
         data = case_input(
             category=ref["category"],
             region=ref["village"],
-            summary=("失败" if i % 10 == 3 else "并发") + str(i),
+            summary=summary,
             parties=[applicant(), respondent()],
         )
         return services.case_register(actor=clerks[i], county=ref["county"], data=data)
@@ -60,10 +71,45 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
         results = list(pool.map(_in_thread(barrier, register), range(CLERKS)))
 
     failures = [r for r in results if isinstance(r, Exception)]
-    assert len(failures) == 5 and all(isinstance(f, RuntimeError) for f in failures)
+    assert len(failures) == 10 and all(isinstance(f, RuntimeError) for f in failures)
     numbers = sorted(c.number for c in results if isinstance(c, Case))
-    assert numbers == [f"330523-{numbers[0][7:11]}-{n:06d}" for n in range(1, CLERKS - 4)]
-    assert Case.objects.count() == CLERKS - 5
+    assert numbers == [f"330523-{numbers[0][7:11]}-{n:06d}" for n in range(1, CLERKS - 9)]
+    assert Case.objects.count() == CLERKS - 10
+
+
+def test_the_same_new_person_registered_at_several_windows_at_once_is_one_record(
+    make_user, monkeypatch
+):
+    """Eight clerks register the same new applicant (and the same new company) at the same
+    moment: one party record each, all eight cases on it."""
+    from intake.models import Party
+    from intake.tests.factories import credit_code, resident_id
+
+    ref = reference_data()
+    clerks = [make_user("clerk", f"window{i}") for i in range(8)]
+    monkeypatch.setattr(queue, "send", lambda task, *args: True)
+    id_number, code = resident_id(serial=777), credit_code("91330523MA2B3C4D7")
+    barrier = threading.Barrier(len(clerks))
+
+    def register(i: int) -> Case:
+        data = case_input(
+            category=ref["category"],
+            region=ref["village"],
+            parties=[
+                applicant(id_number=id_number, phone=f"1380000000{i}"),
+                respondent(kind="organisation", name="某竹木制品有限公司", credit_code=code),
+            ],
+        )
+        return services.case_register(actor=clerks[i], county=ref["county"], data=data)
+
+    with ThreadPoolExecutor(max_workers=len(clerks)) as pool:
+        results = list(pool.map(_in_thread(barrier, register), range(len(clerks))))
+
+    assert all(isinstance(r, Case) for r in results), results
+    person = Party.objects.get(name="张建华")
+    company = Party.objects.get(credit_code=code)
+    assert person.case_parties.count() == company.case_parties.count() == len(clerks)
+    assert sum(c.risk_repeat for c in Case.objects.all()) == len(clerks) - 1
 
 
 def test_two_people_firing_at_once_exactly_one_wins(make_user):

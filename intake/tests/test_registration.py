@@ -73,6 +73,49 @@ def test_the_same_id_number_reuses_the_party_and_marks_a_repeat_visit(clerk, ref
     assert Party.objects.get(name="张建华").phone_masked == "137****1111"
 
 
+def test_a_returning_party_with_the_same_details_costs_no_write(clerk, ref):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    id_number = resident_id()
+    register(
+        clerk, ref, parties=[applicant(id_number=id_number, phone="13700001111"), respondent()]
+    )
+    party = Party.objects.get(name="张建华")
+    with CaptureQueriesContext(connection) as queries:
+        register(
+            clerk, ref, parties=[applicant(id_number=id_number, phone="13700001111"), respondent()]
+        )
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "intake_party"')]
+    assert Party.objects.get(pk=party.pk).updated_at == party.updated_at
+    # A new phone is written, with its mask and blind index; nothing else changes.
+    with CaptureQueriesContext(connection) as queries:
+        register(
+            clerk, ref, parties=[applicant(id_number=id_number, phone="13900002222"), respondent()]
+        )
+    assert len([q for q in queries if q["sql"].startswith('UPDATE "intake_party"')]) == 1
+    party.refresh_from_db()
+    assert party.phone_masked == "139****2222"
+    assert Party.objects.filter(phone_masked="137****1111").count() == 0
+
+
+def test_the_same_person_twice_in_one_registration_is_one_record(clerk, ref):
+    id_number = resident_id()
+    case = register(
+        clerk,
+        ref,
+        parties=[
+            applicant(id_number=id_number),
+            applicant(id_number=id_number),
+            respondent(name="李四"),
+            respondent(name="李四"),  # no document: two people of the same name
+        ],
+    )
+    assert Party.objects.filter(name="张建华").count() == 1
+    assert Party.objects.filter(name="李四").count() == 2
+    assert case.case_parties.count() == 3
+
+
 def test_the_same_credit_code_reuses_the_organisation(clerk, ref):
     code = credit_code()
     org = {"kind": Party.Kind.ORGANISATION, "credit_code": code}
