@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
@@ -142,7 +142,7 @@ def parties_resolve(
     wanted = [Q(**lookup) for lookup in lookups if lookup]
     known: list[Party] = []
     if wanted:
-        known = list(Party.objects.select_for_update().filter(reduce(operator.or_, wanted)))
+        known = list(_parties_with_history().filter(reduce(operator.or_, wanted)))
     out: list[Party] = []
     for offset, (data, lookup) in enumerate(zip(parties, lookups, strict=True)):
         index = first_index + offset
@@ -152,7 +152,7 @@ def parties_resolve(
             if party.pk is None:
                 # Two clerks registering the same new person at once: the other insert
                 # won; take the record it created (locked, so its commit is awaited).
-                party = Party.objects.select_for_update().get(**lookup)
+                party = _parties_with_history().get(**lookup)
             else:
                 # The same person twice in one registration is the same record.
                 known.append(party)
@@ -174,6 +174,20 @@ def parties_resolve(
             party.save(update_fields=[*changed, "updated_at"])
         out.append(party)
     return out
+
+
+def _parties_with_history():
+    """Parties, locked, with what the risk flags need from their earlier cases: any case
+    at all (重复来访), and at least MASS_RESPONDENT_OPEN_CASES open ones as respondent
+    (群体性). Both stop at the first rows they need, however many cases a party has."""
+    as_respondent_open = CaseParty.objects.filter(
+        party=OuterRef("pk"), role=CaseParty.Role.RESPONDENT, case__state__in=Case.OPEN_STATES
+    ).order_by()
+    nth = MASS_RESPONDENT_OPEN_CASES
+    return Party.objects.select_for_update(of=("self",)).annotate(
+        has_cases=Exists(CaseParty.objects.filter(party=OuterRef("pk"))),
+        several_open_as_respondent=Exists(as_respondent_open[nth - 1 : nth]),
+    )
 
 
 def _party_lookup(data: PartyInput) -> dict[str, Any]:
@@ -337,40 +351,13 @@ def _case_rows_write(
 def _risk_flags(
     *, involved_count: int, applicants: list[Party], respondents: list[Party]
 ) -> tuple[bool, bool]:
-    """(群体性, 重复来访) from the parties' earlier cases, in one query that stops as
-    soon as it knows (a company may be the respondent of thousands of cases)."""
-    mass = involved_count >= MASS_INVOLVED
-    parts: list[str] = []
-    params: list[Any] = []
-    if applicants:
-        earlier = CaseParty.objects.filter(party__in=applicants).order_by().values("pk")[:1]
-        sql, args = earlier.query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) earlier)")  # noqa: S608 (ORM-built)
-        params += args
-    else:
-        parts.append("0")
-    if respondents and not mass:
-        against_open = (
-            CaseParty.objects.filter(
-                party__in=respondents,
-                role=CaseParty.Role.RESPONDENT,
-                case__state__in=Case.OPEN_STATES,
-            )
-            .order_by()
-            .values("case")
-            .distinct()[:MASS_RESPONDENT_OPEN_CASES]
-        )
-        sql, args = against_open.query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) against_open)")  # noqa: S608
-        params += args
-    else:
-        parts.append("0")
-    if parts == ["0", "0"]:
-        return mass, False
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        earlier_count, open_against = cursor.fetchone()
-    return mass or open_against >= MASS_RESPONDENT_OPEN_CASES, earlier_count > 0
+    """(群体性, 重复来访) from what ``_parties_with_history`` read with the parties (a party
+    created by this registration has no history): no query of its own."""
+    mass = involved_count >= MASS_INVOLVED or any(
+        getattr(p, "several_open_as_respondent", False) for p in respondents
+    )
+    repeat = any(getattr(p, "has_cases", False) for p in applicants)
+    return mass, repeat
 
 
 def risk_level_for(*, mass: bool, repeat: bool) -> str:

@@ -202,6 +202,28 @@ def test_mass_dispute_by_open_cases_against_one_respondent(clerk, ref):
     assert fourth.risk_mass
 
 
+def test_mass_counts_open_cases_per_respondent_and_not_closed_ones(clerk, ref):
+    from intake import workflow
+
+    school = {"kind": Party.Kind.ORGANISATION, "name": "某培训学校", "credit_code": credit_code()}
+    shop = {
+        "kind": Party.Kind.ORGANISATION,
+        "name": "某超市",
+        "credit_code": credit_code("91330523MA2B3C4D9"),
+    }
+    register(clerk, ref, parties=[applicant(), respondent(**school)])
+    register(clerk, ref, parties=[applicant(), respondent(**shop)])
+    # One open case against each: not "several against the same respondent".
+    both = register(clerk, ref, parties=[applicant(), respondent(**school), respondent(**shop)])
+    assert not both.risk_mass
+    # The school now has two open cases; once one is withdrawn, one again.
+    assert register(clerk, ref, parties=[applicant(), respondent(**school)]).risk_mass
+    workflow.fire(actor=clerk, number=both.number, name="withdraw", data={"reason": "已和解"})
+    first = Case.objects.filter(case_parties__party__name="某培训学校").earliest("registered_at")
+    workflow.fire(actor=clerk, number=first.number, name="withdraw", data={"reason": "已和解"})
+    assert not register(clerk, ref, parties=[applicant(), respondent(**shop)]).risk_mass
+
+
 def test_repeat_and_mass_make_a_high_risk(clerk, ref):
     id_number = resident_id()
     register(clerk, ref, parties=[applicant(id_number=id_number), respondent()])
