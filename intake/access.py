@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from centre.selectors import staff_of
 from intake.models import Case
 
 VIEW = "intake.view_case"
@@ -24,7 +25,7 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
     if user.has_perm(VIEW):
-        staff = getattr(user, "staff", None)  # a missing profile raises an AttributeError
+        staff = staff_of(user)
         if staff is None:
             return Case.objects.none()
         if staff.scope != staff.Scope.COUNTY:
@@ -53,6 +54,6 @@ def access_case_for(user: Any, number: str, *, for_update: bool = False) -> Case
 def can_see_personal_data(user: Any, case: Case) -> bool:
     """Full ID numbers and phones: supervisors of the county, and staff holding the right
     on this very case (the clerk who registered it, the mediators assigned to it)."""
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     own_county = staff is not None and staff.county_id == case.county_id
     return (own_county and user.has_perm(PERSONAL_DATA)) or user.has_perm(PERSONAL_DATA, case)
