@@ -42,9 +42,15 @@ PARTS = [
     ("DRF serializer .data", ("rest_framework/serializers.py:data",)),
     ("DRF input validation", ("rest_framework/serializers.py:is_valid",)),
     ("case_register service", ("intake/services.py:case_register",)),
-    ("  party_resolve", ("intake/services.py:party_resolve",)),
-    ("  guardian assign_perm ×2", ("guardian/shortcuts.py:assign_perm",)),
-    ("  risk flags", ("intake/services.py:_risk_flags",)),
+    (
+        "  parties (one locking look-up with their history, inserts)",
+        ("services.py:parties_resolve",),
+    ),
+    (
+        "  rows besides the case (parties, timeline, right, receipt)",
+        ("services.py:_case_rows_write",),
+    ),
+    ("  Model.save() (the case, name-only parties)", ("django/db/models/base.py:save",)),
     ("  triage suggestion", ("intake/triage.py:suggest",)),
     ("  number lock (INSERT … ON CONFLICT)", ("intake/services.py:_take_number",)),
     ("Celery publish after commit (Redis)", ("celery/app/task.py:apply_async",)),
