@@ -7,7 +7,8 @@ quarter of the request). Instead each process keeps what it read, and checks one
 (the generation) at most once a second: any change to such data, saved through the ORM,
 writes a new generation after its commit (signals below), so every process drops its copy
 within a second, and the process that made the change at once. Entries are also dropped
-after ``MAX_AGE`` seconds whatever happens (a change made by raw SQL, say).
+after ``MAX_AGE`` seconds whatever happens (a change made by raw SQL, say, which
+``manage.py clear_reference_cache`` publishes at once).
 
 Without the shared cache (Redis down), nothing is kept: every read goes to the database,
 as before, so a change is never missed.
@@ -98,12 +99,21 @@ def changed() -> None:
 
 
 def _new_generation() -> None:
+    publish_change()
+
+
+def publish_change() -> bool:
+    """A new generation now: every process drops its copies within a second (also
+    ``manage.py clear_reference_cache``, after a change made with SQL). False if Redis
+    could not be written."""
     clear_local()
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:
         # Other processes keep their copies until MAX_AGE: say so loudly.
         log.error("reference cache: could not publish a change (Redis down)", exc_info=True)
+        return False
+    return True
 
 
 # --- What counts as a change -------------------------------------------------------------

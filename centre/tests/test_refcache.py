@@ -119,6 +119,25 @@ def test_a_change_drops_this_process_copy_at_once_and_others_after_commit(
     assert cache.get(refcache.GENERATION_KEY) != before
 
 
+def test_the_command_makes_every_process_read_again(clock, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    load, calls = _counting_loader()
+    refcache.get("k", load)
+    before = cache.get(refcache.GENERATION_KEY)
+    call_command("clear_reference_cache")
+    assert cache.get(refcache.GENERATION_KEY) != before
+    refcache.get("k", load)
+    assert len(calls) == 2
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis down")
+
+    monkeypatch.setattr(refcache.cache, "set", down)
+    with pytest.raises(CommandError, match="Redis"):
+        call_command("clear_reference_cache")
+
+
 def test_a_login_is_not_a_change_of_rights(clock, clerk, django_capture_on_commit_callbacks):
     from django.contrib.auth.models import update_last_login
 
