@@ -156,6 +156,16 @@ def _people(rng: random.Random, county: County, count: int) -> Iterator[dict[str
         }
 
 
+def _unknown(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The generated people whose ID number is not registered yet (an earlier run)."""
+    known = set(
+        Party.objects.filter(
+            id_type="resident_id", id_number_index__in=[p["id_number_index"] for p in people]
+        ).values_list("id_number_index", flat=True)
+    )
+    return [p for p in people if p["id_number_index"] not in known] if known else people
+
+
 def _state_table(weights: dict[str, float]) -> _Weighted:
     return _Weighted({str(state): w for state, w in weights.items()})
 
@@ -430,8 +440,11 @@ def generate(
     *, county: County, count: int, registered_by: Any, write=print, seed: int = 20261127
 ) -> int:
     """Write ``count`` cases (and their parties and clocks) for ``county``, in one
-    transaction, ``BATCH`` cases at a time."""
+    transaction, ``BATCH`` cases at a time. Run again on the same database, it draws other
+    people (the seed moves on with the parties already there) and skips any ID number
+    already registered."""
     postgres = connection.vendor == "postgresql"
+    seed += Party.objects.filter(county=county).count()
     with transaction.atomic():
         with _bulk_load() if postgres else nullcontext():
             written, first = _generate(
@@ -529,9 +542,9 @@ def _generate(
     for party in _people(rng, county, pool_size):
         batch.append(party)
         if len(batch) == BATCH:
-            parties += sink.parties(batch)
+            parties += sink.parties(_unknown(batch))
             batch = []
-    parties += sink.parties(batch)
+    parties += sink.parties(_unknown(batch))
 
     regulars = max(1, len(parties) // 25)  # the returning visitors
     frequent = max(1, len(parties) // 500)  # respondents with many cases

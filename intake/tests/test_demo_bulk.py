@@ -190,3 +190,17 @@ def test_each_case_has_an_applicant_and_repeat_visitors_are_flagged(seeded):
     }
     assert flagged == repeat
     assert COUNT / 20 < len(flagged) < COUNT / 2  # some applicants come back, most do not
+
+
+def test_a_second_run_on_the_same_database_adds_other_people(seeded):
+    county, _cases, _last = seeded
+    parties_before = Party.objects.count()
+    written = demo_bulk.generate(
+        county=county,
+        count=COUNT,
+        registered_by=get_user_model().objects.get(username="clerk"),
+        write=lambda _line: None,
+    )
+    assert written == COUNT
+    assert Case.objects.filter(county=county).count() >= 2 * COUNT
+    assert Party.objects.count() > parties_before
