@@ -71,7 +71,7 @@ def case_rows(rows: list[dict[str, Any]], case_url: str) -> SafeString:
     mass = f'<span class="badge text-bg-danger">{escape(_("群体性"))}</span> '
     repeat = f'<span class="badge text-bg-warning">{escape(_("重复来访"))}</span> '
     risk_word = escape(_("风险"))
-    colon = "："  # as the template had it
+    colon = escape(_("："))  # a full-width colon in Chinese, ": " in English
     datetime_format = get_format("DATETIME_FORMAT")  # the language's, looked up once
     url = escape(case_url)
     parties = _parties([r["pk"] for r in rows])

@@ -36,7 +36,7 @@ class WarningFilters:
             if value and value not in allowed:
                 errors[name] = [
                     _("“%(value)s”不是有效的取值，可选：%(allowed)s")
-                    % {"value": value, "allowed": "、".join(allowed)}
+                    % {"value": value, "allowed": _("、").join(allowed)}
                 ]
         return errors
 

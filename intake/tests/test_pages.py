@@ -329,6 +329,11 @@ def test_case_list_rows_show_state_roles_and_risk(client, clerk, ref):
     row = page[page.index("<tbody>") : page.index("</tbody>")]
     for text in ("已登记", "申请人：", "被申请人：", "群体性", "风险 中"):
         assert text in row, text
+    # In English, English punctuation too.
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("intake:cases")).content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "Applicant: " in row and "：" not in row
 
 
 def test_case_list_names_an_impossible_date_instead_of_failing(client, clerk):
