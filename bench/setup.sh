@@ -66,4 +66,6 @@ $PY "$ROOT/bench/preload.py" "$CASES"
 psql -q -U postgres centre_bench -c "VACUUM ANALYZE"
 # Registering queues a receipt task per case; no worker runs during the bench.
 redis-cli -n 5 flushdb >/dev/null
+# registrations.py also measures hello world with wrk (a C client), when it is there.
+command -v wrk >/dev/null || echo "optional: apt-get install wrk (hello world through a C load client)"
 echo "ready: $BENCH_DIR/env"
