@@ -67,7 +67,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def database_from_url(url: str) -> dict:
     """Django's DATABASES entry for a URL; PostgreSQL gets Django's psycopg 3 pool (5.1+):
-    connections are reused across requests without CONN_MAX_AGE, which must stay 0."""
+    connections are reused across requests without CONN_MAX_AGE, which must stay 0; and
+    server-side binding."""
     config = env.db_url_config(url)
     if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
         config.setdefault("OPTIONS", {})["pool"] = {
@@ -77,5 +78,7 @@ def database_from_url(url: str) -> dict:
         }
         config["CONN_MAX_AGE"] = 0
     if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_BINDING", True):
+        # Parameters sent apart from the SQL (no quoting of each value into it), which also
+        # lets centre.prepared have a registration's statements prepared.
         config.setdefault("OPTIONS", {})["server_side_binding"] = True
     return config

@@ -24,6 +24,7 @@ from centre import clocks, queue, refcache
 from centre.counters import next_value
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
+from centre.prepared import prepared_statements
 from centre.selectors import staff_of
 from centre.services import audit_record
 from intake import attachments as attachment_rules
@@ -368,6 +369,7 @@ def risk_level_for(*, mass: bool, repeat: bool) -> str:
     return Case.RiskLevel.LOW
 
 
+@prepared_statements()
 @transaction.atomic
 def case_register(
     *, actor: Any, county: County, data: CaseInput, attachments: list[UploadedFile] | None = None

@@ -67,6 +67,7 @@ django.setup()
 from django.conf import settings as s
 print(json.dumps({"engine": s.DATABASES["default"]["ENGINE"],
     "pool": "pool" in s.DATABASES["default"].get("OPTIONS", {}),
+    "binding": s.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding", False),
     "eager": s.CELERY_TASK_ALWAYS_EAGER, "broker": s.CELERY_BROKER_URL,
     "cache": s.CACHES["default"]["BACKEND"], "lang": s.LANGUAGE_CODE, "tz": s.TIME_ZONE,
     "debug": s.DEBUG}))
@@ -90,6 +91,7 @@ def test_production_urls_give_postgres_pool_and_redis_broker():
     shown = json.loads(result.stdout)
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["pool"] is True
+    assert shown["binding"] is True
     assert shown["eager"] is False
     assert shown["broker"] == "redis://127.0.0.1:6379/0"
     assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
@@ -179,3 +181,27 @@ def test_the_suite_itself_runs_on_postgres_and_redis():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+@pytest.mark.django_db
+def test_statements_are_prepared_only_inside_the_context():
+    """Server-side binding, and inside ``prepared_statements`` a statement run twice on a
+    connection is prepared (PostgreSQL parses and plans it once); outside, as Django's
+    default, nothing is: a read keeps plans made for its own values."""
+    from django.db import connection
+
+    from centre.models import Window
+    from centre.prepared import prepared_statements
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(7):
+        list(Window.objects.filter(code="mediation"))
+    assert not [s for s in prepared() if "centre_window" in s]
+    with prepared_statements():
+        for _ in range(3):
+            list(Window.objects.filter(code="petition"))
+    assert [s for s in prepared() if 'FROM "centre_window"' in s and "$1" in s]

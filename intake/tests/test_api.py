@@ -145,6 +145,13 @@ def test_a_registration_runs_a_fixed_number_of_queries(api, clerk, ref, django_a
     # Two new parties: one insert each (ON CONFLICT DO NOTHING, no savepoints).
     with django_assert_num_queries(12):
         assert api.post("/api/v1/cases/", fresh, format="json").status_code == 201
+    # Run again and again, a registration's statements are prepared on the connection.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = " ".join(row[0] for row in cursor.fetchall())
+    assert 'INSERT INTO "intake_case"' in prepared and 'INSERT INTO "intake_caseevent"' in prepared
 
 
 def test_a_removed_role_or_a_revoked_token_takes_effect_at_once(api, clerk, ref):
