@@ -5,6 +5,7 @@ Transitions live in ``intake.workflow``; documents in ``intake.documents``.
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
@@ -177,10 +178,14 @@ def parties_resolve(
     return out
 
 
-def _parties_with_history():
+@functools.cache
+def _parties_with_history() -> QuerySet[Party]:
     """Parties, locked, with what the risk flags need from their earlier cases: any case
     at all (重复来访), and at least MASS_RESPONDENT_OPEN_CASES open ones as respondent
-    (群体性). Both stop at the first rows they need, however many cases a party has."""
+    (群体性). Both stop at the first rows they need, however many cases a party has.
+
+    Built once per process (resolving the sub-queries cost ~0.4 ms a registration) and
+    only ever filtered, which copies it: never evaluate it as it is."""
     as_respondent_open = CaseParty.objects.filter(
         party=OuterRef("pk"), role=CaseParty.Role.RESPONDENT, case__state__in=Case.OPEN_STATES
     ).order_by()
