@@ -10,8 +10,10 @@ within a second, and the process that made the change at once. Entries are also 
 after ``MAX_AGE`` seconds whatever happens (a change made by raw SQL, say, which
 ``manage.py clear_reference_cache`` publishes at once).
 
-Without the shared cache (Redis down), nothing is kept: every read goes to the database,
-as before, so a change is never missed.
+Without the shared cache (Redis down, or not answering within the socket timeouts of
+``CACHES``), nothing is kept: every read goes to the database, as before, so a change is
+never missed; and it is asked again only after ``RETRY_SECONDS``, so requests do not keep
+waiting on it.
 
 Values are shared by the requests of a process: callers must not modify them.
 """
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "refcache:generation"
 CHECK_SECONDS = 1.0
+# After a failed check (Redis down, or not answering within its socket timeout), the next
+# one waits this long: meanwhile every read goes to the database, and no request waits.
+RETRY_SECONDS = 30.0
 MAX_AGE = 300.0
 # Far more than a county's categories, regions, rules, staff and live tokens; a bound all
 # the same, so that nothing a client sends can grow a worker's memory.
@@ -77,11 +82,13 @@ def _current(now: float) -> bool:
                 generation = cache.get(GENERATION_KEY)
         except Exception:  # Redis down: use the database, keep nothing
             log.warning("reference cache: shared generation unreadable", exc_info=True)
-            generation = None
-        if generation != _generation or generation is None:
+            _store.clear()
+            _generation, _checked_at = None, now + RETRY_SECONDS - CHECK_SECONDS
+            return False
+        if generation != _generation:
             _store.clear()
         _generation, _checked_at = generation, now
-    return generation is not None
+    return True
 
 
 def clear_local() -> None:

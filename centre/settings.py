@@ -106,12 +106,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery -------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL") or None
+# A Redis that stops answering must not hold a request for ever: the reference cache then
+# reads the database (centre.refcache), as the broker gives up in a second (below).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "centre",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:

@@ -96,6 +96,13 @@ def test_without_the_shared_generation_nothing_is_kept(clock, monkeypatch):
     assert refcache.get("k", load) == "v"
     assert refcache.get("k", load) == "v"
     assert len(calls) == 3
+    # Back after the retry delay: copies are kept again.
+    monkeypatch.undo()
+    monkeypatch.setattr(refcache.time, "monotonic", clock)
+    clock.now += refcache.RETRY_SECONDS
+    refcache.get("k", load)
+    refcache.get("k", load)
+    assert len(calls) == 4
 
 
 def test_a_change_drops_this_process_copy_at_once_and_others_after_commit(
@@ -174,3 +181,39 @@ def test_the_generation_lives_in_redis_and_survives_its_loss(clock):
         assert len(calls) == 3
         assert cache.get(refcache.GENERATION_KEY) not in (None, first)
         cache.delete(refcache.GENERATION_KEY)
+
+
+def test_a_redis_that_stops_answering_costs_seconds_not_the_request():
+    """A Redis that accepts connections and never answers (hung, or the network dropped
+    it): with the settings' socket timeouts the generation check gives up, and the value
+    comes from the database."""
+    import socket
+    import time
+
+    from centre.settings import REDIS_CACHE_OPTIONS
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the kernel; nothing is ever answered
+    hung = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
+    }
+    refcache.clear_local()
+    try:
+        with override_settings(CACHES=hung):
+            load, calls = _counting_loader()
+            started = time.monotonic()
+            assert refcache.get("k", load) == "v"
+            assert time.monotonic() - started < 5
+            # The next requests neither wait for it nor use a copy: the database, at once.
+            started = time.monotonic()
+            assert [refcache.get("k", load) for _ in range(3)] == ["v"] * 3
+            assert time.monotonic() - started < 0.5
+            assert len(calls) == 4
+    finally:
+        silent.close()
+        refcache.clear_local()
