@@ -18,6 +18,7 @@ import time
 
 from benchlib import (
     BENCH,
+    CORES,
     HOST,
     PRELOADED,
     Gunicorn,
@@ -146,6 +147,12 @@ def main() -> None:
     )
     numbers = [json.loads(b)["number"] for b in result.bodies if b.startswith(b'{"number"')]
     print(f"  case numbers  {len(numbers)} returned, {len(set(numbers))} distinct")
+    per = 1000 / result.throughput if result.throughput else 0.0
+    print(
+        f"  CPU per registration  gunicorn {result.server_cpu * per:.1f} ms, PostgreSQL "
+        f"{result.postgres_cpu * per:.1f} ms, load client {result.client_cpu * per:.1f} ms "
+        f"(300/s on {CORES} cores leaves {CORES * 1000 / 300:.1f} ms for all of it)"
+    )
     print(f"  PostgreSQL    {locks.summary()}")
     print()
     print("== summary ==")
