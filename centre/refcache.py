@@ -45,7 +45,8 @@ MAX_ENTRIES = 20_000
 T = TypeVar("T")
 
 _lock = threading.Lock()
-_store: dict[Hashable, tuple[float, Any]] = {}
+# key → (when loaded, the generation it was loaded under, value)
+_store: dict[Hashable, tuple[float, str, Any]] = {}
 _generation: str | None = None
 _checked_at = float("-inf")
 
@@ -57,14 +58,17 @@ def get(key: Hashable, load: Callable[[], T]) -> T:
     now = time.monotonic()
     if not _current(now):
         return load()
+    generation = _generation
     entry = _store.get(key)
-    if entry is not None and now - entry[0] < MAX_AGE:
-        return entry[1]
+    if entry is not None and entry[1] == generation and now - entry[0] < MAX_AGE:
+        return entry[2]
+    # Tagged with the generation seen before reading: a copy read before a change that
+    # another thread saw in the meantime is never served under the new generation.
     value = load()
     if value is not None:
         if len(_store) >= MAX_ENTRIES:
             _store.clear()
-        _store[key] = (now, value)
+        _store[key] = (now, generation, value)
     return value
 
 

@@ -66,6 +66,23 @@ def test_another_process_change_is_seen_after_the_next_generation_check(clock):
     assert len(calls) == 2
 
 
+def test_a_copy_read_before_a_change_is_not_served_after_it(clock):
+    """Thread A reads the old rows; meanwhile thread B sees the new generation (and clears
+    the store); A's copy, stored after that, must not be served under the new one."""
+    calls = []
+
+    def slow_load():
+        calls.append(1)
+        if len(calls) == 1:
+            refcache._generation = "seen-by-another-thread"  # what B's check did meanwhile
+            refcache._store.clear()
+        return f"v{len(calls)}"
+
+    assert refcache.get("k", slow_load) == "v1"
+    assert refcache.get("k", slow_load) == "v2"  # read again under the new generation
+    assert refcache.get("k", slow_load) == "v2"
+
+
 def test_entries_expire_whatever_the_generation(clock):
     load, calls = _counting_loader()
     refcache.get("k", load)
