@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from centre import refcache
 from centre.models import Category, Window
+from centre.selectors import window_list
 from intake.models import Case, TriageRule
 
 # Disputes go to mediation first; complaints to petition reception; consultations to
@@ -42,7 +43,7 @@ def suggest(*, nature: str, category: Category | None) -> Suggestion:
             rule = rules[key]
             return Suggestion(rule.window, rule.mediation_kind, rule)
     code = DEFAULT_WINDOW[nature]
-    window = refcache.get(("window", code), lambda: Window.objects.get(code=code))
+    window = next(w for w in window_list() if w.code == code)
     kind = TriageRule.MediationKind.PEOPLE if nature == Case.Nature.DISPUTE else ""
     return Suggestion(window, kind, None)
 
