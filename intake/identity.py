@@ -25,6 +25,7 @@ number is shown only where a role needs it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -115,9 +116,15 @@ def _check_resident_id(number: str) -> None:
         # The same person entered under two types would become two parties.
         raise ValidationError(MSG_HKMT_IN_RESIDENT_ID, code="prefix")
     _check_gb11643_checksum_and_birth(number)
-    province = dict(numdb.get("cn/loc").info(number[:6])[0][1]).get("province")
-    if not province:
+    if not _province_of(number[:6]):
         raise ValidationError(MSG_REGION, code="region")
+
+
+@functools.lru_cache(maxsize=8192)
+def _province_of(prefix: str) -> str | None:
+    """The province of a six-digit administrative division code (GB/T 2260, stdnum's
+    table; ~0.1 ms a look-up). Keeps division codes only, never whole ID numbers."""
+    return dict(numdb.get("cn/loc").info(prefix)[0][1]).get("province")
 
 
 def _check_hkmt_permit(number: str) -> None:

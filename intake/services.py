@@ -16,12 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre import clocks, queue, refcache
+from centre import clocks, compiled, inserts, queue, refcache
 from centre.counters import next_value
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
@@ -141,10 +139,13 @@ def parties_resolve(
     """``party_resolve`` for all the parties of a registration: the known ones found (and
     locked) in one query, the new ones inserted without a savepoint."""
     lookups = [_party_lookup(p) for p in parties]
-    wanted = [Q(**lookup) for lookup in lookups if lookup]
+    wanted = [lookup for lookup in lookups if lookup]
     known: list[Party] = []
     if wanted:
-        known = list(_parties_with_history().filter(reduce(operator.or_, wanted)))
+        # The query's text depends only on which fields identify each party.
+        shape = tuple(tuple(lookup) for lookup in wanted)
+        values = [value for lookup in wanted for value in lookup.values()]
+        known = list(compiled.raw(shape, _parties_found, values))
     out: list[Party] = []
     for offset, (data, lookup) in enumerate(zip(parties, lookups, strict=True)):
         index = first_index + offset
@@ -196,6 +197,13 @@ def _parties_with_history() -> QuerySet[Party]:
     )
 
 
+def _parties_found(shape: tuple[tuple[str, ...], ...], values: list[str]) -> QuerySet[Party]:
+    """The parties identified by ``values``, one lookup of ``shape`` after the other."""
+    given = iter(values)
+    wanted = [Q(**{name: next(given) for name in names}) for names in shape]
+    return _parties_with_history().filter(reduce(operator.or_, wanted))
+
+
 def _party_lookup(data: PartyInput) -> dict[str, Any]:
     """How this party is recognised: ID number, credit code, else name and phone; {} for
     a name alone (always a new record)."""
@@ -235,33 +243,11 @@ def _party_create(*, county: County, data: PartyInput, lookup: dict[str, Any]) -
     if data.credit_code:
         party.credit_code = data.credit_code
     _party_update_contact(party, data)
-    if data.id_number or data.credit_code:
-        _insert_unless_exists(party)
-    else:
-        # Nothing unique to collide on: a plain insert.
-        party.save(force_insert=True)
+    # ON CONFLICT DO NOTHING where the ID number or credit code could collide: unlike a
+    # savepoint around save(), a conflict costs no round trip and does not abort the
+    # transaction. Nothing unique to collide on otherwise: a plain insert.
+    inserts.insert([party], ignore_conflicts=bool(data.id_number or data.credit_code))
     return party
-
-
-def _insert_unless_exists(obj: Any) -> None:
-    """Insert ``obj`` unless a row with the same unique values exists; sets its pk when
-    inserted. Django's own insert query with ``ON CONFLICT DO NOTHING … RETURNING``:
-    unlike a savepoint around ``save()``, a conflict costs no round trips and does not
-    abort the transaction."""
-    model = type(obj)
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
-    query.insert_values(fields, [obj])
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [model._meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is not None:
-        obj.pk = row[0]
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 def _party_update_contact(party: Party, data: PartyInput) -> list[str]:
@@ -292,9 +278,11 @@ def _party_update_contact(party: Party, data: PartyInput) -> list[str]:
 
 def _grant_registering_clerk(actor: Any, case: Case) -> None:
     """guardian's assign_perm, as two rows in one insert (it costs five queries a right)."""
-    CaseUserObjectPermission.objects.bulk_create(
-        CaseUserObjectPermission(user=actor, permission_id=pk, content_object=case)
-        for pk in _registering_clerk_permissions()
+    inserts.insert(
+        [
+            CaseUserObjectPermission(user=actor, permission_id=pk, content_object=case)
+            for pk in _registering_clerk_permissions()
+        ]
     )
 
 
@@ -337,17 +325,23 @@ def _case_rows_write(
 ) -> None:
     """What a registration writes besides the case row and its attachments: parties,
     timeline, the clerk's right, the receipt to render."""
-    CaseParty.objects.bulk_create(
-        CaseParty(case=case, party=party, role=role, order=i)
-        for i, (role, party) in enumerate(resolved)
+    inserts.insert(
+        [
+            CaseParty(case=case, party=party, role=role, order=i)
+            for i, (role, party) in enumerate(resolved)
+        ]
     )
-    CaseEvent.objects.create(
-        case=case,
-        at=case.registered_at,
-        actor=actor,
-        kind=CaseEvent.Kind.REGISTERED,
-        to_state=case.state,
-        data={"suggested_window": case.suggested_window.code},
+    inserts.insert(
+        [
+            CaseEvent(
+                case=case,
+                at=case.registered_at,
+                actor=actor,
+                kind=CaseEvent.Kind.REGISTERED,
+                to_state=case.state,
+                data={"suggested_window": case.suggested_window.code},
+            )
+        ]
     )
     # The clerk who registered the case sees its parties in full from now on.
     _grant_registering_clerk(actor, case)
@@ -428,11 +422,11 @@ def case_register(
         case.pk = _next_case_id()
         _case_rows_write(actor=actor, case=case, resolved=resolved)
         _case_number(case)
-        case.save(force_insert=True)
+        inserts.insert([case])
     else:
         # SQLite (the demo) runs one writing transaction at a time: no lock to shorten.
         _case_number(case)
-        case.save(force_insert=True)
+        inserts.insert([case])
         _case_rows_write(actor=actor, case=case, resolved=resolved)
     # Stored under the case number (intake.models._attachment_path), so once it is known.
     for upload in attachments or []:
@@ -460,9 +454,8 @@ def document_request(
     message is lost)."""
     from intake.tasks import render_case_document
 
-    document = CaseDocument.objects.create(
-        case=case, kind=kind, ref_id=ref_id, ref_version=ref_version
-    )
+    document = CaseDocument(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
+    inserts.insert([document])
     queue.send_on_commit(render_case_document, document.pk)
     return document
 

@@ -1,0 +1,107 @@
+"""Inserting model instances with an INSERT whose text is built once per shape.
+
+``Model.save()`` and ``bulk_create()`` compile their INSERT anew on every call: about
+0.2 ms of CPU a statement, measured, against 0.05 ms for running it; a registration writes
+six to eight rows, on the hottest path of the system. Here the statement's text is built
+once per (model, fields, number of rows, conflict handling, database) and each call only
+prepares the values — with the fields' own ``pre_save`` and ``get_db_prep_save``, as
+Django's compiler does, so the values stored are the same as ``save()`` would store.
+
+What it does not do, on purpose: no ``pre_save``/``post_save`` signals (as
+``bulk_create``; nothing here hangs work on them), no multi-table inheritance, no
+expressions as values, no fields with ``db_default`` or a placeholder other than ``%s``. It refuses
+such a model or value rather than storing something else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model
+from django.db.models.expressions import Expression
+from django.db.models.fields import NOT_PROVIDED, Field
+
+
+def insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
+    """Insert ``objs`` (instances of one model, all without a primary key or all with one)
+    in one statement. Without a given key each gets the one the database assigned.
+
+    ``ignore_conflicts``: one instance only; a row that would break a unique constraint
+    is not inserted (``INSERT … ON CONFLICT DO NOTHING``, no savepoint, the transaction
+    goes on) and the instance's ``pk`` stays None.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    if ignore_conflicts and len(objs) != 1:
+        raise ValueError("ignore_conflicts inserts one row: which rows conflicted is unknown")
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    with_pk = objs[0].pk is not None
+    fields = _fields(model, with_pk)
+    sql = _statement(model, with_pk, len(objs), ignore_conflicts, alias)
+    params: list[Any] = []
+    for obj in objs:
+        if type(obj) is not model or (obj.pk is not None) != with_pk:
+            raise ValueError("insert(): one model, and all instances with a key or none")
+        for field in fields:
+            value = field.pre_save(obj, add=True)
+            if isinstance(value, Expression) or hasattr(value, "resolve_expression"):
+                raise ValueError(f"insert(): {field.name} is an expression")
+            params.append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [] if with_pk else cursor.fetchall()
+    if not with_pk:
+        if ignore_conflicts and not rows:
+            return
+        for obj, (pk,) in zip(objs, rows, strict=True):
+            obj.pk = pk
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+
+
+@functools.cache
+def _fields(model: type[Model], with_pk: bool) -> tuple[Field, ...]:
+    opts = model._meta
+    if opts.parents:
+        raise TypeError(f"insert(): {opts.label} inherits a concrete model")
+    fields = tuple(f for f in opts.local_concrete_fields if with_pk or not f.primary_key)
+    for field in fields:
+        if field.db_default is not NOT_PROVIDED:
+            raise TypeError(f"insert(): {opts.label}.{field.name} has a database default")
+    return fields
+
+
+@functools.cache
+def _statement(
+    model: type[Model], with_pk: bool, rows: int, ignore_conflicts: bool, alias: str
+) -> str:
+    """The INSERT's text, in the connection's own quoting; ``%s`` for each value."""
+    connection = connections[alias]
+    ops = connection.ops
+    fields = _fields(model, with_pk)
+    for field in fields:
+        # A field may ask for its own SQL around the value (BinaryField asks for a plain
+        # one on PostgreSQL and SQLite): only a plain placeholder is supported.
+        if (
+            hasattr(field, "get_placeholder")
+            and field.get_placeholder(None, None, connection) != "%s"
+        ):
+            raise TypeError(f"insert(): {model._meta.label}.{field.name} needs Django's compiler")
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Names from the model's meta, quoted; every value is a parameter.
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    sql += ", ".join([row] * rows)
+    if ignore_conflicts:
+        # Same words on PostgreSQL and SQLite (3.24+).
+        sql += " ON CONFLICT DO NOTHING"
+    if not with_pk:
+        # PostgreSQL, and SQLite 3.35+ (what Django 5.2 requires for RETURNING).
+        sql += f" RETURNING {ops.quote_name(model._meta.pk.column)}"
+    return sql
