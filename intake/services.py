@@ -452,11 +452,11 @@ def document_request(
 ) -> CaseDocument:
     """A pending document row now, its rendering after commit (and by the sweep if the
     message is lost)."""
-    from intake.tasks import render_case_document
+    from intake.tasks import render_pending_documents
 
     document = CaseDocument(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
     inserts.insert([document])
-    queue.send_on_commit(render_case_document, document.pk)
+    queue.kick_on_commit(render_pending_documents)
     return document
 
 

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A render that started this long ago without finishing died with its worker.
 STALE_RUNNING = timedelta(minutes=10)
+PENDING_BATCH = 50
 
 
 @shared_task(name="intake.tasks.render_case_document", ignore_result=True)
@@ -51,6 +52,29 @@ def render_case_document(document_id: int) -> None:
         attempts=document.attempts + 1,
         error="",
     )
+
+
+@shared_task(name="intake.tasks.render_pending_documents", ignore_result=True)
+def render_pending_documents() -> int:
+    """Render every pending document, oldest first (``centre.queue.kick``): how a
+    registration or a step asks for its documents. Several runs at once share the work:
+    each document is claimed by ``render_case_document``'s conditional update."""
+    queue.kicked(render_pending_documents)
+    rendered, after = 0, 0
+    while True:
+        batch = list(
+            CaseDocument.objects.filter(
+                status=CaseDocument.Status.PENDING, attempts__lt=MAX_ATTEMPTS, pk__gt=after
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:PENDING_BATCH]
+        )
+        if not batch:
+            return rendered
+        for pk in batch:
+            render_case_document(pk)
+            rendered += 1
+        after = batch[-1]
 
 
 @shared_task(name="intake.tasks.sweep_documents", ignore_result=True)
