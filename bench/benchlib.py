@@ -16,6 +16,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -511,6 +512,116 @@ def run_load(
     result.postgres_cpu = (_postgres_ticks() - postgres) / CLK_TCK / result.duration
     result.machine_cpu = (busy2 - busy) / max(1, all2 - all_ticks) * CORES
     return result
+
+
+WRK_SCRIPT = """
+-- POSTs the bodies of a file (one JSON document a line), this thread taking every n-th
+-- line, in turn; prints one RESULT line for run_wrk when done.
+local counter = 1
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  bodies, i = {}, 0
+  local n, threads = 0, tonumber(args[2])
+  for line in io.lines(args[1]) do
+    n = n + 1
+    if (n - 1) % threads == id - 1 then bodies[#bodies + 1] = line end
+  end
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = args[3]
+end
+function request()
+  i = i % #bodies + 1
+  return wrk.format("POST", PATH, nil, bodies[i])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT %d %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+@dataclass
+class WrkResult:
+    """What wrk measured (a C load client: little of the cores' time goes to it)."""
+
+    requests: int
+    duration: float
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    bad_status: int
+    failures: int
+    server_cpu: float = 0.0
+    postgres_cpu: float = 0.0
+    client_cpu: float = 0.0
+    machine_cpu: float = 0.0
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.duration if self.duration else 0.0
+
+
+def run_wrk(
+    server: Gunicorn,
+    path: str,
+    bodies: Sequence[bytes],
+    *,
+    authorization: str,
+    concurrency: int,
+    seconds: int = 10,
+    threads: int = 2,
+) -> WrkResult | None:
+    """POST ``bodies`` (each at most once while they last) to ``path`` for ``seconds``
+    from ``concurrency`` connections of wrk, with the CPU of gunicorn, PostgreSQL and wrk
+    over the run; None if wrk is not installed (Debian's package ``wrk``)."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return None
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    script, data = BENCH_DIR / "wrk-post.lua", BENCH_DIR / "wrk-bodies.txt"
+    script.write_text(WRK_SCRIPT.replace("PATH", json.dumps(path)))
+    data.write_bytes(b"\n".join(bodies) + b"\n")
+    wait_quiet(patience=300)
+    server_cpu, postgres = server.cpu_seconds(), _postgres_ticks()
+    busy, all_ticks = _machine_busy_ticks()
+    command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "-s", str(script)]
+    command += [f"http://{HOST}:{server.port}{path}", "--", str(data), str(threads), authorization]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    ticks = 0
+    while process.poll() is None:
+        # wrk's own CPU, read while it runs (it is not our child once it exits).
+        ticks = max(ticks, _cpu_ticks(process.pid))
+        time.sleep(0.2)
+    duration = time.perf_counter() - start
+    output = process.stdout.read() if process.stdout else ""
+    found = re.search(r"RESULT ((?:\d+ ?){8})", output)
+    if not found:
+        sys.exit(f"wrk printed no result:\n{output}")
+    n, micros, p50, p95, p99, top, bad, failures = (int(x) for x in found.group(1).split())
+    busy2, all2 = _machine_busy_ticks()
+    wall = micros / 1e6
+    return WrkResult(
+        requests=n,
+        duration=wall,
+        p50=p50 / 1000,
+        p95=p95 / 1000,
+        p99=p99 / 1000,
+        max=top / 1000,
+        bad_status=bad,
+        failures=failures,
+        server_cpu=(server.cpu_seconds() - server_cpu) / duration,
+        postgres_cpu=(_postgres_ticks() - postgres) / CLK_TCK / duration,
+        client_cpu=ticks / CLK_TCK / duration,
+        machine_cpu=(busy2 - busy) / max(1, all2 - all_ticks) * CORES,
+    )
 
 
 def warm_up(server: Gunicorn, requests: Callable[[int], bytes] | Sequence[bytes], n: int) -> None:
