@@ -25,9 +25,14 @@ from django.db.models.expressions import Expression
 from django.db.models.fields import NOT_PROVIDED, Field
 
 
-def insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
+def insert(
+    objs: Sequence[Model], *, ignore_conflicts: bool = False, returning: bool = True
+) -> None:
     """Insert ``objs`` (instances of one model, all without a primary key or all with one)
-    in one statement. Without a given key each gets the one the database assigned.
+    in one statement. Without a given key each gets the one the database assigned, unless
+    ``returning`` is False: then nothing is read back (the statement can be sent in a
+    pipeline without waiting for its answer, see ``centre.pipelined``) and the keys stay
+    None.
 
     ``ignore_conflicts``: one instance only; a row that would break a unique constraint
     is not inserted (``INSERT … ON CONFLICT DO NOTHING``, no savepoint, the transaction
@@ -42,20 +47,17 @@ def insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
     connection = connections[alias]
     with_pk = objs[0].pk is not None
     fields = _fields(model, with_pk)
-    sql = _statement(model, with_pk, len(objs), ignore_conflicts, alias)
+    returning = returning and not with_pk
+    sql = _statement(model, with_pk, len(objs), ignore_conflicts, returning, alias)
     params: list[Any] = []
     for obj in objs:
         if type(obj) is not model or (obj.pk is not None) != with_pk:
             raise ValueError("insert(): one model, and all instances with a key or none")
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            if isinstance(value, Expression) or hasattr(value, "resolve_expression"):
-                raise ValueError(f"insert(): {field.name} is an expression")
-            params.append(field.get_db_prep_save(value, connection))
+        params += prepared_values(obj, fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [] if with_pk else cursor.fetchall()
-    if not with_pk:
+        rows = cursor.fetchall() if returning else []
+    if returning:
         if ignore_conflicts and not rows:
             return
         for obj, (pk,) in zip(objs, rows, strict=True):
@@ -63,6 +65,23 @@ def insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
+
+
+def prepared_values(obj: Model, fields: Sequence[Field], connection: Any) -> list[Any]:
+    """The values of ``fields`` of ``obj`` as an INSERT sends them (``pre_save`` with
+    ``add=True``: auto_now and the like; then ``get_db_prep_save``)."""
+    values = []
+    for field in fields:
+        value = field.pre_save(obj, add=True)
+        if isinstance(value, Expression) or hasattr(value, "resolve_expression"):
+            raise ValueError(f"insert(): {field.name} is an expression")
+        values.append(field.get_db_prep_save(value, connection))
+    return values
+
+
+def insert_fields(model: type[Model], *, with_pk: bool) -> tuple[Field, ...]:
+    """The fields an insert of ``model`` writes, in the order ``insert`` writes them."""
+    return _fields(model, with_pk)
 
 
 @functools.cache
@@ -79,7 +98,12 @@ def _fields(model: type[Model], with_pk: bool) -> tuple[Field, ...]:
 
 @functools.cache
 def _statement(
-    model: type[Model], with_pk: bool, rows: int, ignore_conflicts: bool, alias: str
+    model: type[Model],
+    with_pk: bool,
+    rows: int,
+    ignore_conflicts: bool,
+    returning: bool,
+    alias: str,
 ) -> str:
     """The INSERT's text, in the connection's own quoting; ``%s`` for each value."""
     connection = connections[alias]
@@ -101,7 +125,7 @@ def _statement(
     if ignore_conflicts:
         # Same words on PostgreSQL and SQLite (3.24+).
         sql += " ON CONFLICT DO NOTHING"
-    if not with_pk:
+    if returning:
         # PostgreSQL, and SQLite 3.35+ (what Django 5.2 requires for RETURNING).
         sql += f" RETURNING {ops.quote_name(model._meta.pk.column)}"
     return sql

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centre import clocks, compiled, inserts, queue, refcache
-from centre.counters import next_value
+from centre.counters import next_value, next_value_sql
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
+from centre.pipelined import pipelined
 from centre.prepared import prepared_statements
 from centre.selectors import staff_of
 from centre.services import audit_record
@@ -282,7 +283,8 @@ def _grant_registering_clerk(actor: Any, case: Case) -> None:
         [
             CaseUserObjectPermission(user=actor, permission_id=pk, content_object=case)
             for pk in _registering_clerk_permissions()
-        ]
+        ],
+        returning=False,
     )
 
 
@@ -311,6 +313,46 @@ def _case_number(case: Case) -> None:
     case.number = f"{case.county.code}-{case.year}-{case.sequence:06d}"
 
 
+def _case_insert_numbered(case: Case) -> None:
+    """Insert ``case`` (its key already set) with the next number of its county's year,
+    taken in the same statement: the counter row is locked from there to the commit, one
+    round trip later (PostgreSQL; the counter's upsert in a ``WITH`` clause)."""
+    fields = inserts.insert_fields(Case, with_pk=True)
+    values = inserts.prepared_values(case, fields, connection)
+    params = [case.county_id, case.year]
+    for model_field, value in zip(fields, values, strict=True):
+        if model_field.name == "number":
+            params.append(f"{case.county.code}-{case.year}-")
+        elif model_field.name != "sequence":
+            params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(_numbered_insert_sql(), params)
+        case.sequence, case.number = cursor.fetchone()
+    case._state.adding, case._state.db = False, connection.alias
+
+
+@functools.cache
+def _numbered_insert_sql() -> str:
+    qn = connection.ops.quote_name
+    counter = next_value_sql(CaseNumberSequence, ("county", "year"))
+    fields = inserts.insert_fields(Case, with_pk=True)
+    values = []
+    for model_field in fields:
+        if model_field.name == "sequence":
+            values.append("n.last")
+        elif model_field.name == "number":
+            # {county}-{year}-{6 digits}, as _case_number (a seventh digit if ever needed).
+            values.append("%s || lpad(n.last::text, greatest(6, length(n.last::text)), '0')")
+        else:
+            values.append("%s")
+    # Names from the models' meta, quoted; every value is a parameter.
+    return (
+        f"WITH n AS ({counter}) "  # noqa: S608
+        f"INSERT INTO {qn(Case._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"SELECT {', '.join(values)} FROM n RETURNING {qn('sequence')}, {qn('number')}"
+    )
+
+
 def _next_case_id() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('intake_case', 'id'))")
@@ -324,28 +366,32 @@ def _case_rows_write(
     resolved: list[tuple[str, Party]],
 ) -> None:
     """What a registration writes besides the case row and its attachments: parties,
-    timeline, the clerk's right, the receipt to render."""
-    inserts.insert(
-        [
-            CaseParty(case=case, party=party, role=role, order=i)
-            for i, (role, party) in enumerate(resolved)
-        ]
-    )
-    inserts.insert(
-        [
-            CaseEvent(
-                case=case,
-                at=case.registered_at,
-                actor=actor,
-                kind=CaseEvent.Kind.REGISTERED,
-                to_state=case.state,
-                data={"suggested_window": case.suggested_window.code},
-            )
-        ]
-    )
-    # The clerk who registered the case sees its parties in full from now on.
-    _grant_registering_clerk(actor, case)
-    document_request(case=case, kind=CaseDocument.Kind.RECEIPT)
+    timeline, the clerk's right, the receipt to render. Nothing is read back: the four
+    inserts go out together (``centre.pipelined``)."""
+    with pipelined():
+        inserts.insert(
+            [
+                CaseParty(case=case, party=party, role=role, order=i)
+                for i, (role, party) in enumerate(resolved)
+            ],
+            returning=False,
+        )
+        inserts.insert(
+            [
+                CaseEvent(
+                    case=case,
+                    at=case.registered_at,
+                    actor=actor,
+                    kind=CaseEvent.Kind.REGISTERED,
+                    to_state=case.state,
+                    data={"suggested_window": case.suggested_window.code},
+                )
+            ],
+            returning=False,
+        )
+        # The clerk who registered the case sees its parties in full from now on.
+        _grant_registering_clerk(actor, case)
+        document_request(case=case, kind=CaseDocument.Kind.RECEIPT, returning=False)
 
 
 def _risk_flags(
@@ -421,8 +467,7 @@ def case_register(
         # case itself last, numbered, in one insert.
         case.pk = _next_case_id()
         _case_rows_write(actor=actor, case=case, resolved=resolved)
-        _case_number(case)
-        inserts.insert([case])
+        _case_insert_numbered(case)
     else:
         # SQLite (the demo) runs one writing transaction at a time: no lock to shorten.
         _case_number(case)
@@ -448,14 +493,20 @@ def case_register(
 
 
 def document_request(
-    *, case: Case, kind: str, ref_id: int | None = None, ref_version: int | None = None
+    *,
+    case: Case,
+    kind: str,
+    ref_id: int | None = None,
+    ref_version: int | None = None,
+    returning: bool = True,
 ) -> CaseDocument:
     """A pending document row now, its rendering after commit (and by the sweep if the
-    message is lost)."""
+    message is lost). ``returning=False``: its ``pk`` is not read back (see
+    ``centre.inserts.insert``)."""
     from intake.tasks import render_pending_documents
 
     document = CaseDocument(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
-    inserts.insert([document])
+    inserts.insert([document], returning=returning)
     queue.kick_on_commit(render_pending_documents)
     return document
 

@@ -36,22 +36,21 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
     clerks = [make_user("clerk", f"clerk{i}") for i in range(CLERKS)]
     # Some registrations fail, before or just after taking their number; the numbers of
     # those that took one must be reused.
-    real_request, real_take = services.document_request, services._take_number
+    real_request, real_take = services.document_request, services._case_insert_numbered
 
-    def failing_request(*, case, kind):
+    def failing_request(*, case, kind, **kwargs):
         if case.summary.startswith("失败前"):
             raise RuntimeError("PDF queue unavailable")
-        return real_request(case=case, kind=kind)
+        return real_request(case=case, kind=kind, **kwargs)
 
-    def failing_take(county, year):
-        number = real_take(county, year)
+    def failing_take(case):
+        real_take(case)  # numbered and inserted: the counter row is locked
         if failing_take.after.get(threading.get_ident()):
             raise RuntimeError("lost the connection after taking the number")
-        return number
 
     failing_take.after = {}
     monkeypatch.setattr(services, "document_request", failing_request)
-    monkeypatch.setattr(services, "_take_number", failing_take)
+    monkeypatch.setattr(services, "_case_insert_numbered", failing_take)
     # Receipts are not the point here; rendering 45 PDFs eagerly would only slow the test.
     monkeypatch.setattr(queue, "send", lambda task, *args: True)
     barrier = threading.Barrier(CLERKS)
