@@ -13,7 +13,8 @@ from functools import partial
 from typing import Any
 
 from celery import Task
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
@@ -52,7 +53,7 @@ def kick(task: Task) -> bool:
     """
     key = _kick_key(task)
     try:
-        if not cache.add(key, 1, KICK_TTL):
+        if not _flag_add(key):
             return True  # a run is waiting: it will see this change
     except (RedisError, OSError):  # a cache down must cost a message, not the change
         log.warning("kick flag unavailable, sending %s anyway", task.name, exc_info=True)
@@ -72,6 +73,20 @@ def kicked(task: Task) -> None:
     """Called by a kicked task before it looks for work: changes committed from now on
     send a new run (they may not be in what this run reads)."""
     _forget(_kick_key(task))
+
+
+def _flag_add(key: str) -> bool:
+    """``cache.add(key, 1, KICK_TTL)``. On Django's Redis cache, with one redis-py client
+    kept per cache backend (on the backend's own connection pool): Django builds a client,
+    with its table of ~170 reply callbacks, for every call, half of the 0.2 ms it takes."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return cache.add(key, 1, KICK_TTL)
+    client = backend.__dict__.get("_queue_client")
+    if client is None:
+        client = backend.__dict__["_queue_client"] = backend._cache.get_client(write=True)
+    # What RedisCache.add sends: SET NX EX with the versioned key; an int is stored as is.
+    return bool(client.set(backend.make_and_validate_key(key), 1, nx=True, ex=KICK_TTL))
 
 
 def _kick_key(task: Task) -> str:

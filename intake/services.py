@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -19,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre import clocks, compiled, inserts, queue, refcache
+from centre import clocks, compiled, ids, inserts, queue, refcache
 from centre.counters import next_value, next_value_sql
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
@@ -135,10 +136,18 @@ def party_resolve(*, county: County, data: PartyInput, index: int = 0) -> Party:
 
 
 def parties_resolve(
-    *, county: County, parties: list[PartyInput], first_index: int = 0
+    *,
+    county: County,
+    parties: list[PartyInput],
+    first_index: int = 0,
+    deferred: list[Party] | None = None,
 ) -> list[Party]:
     """``party_resolve`` for all the parties of a registration: the known ones found (and
-    locked) in one query, the new ones inserted without a savepoint."""
+    locked) in one query, the new ones inserted without a savepoint.
+
+    ``deferred`` (PostgreSQL): a new party with nothing unique to collide on (a name, a
+    phone) gets its key now and is added to that list instead of being inserted: the
+    caller inserts it with the case's other rows, in one pipeline."""
     lookups = [_party_lookup(p) for p in parties]
     wanted = [lookup for lookup in lookups if lookup]
     known: list[Party] = []
@@ -152,7 +161,7 @@ def parties_resolve(
         index = first_index + offset
         party = next((k for k in known if lookup and _party_matches(k, lookup)), None)
         if party is None:
-            party = _party_create(county=county, data=data, lookup=lookup)
+            party = _party_create(county=county, data=data, lookup=lookup, deferred=deferred)
             if party.pk is None:
                 # Two clerks registering the same new person at once: the other insert
                 # won; take the record it created (locked, so its commit is awaited).
@@ -231,7 +240,9 @@ def _party_matches(party: Party, lookup: dict[str, Any]) -> bool:
     return all(getattr(party, name) == value for name, value in lookup.items())
 
 
-def _party_create(*, county: County, data: PartyInput, lookup: dict[str, Any]) -> Party:
+def _party_create(
+    *, county: County, data: PartyInput, lookup: dict[str, Any], deferred: list[Party] | None
+) -> Party:
     """A new party row; its ``pk`` stays None if a party with the same ID number or
     credit code was created meanwhile (``INSERT … ON CONFLICT DO NOTHING``)."""
     keyring = get_keyring()
@@ -244,10 +255,16 @@ def _party_create(*, county: County, data: PartyInput, lookup: dict[str, Any]) -
     if data.credit_code:
         party.credit_code = data.credit_code
     _party_update_contact(party, data)
-    # ON CONFLICT DO NOTHING where the ID number or credit code could collide: unlike a
-    # savepoint around save(), a conflict costs no round trip and does not abort the
-    # transaction. Nothing unique to collide on otherwise: a plain insert.
-    inserts.insert([party], ignore_conflicts=bool(data.id_number or data.credit_code))
+    if data.id_number or data.credit_code:
+        # ON CONFLICT DO NOTHING where the ID number or credit code could collide: unlike
+        # a savepoint around save(), a conflict costs no round trip and does not abort
+        # the transaction.
+        inserts.insert([party], ignore_conflicts=True)
+    elif deferred is not None:
+        party.pk = ids.next_id(Party)
+        deferred.append(party)
+    else:
+        inserts.insert([party])
     return party
 
 
@@ -313,10 +330,12 @@ def _case_number(case: Case) -> None:
     case.number = f"{case.county.code}-{case.year}-{case.sequence:06d}"
 
 
-def _case_insert_numbered(case: Case) -> None:
+def _case_insert_numbered(case: Case, rows_first: Callable[[], None]) -> None:
     """Insert ``case`` (its key already set) with the next number of its county's year,
     taken in the same statement: the counter row is locked from there to the commit, one
-    round trip later (PostgreSQL; the counter's upsert in a ``WITH`` clause)."""
+    round trip later (PostgreSQL; the counter's upsert in a ``WITH`` clause). The inserts
+    of ``rows_first`` go out before it, in the same pipeline: nothing is read back until
+    the number is (``centre.pipelined``)."""
     fields = inserts.insert_fields(Case, with_pk=True)
     values = inserts.prepared_values(case, fields, connection)
     params = [case.county_id, case.year]
@@ -326,7 +345,10 @@ def _case_insert_numbered(case: Case) -> None:
         elif model_field.name != "sequence":
             params.append(value)
     with connection.cursor() as cursor:
-        cursor.execute(_numbered_insert_sql(), params)
+        with pipelined():
+            rows_first()
+            cursor.execute(_numbered_insert_sql(), params)
+        # Read once the pipeline is synced (reading inside would sync it a second time).
         case.sequence, case.number = cursor.fetchone()
     case._state.adding, case._state.db = False, connection.alias
 
@@ -353,12 +375,6 @@ def _numbered_insert_sql() -> str:
     )
 
 
-def _next_case_id() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('intake_case', 'id'))")
-        return cursor.fetchone()[0]
-
-
 def _case_rows_write(
     *,
     actor: Any,
@@ -366,32 +382,31 @@ def _case_rows_write(
     resolved: list[tuple[str, Party]],
 ) -> None:
     """What a registration writes besides the case row and its attachments: parties,
-    timeline, the clerk's right, the receipt to render. Nothing is read back: the four
-    inserts go out together (``centre.pipelined``)."""
-    with pipelined():
-        inserts.insert(
-            [
-                CaseParty(case=case, party=party, role=role, order=i)
-                for i, (role, party) in enumerate(resolved)
-            ],
-            returning=False,
-        )
-        inserts.insert(
-            [
-                CaseEvent(
-                    case=case,
-                    at=case.registered_at,
-                    actor=actor,
-                    kind=CaseEvent.Kind.REGISTERED,
-                    to_state=case.state,
-                    data={"suggested_window": case.suggested_window.code},
-                )
-            ],
-            returning=False,
-        )
-        # The clerk who registered the case sees its parties in full from now on.
-        _grant_registering_clerk(actor, case)
-        document_request(case=case, kind=CaseDocument.Kind.RECEIPT, returning=False)
+    timeline, the clerk's right, the receipt to render. Nothing is read back (on
+    PostgreSQL they are sent in the caller's pipeline)."""
+    inserts.insert(
+        [
+            CaseParty(case=case, party=party, role=role, order=i)
+            for i, (role, party) in enumerate(resolved)
+        ],
+        returning=False,
+    )
+    inserts.insert(
+        [
+            CaseEvent(
+                case=case,
+                at=case.registered_at,
+                actor=actor,
+                kind=CaseEvent.Kind.REGISTERED,
+                to_state=case.state,
+                data={"suggested_window": case.suggested_window.code},
+            )
+        ],
+        returning=False,
+    )
+    # The clerk who registered the case sees its parties in full from now on.
+    _grant_registering_clerk(actor, case)
+    document_request(case=case, kind=CaseDocument.Kind.RECEIPT, returning=False)
 
 
 def _risk_flags(
@@ -423,9 +438,14 @@ def case_register(
     case_validate(county=county, data=data)
     for upload in attachments or []:
         attachment_rules.check(upload)
+    postgresql = connection.vendor == "postgresql"
+    # New parties with nothing unique: written with the case's rows (PostgreSQL).
+    deferred: list[Party] | None = [] if postgresql else None
     resolved: list[tuple[str, Party]] = []
     for party_data, party in zip(
-        data.parties, parties_resolve(county=county, parties=data.parties), strict=True
+        data.parties,
+        parties_resolve(county=county, parties=data.parties, deferred=deferred),
+        strict=True,
     ):
         if (party_data.role, party.pk) not in {(r, p.pk) for r, p in resolved}:
             resolved.append((party_data.role, party))
@@ -460,14 +480,18 @@ def case_register(
         risk_level=risk_level_for(mass=mass, repeat=repeat),
         state_changed_at=now,
     )
-    if connection.vendor == "postgresql":
+    if postgresql:
         # The number is taken last, just before commit: its counter row stays locked from
-        # there to the commit. So the case's rows are written first, under an id taken
+        # there to the commit. So the case's rows are written first, under a key taken
         # from the table's sequence (their foreign keys are checked at commit), and the
-        # case itself last, numbered, in one insert.
-        case.pk = _next_case_id()
-        _case_rows_write(actor=actor, case=case, resolved=resolved)
-        _case_insert_numbered(case)
+        # case itself last, numbered, in one insert; all of them sent together.
+        case.pk = ids.next_id(Case)
+
+        def rows_first() -> None:
+            inserts.insert(deferred, returning=False)
+            _case_rows_write(actor=actor, case=case, resolved=resolved)
+
+        _case_insert_numbered(case, rows_first)
     else:
         # SQLite (the demo) runs one writing transaction at a time: no lock to shorten.
         _case_number(case)

@@ -14,10 +14,11 @@ def _fresh_cache():
     """Each test starts with an empty cache (reference lists, sessions, throttles)."""
     from django.core.cache import cache
 
-    from centre import refcache
+    from centre import ids, refcache
 
     cache.clear()
     refcache.clear_local()
+    ids.forget()
 
 
 @pytest.fixture(autouse=True)

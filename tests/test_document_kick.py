@@ -83,3 +83,30 @@ def test_without_the_cache_every_change_sends_its_message(clerk, county, real_br
     register(clerk, ref)
     assert len(_queued(real_broker)) == 2
     assert "kick flag unavailable" in caplog.text
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CELERY_BROKER_URL,
+        }
+    }
+)
+def test_the_flag_lives_in_the_redis_cache(clerk, county, real_broker):
+    """The kick's own client on the Redis cache: same key and value as cache.add."""
+    key = f"queue:kick:{tasks.render_pending_documents.name}"
+    cache.delete(key)
+    ref = reference_data(county)
+    register(clerk, ref)
+    register(clerk, ref)
+    assert _queued(real_broker) == ["intake.tasks.render_pending_documents"]
+    assert cache.get(key) == 1
+    assert (
+        0
+        < redis.Redis.from_url(settings.CELERY_BROKER_URL).ttl(cache.make_and_validate_key(key))
+        <= queue.KICK_TTL
+    )
+    tasks.render_pending_documents()
+    assert cache.get(key) is None
+    cache.delete(key)

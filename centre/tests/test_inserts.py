@@ -133,3 +133,19 @@ def _twice(shape, values):
 def test_a_value_used_twice_is_refused():
     with pytest.raises(ValueError, match="2 times"):
         compiled.raw("twice", _twice, ["甲"])
+
+
+def test_keys_taken_ahead_are_unique_and_never_given_again(county):
+    from centre import ids
+
+    ids.forget()
+    with CaptureQueriesContext(connection) as queries:
+        taken = [ids.next_id(Party) for _ in range(ids.BLOCK + 1)]
+    assert len(queries) == 2  # one statement per block
+    assert len(set(taken)) == len(taken) and taken[: ids.BLOCK] == sorted(taken[: ids.BLOCK])
+    # A party saved the usual way gets a key the sequence had not handed out yet.
+    saved = Party.objects.create(county=county, kind="person", name="甲")
+    assert saved.pk not in taken
+    party = Party(pk=taken[1], county=county, kind="person", name="乙")
+    inserts.insert([party], returning=False)
+    assert Party.objects.get(pk=taken[1]).name == "乙"

@@ -43,8 +43,8 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
             raise RuntimeError("PDF queue unavailable")
         return real_request(case=case, kind=kind, **kwargs)
 
-    def failing_take(case):
-        real_take(case)  # numbered and inserted: the counter row is locked
+    def failing_take(case, rows_first):
+        real_take(case, rows_first)  # numbered and inserted: the counter row is locked
         if failing_take.after.get(threading.get_ident()):
             raise RuntimeError("lost the connection after taking the number")
 
