@@ -70,6 +70,9 @@ class PartyInput:
     address: str = ""
     legal_representative: str = ""
     region: Region | None = None
+    # Values the caller already normalised with the same functions (the API serializer):
+    # {"phone": value, "id_number": (id_type, value), …}. A value changed since is checked.
+    checked: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -121,7 +124,9 @@ def _normalize_identity(p: PartyInput, key: str, errors: dict[str, list[str]]) -
     ]
     for name, normalize in checks:
         value = getattr(p, name)
-        if not value:
+        if not value or p.checked.get(name) == (
+            (p.id_type, value) if name == "id_number" else value
+        ):
             continue
         try:
             setattr(p, name, normalize(value))

@@ -161,6 +161,19 @@ def test_bad_input_names_the_field_and_saves_nothing(clerk, ref, parties, key, t
     assert register(clerk, ref).number.endswith("-000001")
 
 
+def test_a_value_changed_after_it_was_checked_is_checked_again(clerk, ref):
+    """The API's serializer marks what it normalised; the service does not check it twice,
+    but a value changed since (another caller, a bug) is checked like any other."""
+    party = applicant()
+    party.checked = {"phone": party.phone, "id_number": (party.id_type, party.id_number)}
+    wrong_digit = "1" if party.id_number.endswith("0") else "0"
+    party.phone, party.id_number = "12345", party.id_number[:-1] + wrong_digit
+    with pytest.raises(ValidationError) as caught:
+        register(clerk, ref, parties=[party, respondent()])
+    assert set(caught.value.message_dict) == {"parties[0].phone", "parties[0].id_number"}
+    assert not Case.objects.exists()
+
+
 def test_a_region_of_another_county_is_refused(clerk, ref):
     other = CountyFactory(code="330522", name="长兴县")
     foreign = RegionFactory(code="330522001", county=other)
