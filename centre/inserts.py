@@ -46,7 +46,7 @@ def insert(
     alias = router.db_for_write(model)
     connection = connections[alias]
     with_pk = objs[0].pk is not None
-    fields = _fields(model, with_pk)
+    fields = insert_fields(model, with_pk)
     returning = returning and not with_pk
     sql = _statement(model, with_pk, len(objs), ignore_conflicts, returning, alias)
     params: list[Any] = []
@@ -79,13 +79,9 @@ def prepared_values(obj: Model, fields: Sequence[Field], connection: Any) -> lis
     return values
 
 
-def insert_fields(model: type[Model], *, with_pk: bool) -> tuple[Field, ...]:
-    """The fields an insert of ``model`` writes, in the order ``insert`` writes them."""
-    return _fields(model, with_pk)
-
-
 @functools.cache
-def _fields(model: type[Model], with_pk: bool) -> tuple[Field, ...]:
+def insert_fields(model: type[Model], with_pk: bool) -> tuple[Field, ...]:
+    """The fields an insert of ``model`` writes, in the order ``insert`` writes them."""
     opts = model._meta
     if opts.parents:
         raise TypeError(f"insert(): {opts.label} inherits a concrete model")
@@ -108,7 +104,7 @@ def _statement(
     """The INSERT's text, in the connection's own quoting; ``%s`` for each value."""
     connection = connections[alias]
     ops = connection.ops
-    fields = _fields(model, with_pk)
+    fields = insert_fields(model, with_pk)
     for field in fields:
         # A field may ask for its own SQL around the value (BinaryField asks for a plain
         # one on PostgreSQL and SQLite): only a plain placeholder is supported.

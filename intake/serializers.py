@@ -135,16 +135,9 @@ class CaseCreateSerializer(InputSerializer):
 
     def to_input(self) -> CaseInput:
         data = dict(self.validated_data)
-        parties = []
-        for attrs in data.pop("parties"):
-            party = PartyInput(**attrs)
-            # Normalised by PartyInputSerializer with intake.identity: not checked twice.
-            party.checked = {
-                name: (party.id_type, value) if name == "id_number" else value
-                for name in ("id_number", "credit_code", "phone")
-                if (value := getattr(party, name))
-            }
-            parties.append(party)
+        parties = [PartyInput(**attrs) for attrs in data.pop("parties")]
+        for party in parties:
+            party.mark_checked()  # normalised by PartyInputSerializer: not checked twice
         return CaseInput(parties=parties, **data)
 
 

@@ -74,6 +74,20 @@ class PartyInput:
     # {"phone": value, "id_number": (id_type, value), …}. A value changed since is checked.
     checked: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    IDENTITY_FIELDS = ("id_number", "credit_code", "phone")
+
+    def mark_checked(self) -> None:
+        """Record the identity values as already normalised (by ``intake.identity``)."""
+        self.checked = {name: self._checked_form(name) for name in self.IDENTITY_FIELDS}
+
+    def is_checked(self, name: str) -> bool:
+        return name in self.checked and self.checked[name] == self._checked_form(name)
+
+    def _checked_form(self, name: str) -> Any:
+        # An ID number is valid or not for one document type.
+        value = getattr(self, name)
+        return (self.id_type, value) if name == "id_number" else value
+
 
 @dataclass
 class CaseInput:
@@ -124,9 +138,7 @@ def _normalize_identity(p: PartyInput, key: str, errors: dict[str, list[str]]) -
     ]
     for name, normalize in checks:
         value = getattr(p, name)
-        if not value or p.checked.get(name) == (
-            (p.id_type, value) if name == "id_number" else value
-        ):
+        if not value or p.is_checked(name):
             continue
         try:
             setattr(p, name, normalize(value))
@@ -341,7 +353,7 @@ def _case_insert_numbered(case: Case, rows_first: Callable[[], None]) -> None:
     round trip later (PostgreSQL; the counter's upsert in a ``WITH`` clause). The inserts
     of ``rows_first`` go out before it, in the same pipeline: nothing is read back until
     the number is (``centre.pipelined``)."""
-    fields = inserts.insert_fields(Case, with_pk=True)
+    fields = inserts.insert_fields(Case, True)
     values = inserts.prepared_values(case, fields, connection)
     params = [case.county_id, case.year]
     for model_field, value in zip(fields, values, strict=True):
@@ -362,7 +374,7 @@ def _case_insert_numbered(case: Case, rows_first: Callable[[], None]) -> None:
 def _numbered_insert_sql() -> str:
     qn = connection.ops.quote_name
     counter = next_value_sql(CaseNumberSequence, ("county", "year"))
-    fields = inserts.insert_fields(Case, with_pk=True)
+    fields = inserts.insert_fields(Case, True)
     values = []
     for model_field in fields:
         if model_field.name == "sequence":
