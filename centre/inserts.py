@@ -34,18 +34,23 @@ def insert(
     pipeline without waiting for its answer, see ``centre.pipelined``) and the keys stay
     None.
 
-    ``ignore_conflicts``: one instance only; a row that would break a unique constraint
-    is not inserted (``INSERT … ON CONFLICT DO NOTHING``, no savepoint, the transaction
-    goes on) and the instance's ``pk`` stays None.
+    ``ignore_conflicts``: a row that would break a unique constraint is not inserted
+    (``INSERT … ON CONFLICT DO NOTHING``, no savepoint, the transaction goes on). One
+    instance without a key: its ``pk`` stays None if it was not inserted. Several: only
+    with their keys given and ``returning`` False; which of them went in is for the caller
+    to find out (by reading them back), and they are left as they were, not marked saved.
     """
     if not objs:
         return
     model = type(objs[0])
-    if ignore_conflicts and len(objs) != 1:
-        raise ValueError("ignore_conflicts inserts one row: which rows conflicted is unknown")
+    with_pk = objs[0].pk is not None
+    if ignore_conflicts and len(objs) != 1 and (returning or not with_pk):
+        raise ValueError(
+            "ignore_conflicts with several rows: keys given and returning=False only "
+            "(which rows conflicted is unknown)"
+        )
     alias = router.db_for_write(model)
     connection = connections[alias]
-    with_pk = objs[0].pk is not None
     fields = insert_fields(model, with_pk)
     returning = returning and not with_pk
     sql = _statement(model, with_pk, len(objs), ignore_conflicts, returning, alias)
@@ -62,6 +67,8 @@ def insert(
             return
         for obj, (pk,) in zip(objs, rows, strict=True):
             obj.pk = pk
+    if ignore_conflicts and with_pk:
+        return  # inserted or not: unknown here
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias

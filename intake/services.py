@@ -20,11 +20,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre import clocks, compiled, ids, inserts, queue, refcache
+from centre import clocks, compiled, ids, inserts, pipelined, queue, refcache
 from centre.counters import next_value, next_value_sql
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
-from centre.pipelined import pipelined
 from centre.prepared import prepared_statements
 from centre.selectors import staff_of
 from centre.services import audit_record
@@ -162,9 +161,14 @@ def parties_resolve(
     """``party_resolve`` for all the parties of a registration: the known ones found (and
     locked) in one query, the new ones inserted without a savepoint.
 
-    ``deferred`` (PostgreSQL): a new party with nothing unique to collide on (a name, a
-    phone) gets its key now and is added to that list instead of being inserted: the
-    caller inserts it with the case's other rows, in one pipeline."""
+    ``deferred`` (PostgreSQL, a registration): a new party with nothing unique to collide
+    on (a name, a phone) gets its key now and is added to that list instead of being
+    inserted: the caller inserts it with the case's other rows, in one pipeline. And a
+    party with an ID number or credit code is offered first: inserted under a key taken
+    now, unless one is registered already (``ON CONFLICT DO NOTHING``), in the pipeline
+    that begins the transaction, before the look-up, which then finds every such party,
+    new or not (the new one has our key). One round trip for the BEGIN, the new parties
+    and the look-up, instead of one each."""
     lookups = [_party_lookup(p) for p in parties]
     wanted = [lookup for lookup in lookups if lookup]
     known: list[Party] = []
@@ -172,7 +176,14 @@ def parties_resolve(
         # The query's text depends only on which fields identify each party.
         shape = tuple(tuple(lookup) for lookup in wanted)
         values = [value for lookup in wanted for value in lookup.values()]
-        known = list(compiled.raw(shape, _parties_found, values))
+        if deferred is None:
+            known = compiled.models(shape, _parties_found, values)
+        else:
+            offers = _parties_offered(county=county, parties=parties, lookups=lookups)
+            with pipelined.with_begin():
+                inserts.insert(offers, ignore_conflicts=True, returning=False)
+                read = compiled.send(shape, _parties_found, values)
+            known = read()
     out: list[Party] = []
     for offset, (data, lookup) in enumerate(zip(parties, lookups, strict=True)):
         index = first_index + offset
@@ -257,11 +268,24 @@ def _party_matches(party: Party, lookup: dict[str, Any]) -> bool:
     return all(getattr(party, name) == value for name, value in lookup.items())
 
 
-def _party_create(
-    *, county: County, data: PartyInput, lookup: dict[str, Any], deferred: list[Party] | None
-) -> Party:
-    """A new party row; its ``pk`` stays None if a party with the same ID number or
-    credit code was created meanwhile (``INSERT … ON CONFLICT DO NOTHING``)."""
+def _parties_offered(
+    *, county: County, parties: list[PartyInput], lookups: list[dict[str, Any]]
+) -> list[Party]:
+    """A new row, with its key, for each party with an ID number or credit code (once
+    per person), in the order of their identifiers: two registrations offering the same
+    two new people insert them in the same order, so neither waits for the other in a
+    circle (a deadlock)."""
+    offers: dict[tuple[Any, ...], Party] = {}
+    for data, lookup in zip(parties, lookups, strict=True):
+        key = tuple(lookup.values())
+        if (data.id_number or data.credit_code) and key not in offers:
+            party = _party_new(county=county, data=data, lookup=lookup)
+            party.pk = ids.next_id(Party)
+            offers[key] = party
+    return [offers[key] for key in sorted(offers)]
+
+
+def _party_new(*, county: County, data: PartyInput, lookup: dict[str, Any]) -> Party:
     keyring = get_keyring()
     party = Party(county=county, kind=data.kind, name=data.name)
     if data.id_number:
@@ -272,6 +296,15 @@ def _party_create(
     if data.credit_code:
         party.credit_code = data.credit_code
     _party_update_contact(party, data)
+    return party
+
+
+def _party_create(
+    *, county: County, data: PartyInput, lookup: dict[str, Any], deferred: list[Party] | None
+) -> Party:
+    """A new party row; its ``pk`` stays None if a party with the same ID number or
+    credit code was created meanwhile (``INSERT … ON CONFLICT DO NOTHING``)."""
+    party = _party_new(county=county, data=data, lookup=lookup)
     if data.id_number or data.credit_code:
         # ON CONFLICT DO NOTHING where the ID number or credit code could collide: unlike
         # a savepoint around save(), a conflict costs no round trip and does not abort
@@ -347,12 +380,12 @@ def _case_number(case: Case) -> None:
     case.number = f"{case.county.code}-{case.year}-{case.sequence:06d}"
 
 
-def _case_insert_numbered(case: Case, rows_first: Callable[[], None]) -> None:
-    """Insert ``case`` (its key already set) with the next number of its county's year,
-    taken in the same statement: the counter row is locked from there to the commit, one
-    round trip later (PostgreSQL; the counter's upsert in a ``WITH`` clause). The inserts
-    of ``rows_first`` go out before it, in the same pipeline: nothing is read back until
-    the number is (``centre.pipelined``)."""
+def _case_insert_numbered(case: Case) -> Callable[[], None]:
+    """Send the insert of ``case`` (its key already set) with the next number of its
+    county's year, taken in the same statement (the counter's upsert in a ``WITH``
+    clause): the counter row is locked from there to the commit. Returns the function
+    that reads the number back into ``case``: in a pipeline, once it has been answered
+    (reading inside would make psycopg wait there; see ``centre.pipelined``)."""
     fields = inserts.insert_fields(Case, True)
     values = inserts.prepared_values(case, fields, connection)
     params = [case.county_id, case.year]
@@ -361,13 +394,19 @@ def _case_insert_numbered(case: Case, rows_first: Callable[[], None]) -> None:
             params.append(f"{case.county.code}-{case.year}-")
         elif model_field.name != "sequence":
             params.append(value)
-    with connection.cursor() as cursor:
-        with pipelined():
-            rows_first()
-            cursor.execute(_numbered_insert_sql(), params)
-        # Read once the pipeline is synced (reading inside would sync it a second time).
-        case.sequence, case.number = cursor.fetchone()
-    case._state.adding, case._state.db = False, connection.alias
+    cursor = connection.cursor()
+    try:
+        cursor.execute(_numbered_insert_sql(), params)
+    except BaseException:
+        cursor.close()
+        raise
+
+    def read() -> None:
+        with cursor:
+            case.sequence, case.number = cursor.fetchone()
+        case._state.adding, case._state.db = False, connection.alias
+
+    return read
 
 
 @functools.cache
@@ -497,40 +536,54 @@ def case_register(
         risk_level=risk_level_for(mass=mass, repeat=repeat),
         state_changed_at=now,
     )
-    if postgresql:
-        # The number is taken last, just before commit: its counter row stays locked from
-        # there to the commit. So the case's rows are written first, under a key taken
-        # from the table's sequence (their foreign keys are checked at commit), and the
-        # case itself last, numbered, in one insert; all of them sent together.
-        case.pk = ids.next_id(Case)
-
-        def rows_first() -> None:
-            inserts.insert(deferred, returning=False)
-            _case_rows_write(actor=actor, case=case, resolved=resolved)
-
-        _case_insert_numbered(case, rows_first)
-    else:
+    if not postgresql:
         # SQLite (the demo) runs one writing transaction at a time: no lock to shorten.
         _case_number(case)
         inserts.insert([case])
         _case_rows_write(actor=actor, case=case, resolved=resolved)
+        _case_register_after(actor=actor, case=case, attachments=attachments)
+        return case
+    # The number is taken last, just before commit: its counter row stays locked from
+    # there to the commit. So the case's rows are written first, under a key taken from
+    # the table's sequence (their foreign keys are checked at commit), and the case itself
+    # last, numbered, in one insert; all of them sent together, and with the COMMIT when
+    # nothing else is to be written (no attachment, no time limit to start): one round
+    # trip, and the counter row is held only while PostgreSQL commits.
+    case.pk = ids.next_id(Case)
+    last = not attachments and not _case_starts_clock(case)
+    with pipelined.with_commit() if last else pipelined.pipelined():
+        inserts.insert(deferred, returning=False)
+        _case_rows_write(actor=actor, case=case, resolved=resolved)
+        read_number = _case_insert_numbered(case)
+    read_number()
+    if last:
+        return case  # committed: nothing may be sent after (see centre.pipelined)
+    _case_register_after(actor=actor, case=case, attachments=attachments)
+    return case
+
+
+def _case_starts_clock(case: Case) -> bool:
+    """The time limit the receipt announces runs from registration; a dispute's clock
+    starts when mediation is assigned (the mediation app starts it)."""
+    return receipt_time_limit(case.nature) is not None and case.nature != Case.Nature.DISPUTE
+
+
+def _case_register_after(*, actor: Any, case: Case, attachments: list[UploadedFile] | None) -> None:
+    """What a registration writes once its case is numbered."""
     # Stored under the case number (intake.models._attachment_path), so once it is known.
     for upload in attachments or []:
         _attachment_save(actor=actor, case=case, upload=upload)
-    limit = receipt_time_limit(case.nature)
-    if limit is not None and case.nature != Case.Nature.DISPUTE:
-        # The time limit the receipt announces runs from registration; a dispute's clock
-        # starts when mediation is assigned (the mediation app starts it).
+    if _case_starts_clock(case):
+        limit = receipt_time_limit(case.nature)
         clocks.clock_start(
             rule_code=limit.rule,
-            county=county,
+            county=case.county,
             case_number=case.number,
             subject="case",
             subject_id=case.pk,
-            start=timezone.localdate(now),
+            start=timezone.localdate(case.registered_at),
             assignee=actor,
         )
-    return case
 
 
 def document_request(

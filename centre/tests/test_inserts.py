@@ -99,7 +99,7 @@ def test_what_cannot_be_inserted_faithfully_is_refused(county):
         inserts.insert([party])
     with pytest.raises(ValueError, match="one model"):
         inserts.insert([Party(county=county, kind="person", name="甲"), CaseEvent()])
-    with pytest.raises(ValueError, match="one row"):
+    with pytest.raises(ValueError, match="several rows"):
         inserts.insert(
             [Party(county=county, kind="person", name="甲") for _ in range(2)],
             ignore_conflicts=True,
@@ -118,12 +118,12 @@ def _named(shape, values):
 def test_a_compiled_query_runs_with_the_values_given(county):
     for name in ("甲", "乙", "丙"):
         Party.objects.create(county=county, kind="person", name=name)
-    assert [p.name for p in compiled.raw(2, _named, ["甲", "丙"])] == ["丙", "甲"]
+    assert [p.name for p in compiled.models(2, _named, ["甲", "丙"])] == ["丙", "甲"]
     # The same shape again: the same SQL, other values.
     with CaptureQueriesContext(connection) as queries:
-        assert [p.name for p in compiled.raw(2, _named, ["乙", "无"])] == ["乙"]
+        assert [p.name for p in compiled.models(2, _named, ["乙", "无"])] == ["乙"]
     assert len(queries) == 1
-    assert [p.name for p in compiled.raw(1, _named, ["甲"])] == ["甲"]
+    assert [p.name for p in compiled.models(1, _named, ["甲"])] == ["甲"]
 
 
 def _twice(shape, values):
@@ -132,7 +132,7 @@ def _twice(shape, values):
 
 def test_a_value_used_twice_is_refused():
     with pytest.raises(ValueError, match="2 times"):
-        compiled.raw("twice", _twice, ["甲"])
+        compiled.models("twice", _twice, ["甲"])
 
 
 def test_keys_taken_ahead_are_unique_and_never_given_again(county):

@@ -43,10 +43,12 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
             raise RuntimeError("PDF queue unavailable")
         return real_request(case=case, kind=kind, **kwargs)
 
-    def failing_take(case, rows_first):
-        real_take(case, rows_first)  # numbered and inserted: the counter row is locked
+    def failing_take(case):
+        read_number = real_take(case)
         if failing_take.after.get(threading.get_ident()):
+            read_number()  # PostgreSQL has numbered and inserted it: the counter row is locked
             raise RuntimeError("lost the connection after taking the number")
+        return read_number
 
     failing_take.after = {}
     monkeypatch.setattr(services, "document_request", failing_request)
