@@ -42,24 +42,16 @@ def insert(
     """
     if not objs:
         return
-    model = type(objs[0])
     with_pk = objs[0].pk is not None
     if ignore_conflicts and len(objs) != 1 and (returning or not with_pk):
         raise ValueError(
             "ignore_conflicts with several rows: keys given and returning=False only "
             "(which rows conflicted is unknown)"
         )
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    fields = insert_fields(model, with_pk)
     returning = returning and not with_pk
-    sql = _statement(model, with_pk, len(objs), ignore_conflicts, returning, alias)
-    params: list[Any] = []
-    for obj in objs:
-        if type(obj) is not model or (obj.pk is not None) != with_pk:
-            raise ValueError("insert(): one model, and all instances with a key or none")
-        params += prepared_values(obj, fields, connection)
-    with connection.cursor() as cursor:
+    sql, params = statement(objs, ignore_conflicts=ignore_conflicts, returning=returning)
+    alias = router.db_for_write(type(objs[0]))
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall() if returning else []
     if returning:
@@ -69,6 +61,31 @@ def insert(
             obj.pk = pk
     if ignore_conflicts and with_pk:
         return  # inserted or not: unknown here
+    saved(objs, alias)
+
+
+def statement(
+    objs: Sequence[Model], *, ignore_conflicts: bool = False, returning: bool = False
+) -> tuple[str, list[Any]]:
+    """The INSERT of ``objs`` as ``insert`` sends it, and its parameters, without sending
+    it: to run as part of a larger statement (a ``WITH`` clause), whose caller then marks
+    the instances ``saved``."""
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    with_pk = objs[0].pk is not None
+    fields = insert_fields(model, with_pk)
+    sql = _statement(model, with_pk, len(objs), ignore_conflicts, returning, alias)
+    params: list[Any] = []
+    for obj in objs:
+        if type(obj) is not model or (obj.pk is not None) != with_pk:
+            raise ValueError("insert(): one model, and all instances with a key or none")
+        params += prepared_values(obj, fields, connection)
+    return sql, params
+
+
+def saved(objs: Sequence[Model], alias: str) -> None:
+    """Mark ``objs`` as stored in database ``alias`` (as ``save()`` does)."""
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -344,17 +344,6 @@ def _party_update_contact(party: Party, data: PartyInput) -> list[str]:
     return changed
 
 
-def _grant_registering_clerk(actor: Any, case: Case) -> None:
-    """guardian's assign_perm, as two rows in one insert (it costs five queries a right)."""
-    inserts.insert(
-        [
-            CaseUserObjectPermission(user=actor, permission_id=pk, content_object=case)
-            for pk in _registering_clerk_permissions()
-        ],
-        returning=False,
-    )
-
-
 def _registering_clerk_permissions() -> tuple[int, ...]:
     from django.contrib.auth.models import Permission
 
@@ -380,23 +369,31 @@ def _case_number(case: Case) -> None:
     case.number = f"{case.county.code}-{case.year}-{case.sequence:06d}"
 
 
-def _case_insert_numbered(case: Case) -> Callable[[], None]:
+def _case_insert_numbered(case: Case, rows: list[list[Model]]) -> Callable[[], None]:
     """Send the insert of ``case`` (its key already set) with the next number of its
     county's year, taken in the same statement (the counter's upsert in a ``WITH``
-    clause): the counter row is locked from there to the commit. Returns the function
-    that reads the number back into ``case``: in a pipeline, once it has been answered
-    (reading inside would make psycopg wait there; see ``centre.pipelined``)."""
+    clause): the counter row is locked from there to the commit. ``rows`` (groups of
+    instances of one model each, e.g. the case's parties) are inserted by the same
+    statement, each group in a ``WITH`` clause of its own: one statement to send, bind
+    and run instead of one per group (their foreign keys, the case's included, are checked
+    at commit). Returns the function that reads the number back into ``case``: in a
+    pipeline, once it has been answered (reading inside would make psycopg wait there;
+    see ``centre.pipelined``)."""
+    groups = [group for group in rows if group]
+    parts = [inserts.statement(group) for group in groups]
+    params = [value for _, values in parts for value in values]
+    params += [case.county_id, case.year]
     fields = inserts.insert_fields(Case, True)
-    values = inserts.prepared_values(case, fields, connection)
-    params = [case.county_id, case.year]
-    for model_field, value in zip(fields, values, strict=True):
+    for model_field, value in zip(
+        fields, inserts.prepared_values(case, fields, connection), strict=True
+    ):
         if model_field.name == "number":
             params.append(f"{case.county.code}-{case.year}-")
         elif model_field.name != "sequence":
             params.append(value)
     cursor = connection.cursor()
     try:
-        cursor.execute(_numbered_insert_sql(), params)
+        cursor.execute(_numbered_insert_sql(tuple(sql for sql, _ in parts)), params)
     except BaseException:
         cursor.close()
         raise
@@ -404,13 +401,14 @@ def _case_insert_numbered(case: Case) -> Callable[[], None]:
     def read() -> None:
         with cursor:
             case.sequence, case.number = cursor.fetchone()
-        case._state.adding, case._state.db = False, connection.alias
+        for group in [*groups, [case]]:
+            inserts.saved(group, connection.alias)
 
     return read
 
 
-@functools.cache
-def _numbered_insert_sql() -> str:
+@functools.lru_cache(maxsize=64)
+def _numbered_insert_sql(inserts_with: tuple[str, ...] = ()) -> str:
     qn = connection.ops.quote_name
     counter = next_value_sql(CaseNumberSequence, ("county", "year"))
     fields = inserts.insert_fields(Case, True)
@@ -423,31 +421,26 @@ def _numbered_insert_sql() -> str:
             values.append("%s || lpad(n.last::text, greatest(6, length(n.last::text)), '0')")
         else:
             values.append("%s")
+    # PostgreSQL runs every data-modifying WITH clause exactly once, referenced or not.
+    clauses = [f"w{i} AS ({sql})" for i, sql in enumerate(inserts_with)]
+    clauses.append(f"n AS ({counter})")
     # Names from the models' meta, quoted; every value is a parameter.
     return (
-        f"WITH n AS ({counter}) "  # noqa: S608
+        f"WITH {', '.join(clauses)} "  # noqa: S608
         f"INSERT INTO {qn(Case._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
         f"SELECT {', '.join(values)} FROM n RETURNING {qn('sequence')}, {qn('number')}"
     )
 
 
-def _case_rows_write(
-    *,
-    actor: Any,
-    case: Case,
-    resolved: list[tuple[str, Party]],
-) -> None:
-    """What a registration writes besides the case row and its attachments: parties,
-    timeline, the clerk's right, the receipt to render. Nothing is read back (on
-    PostgreSQL they are sent in the caller's pipeline)."""
-    inserts.insert(
+def _case_rows(*, actor: Any, case: Case, resolved: list[tuple[str, Party]]) -> list[list[Model]]:
+    """What a registration writes besides the case row and its attachments, not written
+    yet: its parties' links, the timeline entry, the clerk's right, the receipt to render
+    (which is kicked after commit). Groups of one model each."""
+    return [
         [
             CaseParty(case=case, party=party, role=role, order=i)
             for i, (role, party) in enumerate(resolved)
         ],
-        returning=False,
-    )
-    inserts.insert(
         [
             CaseEvent(
                 case=case,
@@ -458,11 +451,14 @@ def _case_rows_write(
                 data={"suggested_window": case.suggested_window.code},
             )
         ],
-        returning=False,
-    )
-    # The clerk who registered the case sees its parties in full from now on.
-    _grant_registering_clerk(actor, case)
-    document_request(case=case, kind=CaseDocument.Kind.RECEIPT, returning=False)
+        # The clerk who registered the case sees its parties in full from now on
+        # (guardian's assign_perm, as rows: it costs five queries a right).
+        [
+            CaseUserObjectPermission(user=actor, permission_id=pk, content_object=case)
+            for pk in _registering_clerk_permissions()
+        ],
+        [_document_pending(case=case, kind=CaseDocument.Kind.RECEIPT)],
+    ]
 
 
 def _risk_flags(
@@ -540,21 +536,20 @@ def case_register(
         # SQLite (the demo) runs one writing transaction at a time: no lock to shorten.
         _case_number(case)
         inserts.insert([case])
-        _case_rows_write(actor=actor, case=case, resolved=resolved)
+        for group in _case_rows(actor=actor, case=case, resolved=resolved):
+            inserts.insert(group, returning=False)
         _case_register_after(actor=actor, case=case, attachments=attachments)
         return case
     # The number is taken last, just before commit: its counter row stays locked from
-    # there to the commit. So the case's rows are written first, under a key taken from
-    # the table's sequence (their foreign keys are checked at commit), and the case itself
-    # last, numbered, in one insert; all of them sent together, and with the COMMIT when
+    # there to the commit. The case gets its key from the table's sequence first, and is
+    # inserted numbered, with all its rows, in one statement, sent with the COMMIT when
     # nothing else is to be written (no attachment, no time limit to start): one round
     # trip, and the counter row is held only while PostgreSQL commits.
     case.pk = ids.next_id(Case)
     last = not attachments and not _case_starts_clock(case)
+    rows = [deferred, *_case_rows(actor=actor, case=case, resolved=resolved)]
     with pipelined.with_commit() if last else pipelined.pipelined():
-        inserts.insert(deferred, returning=False)
-        _case_rows_write(actor=actor, case=case, resolved=resolved)
-        read_number = _case_insert_numbered(case)
+        read_number = _case_insert_numbered(case, rows)
     read_number()
     if last:
         return case  # committed: nothing may be sent after (see centre.pipelined)
@@ -597,12 +592,20 @@ def document_request(
     """A pending document row now, its rendering after commit (and by the sweep if the
     message is lost). ``returning=False``: its ``pk`` is not read back (see
     ``centre.inserts.insert``)."""
+    document = _document_pending(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
+    inserts.insert([document], returning=returning)
+    return document
+
+
+def _document_pending(
+    *, case: Case, kind: str, ref_id: int | None = None, ref_version: int | None = None
+) -> CaseDocument:
+    """A pending document, not written yet; its rendering is kicked once the transaction
+    writing it commits (if it rolls back, nothing is)."""
     from intake.tasks import render_pending_documents
 
-    document = CaseDocument(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
-    inserts.insert([document], returning=returning)
     queue.kick_on_commit(render_pending_documents)
-    return document
+    return CaseDocument(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
 
 
 def _attachment_save(*, actor: Any, case: Case, upload: UploadedFile) -> Attachment:

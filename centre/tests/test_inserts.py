@@ -149,3 +149,22 @@ def test_keys_taken_ahead_are_unique_and_never_given_again(county):
     party = Party(pk=taken[1], county=county, kind="person", name="乙")
     inserts.insert([party], returning=False)
     assert Party.objects.get(pk=taken[1]).name == "乙"
+
+
+def test_an_insert_sent_inside_a_larger_statement_writes_the_same_row(county):
+    """``statement``: the INSERT ``insert`` would send, run here in a WITH clause."""
+    direct = Party(county=county, kind="organisation", name="甲公司", credit_code="X7")
+    inserts.insert([direct])
+    inside = Party(county=county, kind="organisation", name="乙公司", credit_code="X8")
+    sql, params = inserts.statement([inside])
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH w AS ({sql}) SELECT 1", params)  # noqa: S608
+    inserts.saved([inside], "default")
+    assert not inside._state.adding
+    rows = Party.objects.filter(credit_code__in=["X7", "X8"]).order_by("credit_code")
+    fields = ["kind", "county_id", "region_id", "phone_enc", "created_at"]
+    first, second = (Party.objects.values(*fields).get(pk=p.pk) for p in rows)
+    assert {k: v for k, v in first.items() if k != "created_at"} == {
+        k: v for k, v in second.items() if k != "created_at"
+    }
+    assert first["created_at"] and second["created_at"]

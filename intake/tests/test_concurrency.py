@@ -36,22 +36,22 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
     clerks = [make_user("clerk", f"clerk{i}") for i in range(CLERKS)]
     # Some registrations fail, before or just after taking their number; the numbers of
     # those that took one must be reused.
-    real_request, real_take = services.document_request, services._case_insert_numbered
+    real_rows, real_take = services._case_rows, services._case_insert_numbered
 
-    def failing_request(*, case, kind, **kwargs):
+    def failing_rows(*, case, **kwargs):
         if case.summary.startswith("失败前"):
             raise RuntimeError("PDF queue unavailable")
-        return real_request(case=case, kind=kind, **kwargs)
+        return real_rows(case=case, **kwargs)
 
-    def failing_take(case):
-        read_number = real_take(case)
+    def failing_take(case, rows):
+        read_number = real_take(case, rows)
         if failing_take.after.get(threading.get_ident()):
             read_number()  # PostgreSQL has numbered and inserted it: the counter row is locked
             raise RuntimeError("lost the connection after taking the number")
         return read_number
 
     failing_take.after = {}
-    monkeypatch.setattr(services, "document_request", failing_request)
+    monkeypatch.setattr(services, "_case_rows", failing_rows)
     monkeypatch.setattr(services, "_case_insert_numbered", failing_take)
     # Receipts are not the point here; rendering 45 PDFs eagerly would only slow the test.
     monkeypatch.setattr(queue, "send", lambda task, *args: True)
