@@ -158,7 +158,7 @@ def test_an_insert_sent_inside_a_larger_statement_writes_the_same_row(county):
     inside = Party(county=county, kind="organisation", name="乙公司", credit_code="X8")
     sql, params = inserts.statement([inside])
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH w AS ({sql}) SELECT 1", params)  # noqa: S608
+        cursor.execute(f"WITH w AS ({sql}) SELECT 1", params)
     inserts.saved([inside], "default")
     assert not inside._state.adding
     rows = Party.objects.filter(credit_code__in=["X7", "X8"]).order_by("credit_code")
