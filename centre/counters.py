@@ -18,14 +18,25 @@ def next_value(model: type[models.Model], **key: object) -> int:
 
 
 @functools.cache
-def next_value_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
+def next_value_sql(
+    model: type[models.Model], names: tuple[str, ...], after: tuple[str, ...] = ()
+) -> str:
     """The statement ``next_value`` runs, one parameter per key field in order: ``RETURNING
-    last``. Also usable in a ``WITH`` clause, to number a row in the statement inserting it."""
+    last``. Also usable in a ``WITH`` clause, to number a row in the statement inserting it;
+    ``after``: other ``WITH`` clauses of that statement (with a ``RETURNING``) that must
+    have run before the counter row is locked, so that it is held for as little as
+    possible (PostgreSQL runs the sub-queries of a ``WHERE`` that depends on no row
+    first, and each of them reads its clause to the end)."""
     table = model._meta.db_table
     columns = [model._meta.get_field(name).column for name in names]
     placeholders = ", ".join(["%s"] * len(columns))
+    values = f"VALUES ({placeholders}, 1)"
+    if after:
+        # Names of the caller's own WITH clauses, never a value.
+        ready = " AND ".join(f"(SELECT count(*) FROM {name}) >= 0" for name in after)  # noqa: S608
+        values = f"SELECT {placeholders}, 1 WHERE {ready}"
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}, last) VALUES ({placeholders}, 1) "  # noqa: S608
+        f"INSERT INTO {table} ({', '.join(columns)}, last) {values} "
         f"ON CONFLICT ({', '.join(columns)}) DO UPDATE SET last = {table}.last + 1 "
         "RETURNING last"
     )

@@ -380,7 +380,7 @@ def _case_insert_numbered(case: Case, rows: list[list[Model]]) -> Callable[[], N
     pipeline, once it has been answered (reading inside would make psycopg wait there;
     see ``centre.pipelined``)."""
     groups = [group for group in rows if group]
-    parts = [inserts.statement(group) for group in groups]
+    parts = [inserts.statement(group, returning=True) for group in groups]
     params = [value for _, values in parts for value in values]
     params += [case.county_id, case.year]
     fields = inserts.insert_fields(Case, True)
@@ -410,7 +410,9 @@ def _case_insert_numbered(case: Case, rows: list[list[Model]]) -> Callable[[], N
 @functools.lru_cache(maxsize=64)
 def _numbered_insert_sql(inserts_with: tuple[str, ...] = ()) -> str:
     qn = connection.ops.quote_name
-    counter = next_value_sql(CaseNumberSequence, ("county", "year"))
+    clauses = [f"w{i}" for i in range(len(inserts_with))]
+    # The rows first, then the counter row is locked (until the commit).
+    counter = next_value_sql(CaseNumberSequence, ("county", "year"), after=tuple(clauses))
     fields = inserts.insert_fields(Case, True)
     values = []
     for model_field in fields:
@@ -421,12 +423,12 @@ def _numbered_insert_sql(inserts_with: tuple[str, ...] = ()) -> str:
             values.append("%s || lpad(n.last::text, greatest(6, length(n.last::text)), '0')")
         else:
             values.append("%s")
-    # PostgreSQL runs every data-modifying WITH clause exactly once, referenced or not.
-    clauses = [f"w{i} AS ({sql})" for i, sql in enumerate(inserts_with)]
-    clauses.append(f"n AS ({counter})")
+    # PostgreSQL runs every data-modifying WITH clause exactly once.
+    withs = [f"{name} AS ({sql})" for name, sql in zip(clauses, inserts_with, strict=True)]
+    withs.append(f"n AS ({counter})")
     # Names from the models' meta, quoted; every value is a parameter.
     return (
-        f"WITH {', '.join(clauses)} "  # noqa: S608
+        f"WITH {', '.join(withs)} "  # noqa: S608
         f"INSERT INTO {qn(Case._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
         f"SELECT {', '.join(values)} FROM n RETURNING {qn('sequence')}, {qn('number')}"
     )

@@ -171,3 +171,89 @@ def test_the_same_step_twice_at_once_happens_once(make_user):
     loser = next(r for r in results if isinstance(r, Exception))
     assert isinstance(loser, workflow.NotAllowed) and loser.status == 409
     assert case.events.filter(transition="withdraw").count() == 1
+
+
+def test_a_registration_waiting_on_its_rows_does_not_hold_the_case_number(make_user, monkeypatch):
+    """The case's rows are written before its number is taken, in the same statement: a
+    registration held up writing them (here, by another transaction's party with the
+    same key) leaves the county's counter free for the other clerks meanwhile."""
+    import time
+
+    import psycopg
+    from django.db import connections
+
+    from centre import ids
+    from intake.models import CaseNumberSequence, Party
+
+    ref = reference_data()
+    clerk = make_user("clerk")
+    monkeypatch.setattr(queue, "send", lambda task, *args: True)
+    first = services.case_register(
+        actor=clerk,
+        county=ref["county"],
+        data=case_input(category=ref["category"], region=ref["village"]),
+    )
+    key = Party.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    real_next_id, handed = ids.next_id, []
+
+    def next_id(model):  # the registration's first new party gets ``key``
+        if model is Party and not handed:
+            handed.append(key)
+            return key
+        return real_next_id(model)
+
+    monkeypatch.setattr(ids, "next_id", next_id)
+    dsn = connections["default"].get_connection_params()
+    dsn.pop("cursor_factory", None), dsn.pop("context", None), dsn.pop("prepare_threshold", None)
+    with psycopg.connect(**dsn) as other, psycopg.connect(**dsn, autocommit=True) as probe:
+        # Another transaction holds a party row under the key the registration will use
+        # for its new respondent known by name only.
+        other.execute(
+            "INSERT INTO intake_party (id, county_id, kind, name, id_type, id_number_masked,"
+            " legal_representative, phone_masked, address, created_at, updated_at)"
+            " VALUES (%s, %s, 'person', '占位', '', '', '', '', '', now(), now())",
+            [key, ref["county"].pk],
+        )
+        result: dict = {}
+
+        def register():
+            try:
+                # The applicant by name and phone (found or new, no offer), the respondent
+                # by name only: both written by the case's statement.
+                result["case"] = services.case_register(
+                    actor=clerk,
+                    county=ref["county"],
+                    data=case_input(
+                        category=ref["category"],
+                        region=ref["village"],
+                        parties=[applicant(id_type="", id_number=""), respondent()],
+                    ),
+                )
+            except Exception as exc:
+                result["error"] = exc
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=register)
+        thread.start()
+        for _ in range(100):  # until the registration waits for that row
+            waiting = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND query LIKE 'WITH w0 AS%%'"
+            ).fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.05)
+        assert waiting == 1
+        # Meanwhile the counter row is free: another clerk could take the next number.
+        with probe.transaction():
+            row = probe.execute(
+                "SELECT last FROM intake_casenumbersequence WHERE county_id = %s FOR UPDATE NOWAIT",
+                [ref["county"].pk],
+            ).fetchone()
+        assert row == (first.sequence,)
+        other.rollback()  # the placeholder goes: the registration goes on
+        thread.join(timeout=30)
+    assert "error" not in result, result
+    assert result["case"].sequence == first.sequence + 1
+    assert CaseNumberSequence.objects.get(county=ref["county"]).last == first.sequence + 1
