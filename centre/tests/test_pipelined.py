@@ -154,5 +154,7 @@ def test_once_a_statement_has_begun_the_transaction_with_begin_is_a_plain_pipeli
         Party.objects.create(county=county, kind="person", name="甲")  # psycopg's BEGIN
         with pipelined.with_begin():
             inserts.insert([_party(county, "乙")], returning=False)
-    assert wire.simple_queries == ["BEGIN", "COMMIT"]
+    # (With client-side binding, DB_SERVER_BINDING=0, psycopg sends statements as simple
+    # queries too.)
+    assert [q for q in wire.simple_queries if q in {"BEGIN", "COMMIT"}] == ["BEGIN", "COMMIT"]
     assert Party.objects.count() == 2
