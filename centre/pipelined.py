@@ -55,7 +55,10 @@ def pipelined() -> Iterator[None]:
 def with_begin() -> Iterator[None]:
     """``pipelined()``, the first statements of the atomic block around it, with its
     BEGIN. If the transaction has begun already (a statement ran before), or the block is
-    not in an atomic block, this is ``pipelined()``."""
+    not in an atomic block, this is ``pipelined()``.
+
+    Until that transaction ends, psycopg reports autocommit on: Django would declare a
+    server-side cursor (``QuerySet.iterator()``) WITH HOLD in it; none is used in one."""
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         with pipelined():
             yield
@@ -70,11 +73,18 @@ def with_begin() -> Iterator[None]:
     # pipeline. It stays on until the transaction ends (psycopg refuses to change it in
     # a transaction) and changes nothing else: psycopg's commit and rollback, which
     # Django calls at the end of the atomic block, go by the connection's state; Django
-    # sets autocommit on again after them, as always.
+    # sets autocommit on again after them, as always. (Set before the pipeline: inside
+    # one, psycopg would wait for the server to change it.)
     raw.autocommit = True
-    with connection.wrap_database_errors, raw.pipeline():
-        raw.execute("BEGIN", prepare=False)
-        yield
+    begun = False
+    try:
+        with connection.wrap_database_errors, raw.pipeline():
+            raw.execute("BEGIN", prepare=False)
+            begun = True
+            yield
+    finally:
+        if not begun and not raw.closed and raw.pgconn.transaction_status == IDLE:
+            raw.autocommit = False  # no BEGIN went out: as the atomic block left it
 
 
 @contextmanager

@@ -158,3 +158,23 @@ def test_once_a_statement_has_begun_the_transaction_with_begin_is_a_plain_pipeli
     # queries too.)
     assert [q for q in wire.simple_queries if q in {"BEGIN", "COMMIT"}] == ["BEGIN", "COMMIT"]
     assert Party.objects.count() == 2
+
+
+def test_if_the_begin_cannot_be_sent_the_block_stays_one_transaction(county, monkeypatch):
+    """The pipeline fails to open: no BEGIN went out, and psycopg is back to beginning the
+    transaction itself, so what the atomic block does next is still all or nothing."""
+    with transaction.atomic():
+        connection.ensure_connection()
+        raw = connection.connection
+        monkeypatch.setattr(type(raw), "pipeline", _broken_pipeline)
+        with pytest.raises(RuntimeError, match="no pipeline"), pipelined.with_begin():
+            pass
+        monkeypatch.undo()
+        assert raw.autocommit is False
+        Party.objects.create(county=county, kind="person", name="甲")
+        transaction.set_rollback(True)
+    assert not Party.objects.exists()
+
+
+def _broken_pipeline(self):
+    raise RuntimeError("no pipeline")
