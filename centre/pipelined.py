@@ -105,6 +105,9 @@ def with_commit() -> Iterator[None]:
     raw = connection.connection
     with connection.wrap_database_errors, raw.pipeline():
         yield
+        # Marked for rollback (an error caught inside the block): Django would roll back
+        # at the end of the block and refuses statements until then; so does this.
+        connection.validate_no_broken_transaction()
         raw.execute("COMMIT", prepare=False)
     # No transaction is open now, and psycopg must not begin one if a statement follows
     # in this atomic block: _Committed refuses it. First in the list, not last: a wrapper

@@ -178,3 +178,14 @@ def test_if_the_begin_cannot_be_sent_the_block_stays_one_transaction(county, mon
 
 def _broken_pipeline(self):
     raise RuntimeError("no pipeline")
+
+
+def test_a_transaction_marked_for_rollback_is_not_committed(county):
+    from django.db.transaction import TransactionManagementError
+
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        inserts.insert([_party(county, "甲")], returning=False)
+        transaction.set_rollback(True)  # as after an error caught inside the block
+        with pipelined.with_commit():
+            pass
+    assert not Party.objects.exists()
