@@ -5,14 +5,13 @@ left outside, and the round trips they save counted on the wire (libpq's trace).
 from __future__ import annotations
 
 import re
-import tempfile
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from psycopg import pq
 
 from centre import inserts, pipelined
 from centre.models import County
+from centre.tests.wire import Wire
 from intake.models import CaseParty, Party
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,41 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _party(county: County, name: str, **kw) -> Party:
     return Party(county=county, kind=Party.Kind.PERSON, name=name, **kw)
-
-
-class Wire:
-    """What the client sends PostgreSQL, from libpq's trace: ``waits`` counts the
-    messages after which psycopg waits for an answer (Sync, Flush, a simple Query)."""
-
-    def __enter__(self) -> Wire:
-        connection.ensure_connection()
-        self.file = tempfile.TemporaryFile("w+")
-        self.pgconn = connection.connection.pgconn
-        self.pgconn.trace(self.file.fileno())
-        self.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.pgconn.untrace()
-        self.file.seek(0)
-        self.sent = [line.split("\t") for line in self.file.read().splitlines()]
-        self.file.close()
-
-    @property
-    def waits(self) -> int:
-        """A Sync or a simple Query, or a Flush (reading inside a pipeline) except right
-        after a Sync (psycopg ends a pipeline with both, then waits once)."""
-        kinds = [line[2] for line in self.sent if line[0] == "F"]
-        return sum(
-            1
-            for i, kind in enumerate(kinds)
-            if kind in {"Sync", "Query"} or (kind == "Flush" and kinds[i - 1 : i] != ["Sync"])
-        )
-
-    @property
-    def simple_queries(self) -> list[str]:
-        sent = [line for line in self.sent if line[0] == "F"]
-        return [line[3].strip().strip('"') for line in sent if line[2] == "Query"]
 
 
 def test_begin_and_commit_travel_with_the_statements(county):

@@ -11,7 +11,7 @@ from django.db import connection
 
 from centre import queue
 from centre.models import Clock
-from centre.tests.test_pipelined import Wire
+from centre.tests.wire import Wire
 from intake import services
 from intake.models import Attachment, Case, CaseDocument, CaseEvent, CaseParty, Party
 from intake.tests.factories import applicant, case_input, phone, resident_id, respondent
