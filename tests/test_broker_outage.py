@@ -3,9 +3,13 @@ and the sweep renders it once the broker is back. A real closed port, no mock.""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 
 from centre.celery import app
 from intake import tasks, workflow
@@ -43,6 +47,44 @@ def test_registration_and_triage_survive_a_broker_outage(clerk, county, caplog):
     assert "left for the sweep" in caplog.text
     case.refresh_from_db()
     assert case.state == "triaged"
+
+
+@pytest.fixture
+def hung_redis():
+    """A port that takes connections and never answers (a Redis stopped, a network that
+    swallows packets): the URL of a broker there."""
+    server = socket.create_server(("127.0.0.1", 0))
+    taken: list[socket.socket] = []
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                taken.append(server.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    server.close()
+    for conn in taken:
+        conn.close()
+
+
+def test_a_broker_that_never_answers_does_not_hold_the_clerk(clerk, county, hung_redis, caplog):
+    ref = reference_data(county)
+    done: dict = {}
+
+    def registration():
+        try:
+            done["case"] = register(clerk, ref)
+        finally:
+            connection.close()
+
+    with broker(hung_redis):
+        clerk_request = threading.Thread(target=registration)
+        clerk_request.start()
+        clerk_request.join(timeout=30)  # gunicorn's own limit: the worker would be killed
+        assert not clerk_request.is_alive(), "the registration is still waiting on the broker"
+    assert CaseDocument.objects.get(case=done["case"]).status == CaseDocument.Status.PENDING
+    assert "left for the sweep" in caplog.text
 
 
 def test_the_sweep_catches_up_after_the_outage(clerk, county):
