@@ -546,7 +546,7 @@ def case_register(
     # there to the commit. The case gets its key from the table's sequence first, and is
     # inserted numbered, with all its rows, in one statement, sent with the COMMIT when
     # nothing else is to be written (no attachment, no time limit to start): one round
-    # trip, and the counter row is held only while PostgreSQL commits.
+    # trip, and the counter row is held only for the case row and the commit.
     case.pk = ids.next_id(Case)
     last = not attachments and not _case_starts_clock(case)
     rows = [deferred, *_case_rows(actor=actor, case=case, resolved=resolved)]
