@@ -61,6 +61,16 @@ CLOSED_PATHS = {
 }
 
 
+def _generate(county) -> int:
+    """COUNT demo cases for ``county``, registered by the demo clerk, quietly."""
+    return demo_bulk.generate(
+        county=county,
+        count=COUNT,
+        registered_by=get_user_model().objects.get(username="clerk"),
+        write=lambda _line: None,
+    )
+
+
 def _schema() -> tuple[set[str], set[str]]:
     """The foreign keys and indexes of the tables the load writes."""
     tables = ["intake_case", "intake_party", "intake_caseparty", "centre_clock"]
@@ -88,12 +98,7 @@ def seeded(settings):
     before = set(Case.objects.values_list("pk", flat=True))
     last = dict(CaseNumberSequence.objects.filter(county=county).values_list("year", "last"))
     schema = _schema()
-    written = demo_bulk.generate(
-        county=county,
-        count=COUNT,
-        registered_by=get_user_model().objects.get(username="clerk"),
-        write=lambda _line: None,
-    )
+    written = _generate(county)
     assert written == COUNT
     assert _schema() == schema  # keys and indexes are back
     return county, Case.objects.exclude(pk__in=before), last
@@ -195,12 +200,7 @@ def test_each_case_has_an_applicant_and_repeat_visitors_are_flagged(seeded):
 def test_a_second_run_on_the_same_database_adds_other_people(seeded):
     county, _cases, _last = seeded
     parties_before = Party.objects.count()
-    written = demo_bulk.generate(
-        county=county,
-        count=COUNT,
-        registered_by=get_user_model().objects.get(username="clerk"),
-        write=lambda _line: None,
-    )
+    written = _generate(county)
     assert written == COUNT
     assert Case.objects.filter(county=county).count() >= 2 * COUNT
     assert Party.objects.count() > parties_before
