@@ -59,16 +59,11 @@ def with_begin() -> Iterator[None]:
 
     Until that transaction ends, psycopg reports autocommit on: Django would declare a
     server-side cursor (``QuerySet.iterator()``) WITH HOLD in it; none is used in one."""
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+    if not _transaction_not_begun():
         with pipelined():
             yield
         return
-    connection.ensure_connection()
     raw = connection.connection
-    if raw.pgconn.transaction_status != IDLE or raw.pgconn.pipeline_status != pq.PipelineStatus.OFF:
-        with pipelined():
-            yield
-        return
     # With autocommit on, psycopg begins nothing itself: the BEGIN is ours, first in the
     # pipeline. It stays on until the transaction ends (psycopg refuses to change it in
     # a transaction) and changes nothing else: psycopg's commit and rollback, which
@@ -115,6 +110,16 @@ def with_commit() -> Iterator[None]:
     # position (the last) when its context ends.
     raw.autocommit = True
     connection.execute_wrappers.insert(0, _Committed())
+
+
+def _transaction_not_begun() -> bool:
+    """In an atomic block on PostgreSQL whose transaction has not begun yet (and no
+    pipeline open)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    return pgconn.transaction_status == IDLE and pgconn.pipeline_status == pq.PipelineStatus.OFF
 
 
 def _outermost_atomic_block() -> bool:
