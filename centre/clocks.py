@@ -72,11 +72,13 @@ def clock_stop(*, subject: str, subject_id: int, rule_code: str | None = None) -
     return qs.update(stopped_at=timezone.now())
 
 
-def clocks_stop_for_case(case_number: str) -> int:
-    """A case that closes stops every clock still running on it."""
-    return Clock.objects.filter(case_number=case_number, stopped_at__isnull=True).update(
-        stopped_at=timezone.now()
-    )
+def clocks_stop_for_case(case_number: str, rule_codes: tuple[str, ...] = ()) -> int:
+    """A case that closes stops every clock still running on it; with ``rule_codes``, a
+    step stops those clocks of the case, whatever they run on."""
+    qs = Clock.objects.filter(case_number=case_number, stopped_at__isnull=True)
+    if rule_codes:
+        qs = qs.filter(rule__code__in=rule_codes)
+    return qs.update(stopped_at=timezone.now())
 
 
 def _recompute(clock: Clock) -> None:

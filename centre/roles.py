@@ -48,6 +48,30 @@ _CLERK_CASE = (
     "intake.close_case",
     "intake.withdraw_case",
     "intake.add_attachment",
+    # A consultation answered at the desk closes there (outcome answered).
+    "legal_aid.legal_aid_answer",
+)
+
+# The steps each window's officer takes (the extension and the objection's decision are
+# the supervisor's).
+_PETITION_STEPS = (
+    "petition_accept",
+    "petition_decline",
+    "petition_to_mediation",
+    "petition_reply",
+    "petition_review_request",
+    "petition_review_reply",
+    "petition_recheck_request",
+    "petition_recheck_reply",
+    "petition_conclude",
+)
+_LEGAL_AID_STEPS = (
+    "legal_aid_answer",
+    "legal_aid_grant",
+    "legal_aid_refuse",
+    "legal_aid_assign",
+    "legal_aid_object",
+    "legal_aid_conclude",
 )
 
 ROLES: dict[str, Role] = {
@@ -94,6 +118,30 @@ ROLES: dict[str, Role] = {
                 "intake.close_case",
             ),
         ),
+        # Added by the petition and legal-aid issue: each window's own officers act on the
+        # cases at their window (their county's, like the clerks).
+        Role(
+            "petition_officer",
+            _("信访接待员"),
+            "petitions:queue",
+            (
+                "petitions.use_petition_desk",
+                "intake.view_case",
+                "intake.add_attachment",
+                *(f"petitions.{name}" for name in _PETITION_STEPS),
+            ),
+        ),
+        Role(
+            "legal_aid_officer",
+            _("法律援助审查员"),
+            "legal_aid:queue",
+            (
+                "legal_aid.use_legal_aid_desk",
+                "intake.view_case",
+                "intake.add_attachment",
+                *(f"legal_aid.{name}" for name in _LEGAL_AID_STEPS),
+            ),
+        ),
         Role(
             "supervisor",
             _("窗口督办员"),
@@ -108,6 +156,12 @@ ROLES: dict[str, Role] = {
                 "intake.raise_risk_case",
                 "intake.start_mediation_case",
                 "risk.handle_riskwarning",
+                # 第34条: the organ's head approves the petition's one extension; the
+                # justice bureau decides objections to a legal-aid refusal (第49条).
+                "petitions.use_petition_desk",
+                "petitions.petition_extend",
+                "legal_aid.use_legal_aid_desk",
+                "legal_aid.legal_aid_objection_decide",
             ),
         ),
         # Leaders see their county's cases with personal data masked, and aggregates.
@@ -143,6 +197,7 @@ ROLES: dict[str, Role] = {
                     for verb in ("add", "change", "view", "delete")
                 ),
                 *(f"judicial.{verb}_court" for verb in ("add", "change", "view", "delete")),
+                *(f"legal_aid.{verb}_provider" for verb in ("add", "change", "view", "delete")),
                 # The warning rules' thresholds and the high-risk words are configuration.
                 *(f"risk.{verb}_warningrule" for verb in ("change", "view")),
                 *(f"risk.{verb}_riskkeyword" for verb in ("add", "change", "view", "delete")),
@@ -199,6 +254,8 @@ HOME_ORDER = (
     "mediator",
     "judge",
     "court_clerk",
+    "petition_officer",
+    "legal_aid_officer",
     "leader",
     "grid_worker",
     "sysadmin",

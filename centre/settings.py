@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "intake",
     "mediation",
     "judicial",
+    "petitions",
+    "legal_aid",
     "risk",
 ]
 

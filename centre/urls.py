@@ -30,6 +30,8 @@ urlpatterns = [
     path("progress/", include("intake.public_urls")),
     path("mediation/", include("mediation.urls")),
     path("judicial/", include("judicial.urls")),
+    path("petitions/", include("petitions.urls")),
+    path("legal-aid/", include("legal_aid.urls")),
     path("risk/", include("risk.urls")),
     path("api/v1/", include("centre.api")),
     path("api/v1/", include("intake.api")),

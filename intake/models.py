@@ -124,6 +124,8 @@ class Case(FSMModelMixin, models.Model):
         CONFIRMED = "confirmed", _("已司法确认")
         MEDIATION_FAILED = "mediation_failed", _("调解不成")
         LITIGATING = "litigating", _("诉讼中")
+        # A window's own process (信访, 法律援助 …) has accepted the case.
+        HANDLING = "handling", _("办理中")
         REFERRED = "referred", _("已转办")
         CLOSED = "closed", _("已办结")
 
@@ -152,9 +154,15 @@ class Case(FSMModelMixin, models.Model):
         PERFORMED = "performed", _("协议已履行")
         CONFIRMED = "confirmed", _("经司法确认")
         LITIGATED = "litigated", _("诉讼解决")
-        HANDLED = "handled", _("转办办结")
+        HANDLED = "handled", _("办理完毕")
         UNRESOLVED = "unresolved", _("未化解")
         WITHDRAWN = "withdrawn", _("当事人撤回")
+        # A window decided not to take the matter up (信访 不予受理, naming the channel).
+        DECLINED = "declined", _("不予受理")
+        # 法律援助: refused, and the refusal stood.
+        REFUSED = "refused", _("不予法律援助")
+        # A consultation answered at the desk.
+        ANSWERED = "answered", _("当场解答")
 
     OPEN_STATES = tuple(s for s in State.values if s != "closed")
 
@@ -402,6 +410,51 @@ class Case(FSMModelMixin, models.Model):
         self.closed_at = timezone.now()
         self._moved()
 
+    # --- a window's own process (see intake.processes). No role permission here: the
+    # window's transition that calls these is guarded by its own.
+    @transition(field=state, source=State.TRIAGED, target=State.HANDLING)
+    def handling_start(self) -> None:
+        self._moved()
+
+    @transition(field=state, source=State.HANDLING, target=State.MEDIATING)
+    def handling_to_mediation(self) -> None:
+        """访调对接: the process hands the dispute at its core to mediation."""
+        self._moved("mediation_started_at")
+
+    @transition(
+        field=state,
+        source=[State.AGREED, State.CONFIRMED, State.MEDIATION_FAILED],
+        target=State.HANDLING,
+    )
+    def handling_resume(self) -> None:
+        """Mediation ended; the process that sent the case there carries on."""
+        self._moved()
+
+    @transition(
+        field=state,
+        source=[
+            State.REGISTERED,
+            State.TRIAGED,
+            State.HANDLING,
+            State.AGREED,
+            State.CONFIRMED,
+            State.MEDIATION_FAILED,
+        ],
+        target=State.CLOSED,
+    )
+    def handling_end(self, *, outcome: str, window: Window | None = None) -> None:
+        # A consultation answered before it was triaged: counted at the window that did.
+        if window is not None and self.window_id is None:
+            self.window = window
+        self.outcome = outcome
+        self.closed_at = timezone.now()
+        self._moved()
+
+    def touch(self) -> None:
+        """A step of a window's process that leaves the case's state as it is still
+        changes the case: the next caller holding the old version is told so."""
+        self._moved()
+
     @property
     def is_open(self) -> bool:
         return self.state != self.State.CLOSED
@@ -528,6 +581,14 @@ class CaseDocument(models.Model):
         CONFIRMATION_APPLICATION = "confirmation_application", _("司法确认申请书")
         RULING = "ruling", _("民事裁定书")
         HANDOFF = "handoff", _("移送诉讼卷宗")
+        PETITION_ACCEPTANCE = "petition_acceptance", _("信访事项受理告知书")
+        PETITION_DECLINED = "petition_declined", _("信访事项不予受理告知书")
+        PETITION_OPINION = "petition_opinion", _("信访事项处理意见书")
+        PETITION_REVIEW_OPINION = "petition_review_opinion", _("信访事项复查意见书")
+        PETITION_RECHECK_OPINION = "petition_recheck_opinion", _("信访事项复核意见书")
+        LEGAL_AID_DECISION = "legal_aid_decision", _("给予法律援助决定书")
+        LEGAL_AID_REFUSAL = "legal_aid_refusal", _("不予法律援助决定书")
+        LEGAL_AID_ASSIGNMENT = "legal_aid_assignment", _("法律援助指派通知书")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("生成中")

@@ -693,13 +693,19 @@ def party_reveal_for_document(party: Party) -> dict[str, str]:
     }
 
 
-def parties_notify(*, case: Case, subject: str, body: str) -> int:
-    """An SMS to each party of the case who left a phone (rows sent after commit)."""
+def parties_notify(
+    *, case: Case, subject: str, body: str, roles: tuple[str, ...] | None = None
+) -> int:
+    """An SMS to each party of the case who left a phone (rows sent after commit); with
+    ``roles``, to the parties in those roles only."""
     from centre.models import Notification
     from centre.services import notification_create
 
     sent = 0
-    for cp in case.case_parties.select_related("party"):
+    parties = case.case_parties.select_related("party")
+    if roles is not None:
+        parties = parties.filter(role__in=roles)
+    for cp in parties:
         phone = party_contact_phone(cp.party)
         if phone:
             notification_create(

@@ -4,6 +4,11 @@ Each transition is a ``TransitionSpec``: its input form, the call of the model's
 transition method, and the side effects after it. Intake registers ``triage``, ``refer``,
 ``close`` and ``withdraw``; the window apps register theirs (``start_mediation`` …) from
 their AppConfig.ready(), so intake never imports them.
+
+A window with a process of its own (信访, 法律援助 …, see ``intake.processes``) registers
+specs whose transitions belong to that process's model (``process``) and are guarded by
+that model's permissions (``perm``); they are listed and fired here as the case's own:
+one door, one lock, one ``version``.
 """
 
 from __future__ import annotations
@@ -75,21 +80,44 @@ class TransitionSpec:
     # Fired from a window app's own panel on the case page (its form needs more than
     # the generic one), not from the generic actions box.
     panel_only: bool = False
+    # A window process's transition: the process of the case (an unsaved one when the
+    # window has not taken the case up yet) whose method ``name`` is the transition, and
+    # the permission that allows it. ``apply`` then gets (process, data, actor) and
+    # ``after`` the process instead of the case.
+    process: Callable[[Case], Any] | None = None
+    perm: str = ""
 
 
 REGISTRY: dict[str, TransitionSpec] = {}
 
 
 def register(spec: TransitionSpec) -> None:
-    if spec.name not in ROLE_PERMS:
+    if spec.process is None and spec.name not in ROLE_PERMS:
         raise ValueError(f"{spec.name} is not a transition of the case workflow")
+    if spec.process is not None and (not spec.perm or spec.name in ROLE_PERMS):
+        raise ValueError(f"{spec.name}: a window's transition needs its own name and permission")
     REGISTRY[spec.name] = spec
+
+
+def _perm(name: str) -> str:
+    spec = REGISTRY.get(name)
+    return spec.perm if spec is not None and spec.perm else ROLE_PERMS[name]
 
 
 def may_fire(user: Any, case: Case, name: str) -> bool:
     """The user's role (or their right on this case) allows the transition."""
-    perm = ROLE_PERMS[name]
+    perm = _perm(name)
     return user.has_perm(perm) or user.has_perm(perm, case)
+
+
+def _target(spec: TransitionSpec, case: Case) -> Any:
+    """The object whose FSM holds the transition: the case, or its window process."""
+    return case if spec.process is None else spec.process(case)
+
+
+def _can_proceed(spec: TransitionSpec, case: Case) -> bool:
+    target = _target(spec, case)
+    return target is not None and can_proceed(getattr(target, spec.name))
 
 
 def available(case: Case, user: Any) -> list[TransitionSpec]:
@@ -97,7 +125,7 @@ def available(case: Case, user: Any) -> list[TransitionSpec]:
     return [
         spec
         for name, spec in REGISTRY.items()
-        if can_proceed(getattr(case, name)) and may_fire(user, case, name)
+        if _can_proceed(spec, case) and may_fire(user, case, name)
     ]
 
 
@@ -107,7 +135,7 @@ def fire(
     """Lock the case, check role, state and version, validate the input, transition,
     save, write the timeline. Two people at once: the second waits for the lock, then
     finds the state or version changed and is told so (409), never overwrites."""
-    if name not in ROLE_PERMS:
+    if name not in ROLE_PERMS and name not in REGISTRY:
         raise NotAllowed(_("没有名为「%(name)s」的操作") % {"name": name})
     with transaction.atomic():
         case = access_case_for(actor, number, for_update=True)
@@ -121,7 +149,7 @@ def fire(
                 _("案件已被他人更新（当前状态：%(state)s），请刷新后重试")
                 % {"state": case.get_state_display()}
             )
-        if not can_proceed(getattr(case, name)):
+        if not _can_proceed(spec, case):
             raise NotAllowed(
                 _("案件当前状态为「%(state)s」，不能执行「%(action)s」")
                 % {"state": case.get_state_display(), "action": spec.label}
@@ -129,8 +157,18 @@ def fire(
         form = spec.form(data=data, case=case)
         if not form.is_valid():
             raise Invalid(_("请检查填写的内容"), errors=form.errors.get_json_data())
-        from_state = case.state
-        spec.apply(case, form.cleaned_data)
+        from_state, from_version = case.state, case.version
+        target = _target(spec, case)
+        if target is case:
+            spec.apply(case, form.cleaned_data)
+        else:
+            spec.apply(target, form.cleaned_data, actor)
+        data = {k: _plain(v) for k, v in form.cleaned_data.items() if k != spec.note_field}
+        if target is not case:
+            if case.version == from_version:
+                case.touch()
+            target.save()
+            data["window_state"] = target.state
         case.save()
         CaseEvent.objects.create(
             case=case,
@@ -140,10 +178,10 @@ def fire(
             from_state=from_state,
             to_state=case.state,
             note=form.cleaned_data.get(spec.note_field, "") or "",
-            data={k: _plain(v) for k, v in form.cleaned_data.items() if k != spec.note_field},
+            data=data,
         )
         if spec.after is not None:
-            spec.after(case, actor, form.cleaned_data)
+            spec.after(target, actor, form.cleaned_data)
     return case
 
 
