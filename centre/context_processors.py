@@ -14,6 +14,8 @@ NAV_ITEMS = [
     ("centre.report_from_grid", _("网格上报"), "intake:grid"),
     ("centre.use_mediation_desk", _("我的调解"), "mediation:my_cases"),
     ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),
+    ("petitions.use_petition_desk", _("信访接待"), "petitions:queue"),
+    ("legal_aid.use_legal_aid_desk", _("法律援助"), "legal_aid:queue"),
     ("centre.view_dashboard", _("领导驾驶舱"), "risk:dashboard"),
     ("centre.view_dashboard", _("风险预警"), "risk:warnings"),
 ]
