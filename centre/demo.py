@@ -31,3 +31,27 @@ def register(order: int) -> Callable[[Callable[[DemoContext], None]], Callable]:
         return seeder
 
     return decorate
+
+
+def window_officer(
+    context: DemoContext, *, username: str, full_name: str, role: str, window: str, title: str
+) -> Any:
+    """A demo account seated at a window, in the department resident there."""
+    from django.conf import settings
+
+    from centre.models import Department, Window
+    from centre.services import staff_create
+
+    context.users[username] = staff_create(
+        username=username,
+        password=settings.DEMO_PASSWORD,
+        full_name=full_name,
+        roles=[role],
+        county=context.county,
+        department=Department.objects.filter(county=context.county, window__code=window)
+        .order_by("order")
+        .first(),
+        window=Window.objects.filter(code=window).first(),
+        title=title,
+    )
+    return context.users[username]

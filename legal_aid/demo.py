@@ -3,9 +3,7 @@ a registry of those it may assign."""
 
 from __future__ import annotations
 
-from centre.demo import DemoContext, register
-from centre.models import Department, Window
-from centre.services import staff_create
+from centre.demo import DemoContext, register, window_officer
 from legal_aid.models import Provider
 
 PROVIDERS = [
@@ -36,16 +34,12 @@ PROVIDERS = [
 
 @register(28)
 def seed(context: DemoContext) -> None:
-    from django.conf import settings
-
-    context.users["legalaid"] = staff_create(
+    window_officer(
+        context,
         username="legalaid",
-        password=settings.DEMO_PASSWORD,
         full_name="郑思源",
-        roles=["legal_aid_officer"],
-        county=context.county,
-        department=Department.objects.filter(county=context.county, name="县法律援助中心").first(),
-        window=Window.objects.filter(code="legal_aid").first(),
+        role="legal_aid_officer",
+        window="legal_aid",
         title="法律援助审查员",
     )
     for kind, name, organisation, licence, specialties in PROVIDERS:

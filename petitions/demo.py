@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from centre.demo import DemoContext, register
-from centre.models import Department, Window
-from centre.services import staff_create
+from centre.demo import DemoContext, register, window_officer
 
 
 @register(27)
 def seed(context: DemoContext) -> None:
-    from django.conf import settings
-
-    context.users["petition"] = staff_create(
+    window_officer(
+        context,
         username="petition",
-        password=settings.DEMO_PASSWORD,
         full_name="沈立群",
-        roles=["petition_officer"],
-        county=context.county,
-        department=Department.objects.filter(county=context.county, name="县信访局").first(),
-        window=Window.objects.filter(code="petition").first(),
+        role="petition_officer",
+        window="petition",
         title="信访接待员",
     )
