@@ -174,6 +174,7 @@ def fire(
                 case.touch()
             target.save()
             data["window_state"] = target.state
+            data["window_state_label"] = str(target.get_state_display())
         case.save()
         CaseEvent.objects.create(
             case=case,

@@ -331,3 +331,28 @@ def test_timeline_records_each_step(petition_officer, petition_case):
     assert CaseEvent.objects.filter(
         case=petition_case, transition="petition_accept", actor=petition_officer
     ).exists()
+
+
+def test_the_queue_reads_a_fixed_number_of_queries(
+    client, clerk, petition_officer, ref, django_assert_max_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            case = register(clerk, ref, nature=Case.Nature.PETITION)
+            case = workflow.fire(
+                actor=clerk, number=case.number, name="triage", data={"window": "petition"}
+            )
+            fire(petition_officer, case, "petition_accept")
+
+    client.force_login(petition_officer)
+    add(2)
+    client.get("/petitions/")  # warm the reference caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/petitions/").status_code == 200
+    add(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/petitions/").content.decode()
+    assert page.count('data-case="') == 10
