@@ -29,7 +29,8 @@ def assignment_notify(aid: LegalAid, actor: Any, data: dict[str, Any]) -> None:
 
 def objection_decided(aid: LegalAid, actor: Any, data: dict[str, Any]) -> None:
     """第49条: ordered to correct, the organisation grants aid (its decision is issued
-    and the 3-day assignment clock starts, 第44条); upheld, the refusal stands."""
+    and the 3-day assignment clock starts, 第44条); upheld, the refusal stands. The
+    bureau decides, the organisation assigns: the clock reminds the officer who refused."""
     if aid.state == LegalAid.State.GRANTED:
-        processes.clock_start(aid, "legal_aid_assign", assignee=actor)
+        processes.clock_start(aid, "legal_aid_assign", assignee=aid.accepted_by or actor)
         processes.document_request(aid, CaseDocument.Kind.LEGAL_AID_DECISION)
