@@ -121,6 +121,8 @@ def _target(spec: TransitionSpec, case: Case) -> Any:
 
 
 def _can_proceed(spec: TransitionSpec, case: Case) -> bool:
+    if spec.process is not None and not case.is_open:
+        return False  # withdrawn while the window handled it: its process ends there
     target = _target(spec, case)
     return target is not None and can_proceed(getattr(target, spec.name))
 

@@ -15,7 +15,17 @@ def legal_aid_panel(request: HttpRequest, case: Case) -> str | None:
     aid = processes.process_of(case, LegalAid)
     if aid is None:
         return None
-    return render_to_string("legal_aid/_panel.html", {"case": case, "aid": aid}, request=request)
+    return render_to_string(
+        "legal_aid/_panel.html",
+        {
+            "case": case,
+            "process": aid,
+            "aid": aid,
+            "panel_id": "legal-aid-panel",
+            "state_id": "legal-aid-state",
+        },
+        request=request,
+    )
 
 
 panels.register(6, legal_aid_panel)

@@ -21,7 +21,10 @@ def petition_panel(request: HttpRequest, case: Case) -> str | None:
         "petitions/_panel.html",
         {
             "case": case,
+            "process": petition,
             "petition": petition,
+            "panel_id": "petition-panel",
+            "state_id": "petition-state",
             "flags": selectors.flags(case) if petition.pk is None else None,
             "mediation": mediation,
             "agreement": mediation.agreements.last() if mediation else None,

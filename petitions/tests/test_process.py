@@ -356,3 +356,14 @@ def test_the_queue_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/petitions/").content.decode()
     assert page.count('data-case="') == 10
+
+
+def test_a_petition_withdrawn_while_handled_says_so(client, clerk, petition_officer, petition_case):
+    case = fire(petition_officer, petition_case, "petition_accept")
+    case = fire(clerk, case, "withdraw", reason="信访人撤回")
+    assert case.state == Case.State.CLOSED
+    assert not Clock.objects.filter(case_number=case.number, stopped_at__isnull=True).exists()
+    client.force_login(petition_officer)
+    page = client.get(f"/intake/cases/{case.number}/").content.decode()
+    assert "案件已办结：当事人撤回" in "".join(page.split())
+    assert not workflow.available(case, petition_officer)
