@@ -30,7 +30,8 @@ class StatsOverview(APIView):
     """The dashboard's figures as JSON.
 
     统计口径：登记日期在 ``from``–``to`` 之间（含两端）的案件，按其当前状态计；各比率同时给出
-    分子和分母（分母为 0 时比率为 null）；``overdue_now`` 为当前超期未办结的案件数。
+    分子和分母（分母为 0 时比率为 null）；``overdue_now`` 为当前超期未办结的案件数；
+    ``answered_consultations`` 为办结结果为当场解答的咨询件数（计入化解）。
     市级、省级领导的结果包含所辖各县（``by_county`` 并列对比），可用 ``county`` 只看一个县。
     """
 

@@ -36,7 +36,7 @@ RATES = {
         _("化解率"),
         _(
             "已化解的办结案件 ÷ 办结案件。化解指办结结果为已化解、协议已履行、经司法确认、"
-            "诉讼解决或转办办结；撤回和未化解不计入分子。"
+            "诉讼解决、转办办结或当场解答；撤回、未化解、不予受理和不予法律援助不计入分子。"
         ),
     ),
     "mediation_success": (
@@ -261,6 +261,7 @@ class Overview:
             "overdue_now": self.overdue_now,
             "repeat_visitors": self.sums.get("repeat", 0),
             "mass_disputes": self.sums.get("mass", 0),
+            "answered_consultations": self.sums.get("answered", 0),
             "trend": self.trend,
         }
 

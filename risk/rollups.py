@@ -36,9 +36,10 @@ from risk.models.rollup import CHANNELS, FLAGS, MAX_DAYS, STATES, Grain
 OVERLAP = timedelta(minutes=10)
 CHUNK = 2_000
 # Outcomes that settle the dispute (化解). Withdrawn and unresolved cases are closed but not
-# resolved; a case the court decided (litigated) or another department handled counts as
-# resolved: the dispute was settled through the one door.
-RESOLVED = ("resolved", "performed", "confirmed", "litigated", "handled")
+# resolved, nor are those a window declined (不予受理) or refused legal aid for; a case the
+# court decided (litigated), another department handled, or a consultation answered at the
+# desk counts as resolved: the matter was settled through the one door.
+RESOLVED = ("resolved", "performed", "confirmed", "litigated", "handled", "answered")
 
 FACT_FIELDS = [f.attname for f in CaseFact._meta.concrete_fields]
 CELL = ("county_id", "town_id", "category_id", "window_id")
@@ -86,6 +87,7 @@ def fact_rows(cases: models.QuerySet[Case]) -> models.QuerySet:
             f_window=Coalesce("window_id", Value(0)),
             f_closed=_flag(closed),
             f_resolved=_flag(closed & Q(outcome__in=RESOLVED)),
+            f_answered=_flag(closed & Q(outcome=Case.Outcome.ANSWERED)),
             f_mediation_ended=_flag(
                 Q(mediation_started_at__isnull=False)
                 & (Q(agreed_at__isnull=False) | Q(mediation_failed_at__isnull=False))
@@ -123,6 +125,7 @@ def fact_rows(cases: models.QuerySet[Case]) -> models.QuerySet:
             "state",
             "f_closed",
             "f_resolved",
+            "f_answered",
             "f_mediation_ended",
             "f_mediation_succeeded",
             "f_agreed",

@@ -137,6 +137,17 @@ def _cards(overview: kpis.Overview, drill: str, overdue_url: str) -> list[dict]:
             "alert": overview.overdue_now > 0,
         },
         {
+            "key": "answered",
+            "label": _("当场解答"),
+            "value": f"{overview.sums.get('answered', 0):,}",
+            "detail": _("件咨询当场解答办结"),
+            "help": _(
+                "办结结果为“当场解答”的案件数：来访咨询在窗口当场解答即办结，计入化解率的分子"
+                "和分母。"
+            ),
+            "url": closed,
+        },
+        {
             "key": "repeat",
             "label": _("重复来访"),
             "value": f"{overview.sums.get('repeat', 0):,}",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from centre.models import Category, Clock, County, Region, Window
 from intake.models import Case, CaseParty
 from mediation.models import Participant
+from petitions.models import Petition
 from risk.models.warning import EVIDENCE_LIMIT, LEVEL_RANK, Kind, Level, RiskKeyword, WarningRule
 
 WEEK = timedelta(days=7)
@@ -532,10 +533,77 @@ def keyword(ctx: Context) -> list[Finding]:
     return findings
 
 
+# --- Petition risk (信访风险) ----------------------------------------------------------------
+
+
+def petition_risk(ctx: Context) -> list[Finding]:
+    """Petitions the petition window flagged when it accepted or declined them: repeat
+    (重复信访), collective (集体访, five or more people) or over the county's head (越级信访).
+    Each is a risk by itself, so one warning per petition case, at the rule's level;
+    collective and skip-level ones are high (the petition window rates the case so too).
+
+    Reads the petitions accepted, or first acted on, in the last ``days`` days. A declined
+    petition still warns: the petitioner was sent elsewhere and may come back angrier.
+    """
+    since = ctx.until - timedelta(days=ctx.rule.days)
+    rows = (
+        Petition.objects.filter(case__county=ctx.county)
+        .filter(Q(repeat=True) | Q(collective=True) | Q(skip_level=True))
+        .filter(
+            Q(accepted_at__gte=since, accepted_at__lt=ctx.until)
+            | Q(created_at__gte=since, created_at__lt=ctx.until)
+        )
+        .order_by("-created_at", "-id")
+        .values_list(
+            "case_id",
+            "case__number",
+            "case__summary",
+            "case__involved_count",
+            "state",
+            "repeat",
+            "collective",
+            "skip_level",
+        )
+    )
+    states = dict(Petition.State.choices)
+    findings = []
+    for case_id, number, summary, involved, state, repeat, collective, skip_level in rows:
+        flags = _("、").join(
+            str(label)
+            for on, label in (
+                (repeat, _("重复信访")),
+                (collective, _("集体访")),
+                (skip_level, _("越级信访")),
+            )
+            if on
+        )
+        detail = _("信访事项“%(summary)s”为%(flags)s") % {"summary": summary, "flags": flags}
+        if collective and involved:
+            detail += _("，涉及%(n)d人") % {"n": involved}
+        detail += _("（信访办理状态：%(state)s）。请及早研判，落实包案化解，防止矛盾升级。") % {
+            "state": states.get(state, state)
+        }
+        findings.append(
+            Finding(
+                kind=Kind.PETITION_RISK,
+                subject=f"petition:{case_id}",
+                period="",
+                level=Level.HIGH if collective or skip_level else ctx.rule.level,
+                title=_("信访风险：%(number)s %(flags)s") % {"number": number, "flags": flags},
+                detail=detail,
+                case_ids=[case_id],
+                case_numbers=[number],
+                case_count=1,
+            )
+        )
+    return findings
+
+
 RULES: dict[str, Callable[[Context], list[Finding]]] = {
     Kind.SURGE: surge,
     Kind.RESPONDENT_CLUSTER: respondent_cluster,
     Kind.REPEAT_VISITOR: repeat_visitor,
     Kind.OVERDUE_CLUSTER: overdue_cluster,
     Kind.KEYWORD: keyword,
+    Kind.PETITION_RISK: petition_risk,
 }

@@ -36,6 +36,7 @@ STATES = (
     "confirmed",
     "mediation_failed",
     "litigating",
+    "handling",  # a window's own process (信访, 法律援助 …) has accepted the case
     "referred",
     "closed",
 )
@@ -43,7 +44,8 @@ CHANNELS = ("walk_in", "phone", "online", "grid", "platform")
 # Summable flags of a fact, each a column of the rollup with the same name.
 FLAGS = (
     "closed",
-    "resolved",  # closed with an outcome that settles the dispute (risk.kpis.RESOLVED)
+    "resolved",  # closed with an outcome that settles the dispute (risk.rollups.RESOLVED)
+    "answered",  # closed with outcome answered: a consultation answered at the desk
     "mediation_ended",  # mediation finished: agreed or failed
     "mediation_succeeded",
     "agreed",
@@ -74,6 +76,7 @@ class CaseFact(models.Model):
     state = models.CharField(max_length=20)
     closed = models.BooleanField()
     resolved = models.BooleanField()
+    answered = models.BooleanField()
     mediation_ended = models.BooleanField()
     mediation_succeeded = models.BooleanField()
     agreed = models.BooleanField()

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     REPEAT_VISITOR = "repeat_visitor", _("重复访、多窗口访")
     OVERDUE_CLUSTER = "overdue_cluster", _("超期积压")
     KEYWORD = "keyword", _("高危词语")
+    PETITION_RISK = "petition_risk", _("信访风险")
 
 
 class Level(models.TextChoices):
@@ -55,16 +56,19 @@ class WarningRule(models.Model):
         Kind.REPEAT_VISITOR: ("min_count", "days", "distinct_windows", "high_count"),
         Kind.OVERDUE_CLUSTER: ("min_count", "high_count"),
         Kind.KEYWORD: ("days",),
+        Kind.PETITION_RISK: ("days",),
     }
     # Defaults: a week of a category or town at least twice its usual level (and at least
     # 10 cases); 5 open cases against one respondent within 30 days; one applicant with 4
-    # cases in 90 days or at 3 windows; 10 overdue clocks in one window or organisation.
+    # cases in 90 days or at 3 windows; 10 overdue clocks in one window or organisation;
+    # the petitions accepted (or declined) in the last 30 days.
     DEFAULTS = {
         Kind.SURGE: {"min_count": 10, "ratio": 2, "baseline_weeks": 8, "seasonal_years": 3},
         Kind.RESPONDENT_CLUSTER: {"min_count": 5, "days": 30, "high_count": 10},
         Kind.REPEAT_VISITOR: {"min_count": 4, "days": 90, "distinct_windows": 3, "high_count": 8},
         Kind.OVERDUE_CLUSTER: {"min_count": 10, "high_count": 30},
         Kind.KEYWORD: {"days": 7},
+        Kind.PETITION_RISK: {"days": 30},
     }
 
     kind = models.CharField(_("规则"), max_length=20, choices=Kind.choices, unique=True)
@@ -74,7 +78,10 @@ class WarningRule(models.Model):
         max_length=8,
         choices=Level.choices,
         default=Level.MEDIUM,
-        help_text=_("该规则发出预警的等级（高危词语规则的等级取自词语本身）"),
+        help_text=_(
+            "该规则发出预警的等级（高危词语规则的等级取自词语本身；信访风险中越级信访、集体访"
+            "一律为“高”）"
+        ),
     )
     min_count = models.PositiveIntegerField(
         _("最少案件数"),
@@ -121,7 +128,7 @@ class WarningRule(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_(
             "群体性风险、重复访：统计最近多少天登记的案件；高危词语：首次扫描回溯多少天"
-            "（之后每次只读新登记的案件）"
+            "（之后每次只读新登记的案件）；信访风险：最近多少天受理或作出不予受理决定的信访事项"
         ),
     )
     distinct_windows = models.PositiveSmallIntegerField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.tests.factories import reference_data, register
 from risk import rollups
-from risk.tests.kpi_data import november, reference
+from risk.tests.kpi_data import make_case, november, reference
 
 PERIOD = {"from": "2026-10-15", "to": "2026-11-30"}
 
@@ -165,3 +166,26 @@ def test_without_a_broker_the_page_brings_its_figures_up_to_date(
     settings.RISK_REFRESH_ON_VIEW = True
     html = page(client, leader, **{"from": "2026-10-15", "to": "2026-12-31"})
     assert re.search(r'data-kpi="total".*?fw-semibold">9<', html, re.S)
+
+
+def test_handling_and_answered_are_shown_with_their_definitions(client, data, leader):
+    ref, _cases = data
+    w = ref["windows"]
+    handling = make_case(ref, date(2026, 11, 16), state="handling", window=w["petition"])
+    answered = make_case(
+        ref, date(2026, 11, 17), outcome="answered", closed_after=0, window=w["legal_aid"]
+    )
+    rollups.rebuild()
+    html = page(client, leader)
+    url, text = card(html, "answered")
+    assert "当场解答" in text and " 1 " in text
+    assert "5 / 6" in card(html, "resolution")[1]  # answered is resolved
+    definitions = re.search(r'<details[^>]*id="definitions".*?</details>', html, re.S).group(0)
+    assert "当场解答" in definitions and "不予受理" in definitions
+    assert answered.number in set(
+        re.findall(r"330523-2026-\d{6}", client.get(url).content.decode())
+    )
+    state = {i["name"]: i for i in chart_data(html)["state"]}
+    assert state["办理中"]["value"] == 1 and state["办理中"]["params"] == {"state": "handling"}
+    listed = client.get(f"{chart_data(html)['drill']}&state=handling").content.decode()
+    assert set(re.findall(r"330523-2026-\d{6}", listed)) == {handling.number}

@@ -8,7 +8,7 @@ import pytest
 
 from intake.tests.factories import reference_data
 from risk import kpis, rollups
-from risk.tests.kpi_data import november, reference
+from risk.tests.kpi_data import make_case, november, reference
 
 PERIOD = {"from": "2026-10-15", "to": "2026-11-30"}
 
@@ -38,6 +38,7 @@ def test_totals_and_breakdowns(data, leader):
         "confirmed": 0,
         "mediation_failed": 0,
         "litigating": 0,
+        "handling": 0,
         "referred": 0,
         "closed": 5,
     }
@@ -58,6 +59,7 @@ def test_totals_and_breakdowns(data, leader):
     assert out["by_window"][2]["name"] == "未分流"
     assert out["repeat_visitors"] == 1
     assert out["mass_disputes"] == 1
+    assert out["answered_consultations"] == 0
     assert out["overdue_now"] == 1
 
 
@@ -155,3 +157,47 @@ def test_handling_days_under_each_filter(data, leader):
     assert days(window="mediation") == (4, 17.8, 40)  # c1, c2, c4, c5: 71 / 4, one decimal
     assert days(region=ref["town"].code, category="06") == (1, 20.0, 20)  # c2: two filters
     assert days(region=ref["town"].code, category="06", window="petition") == (0, None, None)
+
+
+# --- The windows' own processes: handling, and the outcomes they close with -------------------
+
+
+@pytest.fixture
+def windows(county, clerk):
+    """November's cases plus one a window is handling, a consultation answered at the
+    desk, a petition declined and legal aid refused (all within the period)."""
+    ref = reference(reference_data(county), clerk)
+    november(ref)
+    w = ref["windows"]
+    make_case(ref, date(2026, 11, 16), state="handling", window=w["petition"])
+    make_case(ref, date(2026, 11, 17), outcome="answered", closed_after=0, window=w["legal_aid"])
+    make_case(ref, date(2026, 11, 18), outcome="declined", closed_after=2, window=w["petition"])
+    make_case(ref, date(2026, 11, 19), outcome="refused", closed_after=5, window=w["legal_aid"])
+    rollups.rebuild()
+    return ref
+
+
+def test_the_state_breakdown_counts_cases_a_window_is_handling(windows, leader):
+    out = figures(leader)
+    states = {row["code"]: (row["name"], row["count"]) for row in out["by_state"]}
+    assert states["handling"] == ("办理中", 1)
+    assert states["closed"] == ("已办结", 8)
+    assert sum(count for _name, count in states.values()) == out["total"] == 12
+    petition = {r["code"]: r["count"] for r in figures(leader, window="petition")["by_state"]}
+    assert (petition["handling"], petition["closed"]) == (1, 2)  # c3 and the declined
+
+
+def test_answered_consultations_are_counted_and_resolved(windows, leader):
+    out = figures(leader)
+    assert out["answered_consultations"] == 1
+    resolution = out["rates"]["resolution"]
+    # November's 4 of 5, plus the answered one; declined and refused are closed, unresolved.
+    assert (resolution["numerator"], resolution["denominator"]) == (5, 8)
+    assert "当场解答" in resolution["definition"]
+    assert "不予受理" in resolution["definition"]
+    assert figures(leader, window="legal_aid")["answered_consultations"] == 1
+    assert figures(leader, window="petition")["answered_consultations"] == 0
+    one_day = figures(leader, **{"from": "2026-11-17", "to": "2026-11-17"})
+    assert one_day["trend"]["series"] == [
+        {"period": "2026-11-17", "total": 1, "closed": 1, "resolved": 1}
+    ]

@@ -258,6 +258,35 @@ def test_typed_text_is_never_a_formula(clerk, ref, export):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
+def test_the_windows_states_and_outcomes_are_named(clerk, supervisor, ref, export):
+    """办理中 for a case a window's process has accepted; the outcomes the windows close
+    with (不予受理, 不予法律援助, 当场解答) by their labels."""
+    from intake.models import Case
+
+    cases = {
+        name: register(clerk, ref, summary=name) for name in ("办理", "解答", "不受理", "不援助")
+    }
+    now = timezone.now()
+    Case.objects.filter(pk=cases["办理"].pk).update(state="handling", state_changed_at=now)
+    for name, outcome in (("解答", "answered"), ("不受理", "declined"), ("不援助", "refused")):
+        Case.objects.filter(pk=cases[name].pk).update(
+            state="closed", outcome=outcome, closed_at=now, state_changed_at=now
+        )
+    rows = {r[1]: dict(zip(HEADERS, r, strict=True)) for r in sheet_rows(export(supervisor))[2:]}
+    shown = {
+        name: (rows[c.number]["化解措施/当前状态"], rows[c.number]["化解结果"])
+        for name, c in cases.items()
+    }
+    assert shown == {
+        "办理": ("办理中", None),
+        "解答": ("已办结", "当场解答"),
+        "不受理": ("已办结", "不予受理"),
+        "不援助": ("已办结", "不予法律援助"),
+    }
+    state = export(supervisor, state="handling")
+    assert [r[1] for r in sheet_rows(state)[2:]] == [cases["办理"].number]
+
+
 # --- Filters and scope -------------------------------------------------------------------
 
 

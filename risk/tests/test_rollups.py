@@ -136,3 +136,59 @@ def test_rebuild_command(ref, capsys):
     call_command("rebuild_rollups")
     assert "已计算 10 件案件" in capsys.readouterr().out
     assert CaseFact.objects.count() == 10
+
+
+def test_handling_and_answered_through_the_windows(ref, clerk, leader, petition_officer):
+    """A petition accepted by its window is handling; a consultation answered at the legal
+    aid window is closed, answered and resolved; a refresh shows both."""
+    rollups.refresh()
+    petition = register(clerk, ref, nature=Case.Nature.PETITION, summary="反映村道硬化工程拖欠")
+    workflow.fire(actor=clerk, number=petition.number, name="triage", data={"window": "petition"})
+    workflow.fire(actor=petition_officer, number=petition.number, name="petition_accept", data={})
+    question = register(clerk, ref, nature=Case.Nature.CONSULTATION, summary="咨询离婚财产分割")
+    workflow.fire(actor=clerk, number=question.number, name="triage", data={"window": "legal_aid"})
+    workflow.fire(
+        actor=clerk,
+        number=question.number,
+        name="legal_aid_answer",
+        data={"answer": "夫妻共同财产原则上均等分割（民法典第1087条）"},
+    )
+    assert rollups.refresh().cases == 2
+    out = kpis.overview(kpis.parse_filters(leader, {})).as_json()
+    states = {row["code"]: row["count"] for row in out["by_state"] if row["count"]}
+    assert states == {"handling": 1, "closed": 1}
+    assert out["answered_consultations"] == 1
+    resolution = out["rates"]["resolution"]
+    assert (resolution["numerator"], resolution["denominator"]) == (1, 1)
+    assert {r["code"]: r["count"] for r in out["by_window"]} == {"petition": 1, "legal_aid": 1}
+    incremental = snapshot()
+    rollups.rebuild()
+    assert snapshot() == incremental
+
+
+def test_refresh_equals_rebuild_for_the_new_state_and_outcomes(ref):
+    random_cases(ref, random.Random(11), 40)
+    rollups.refresh()
+    now = timezone.now()
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    Case.objects.filter(pk__in=ids[:5]).update(state=Case.State.HANDLING, state_changed_at=now)
+    for pk, outcome in zip(ids[5:11], ["answered", "declined", "refused"] * 2, strict=True):
+        Case.objects.filter(pk=pk).update(
+            state=Case.State.CLOSED, outcome=outcome, closed_at=now, state_changed_at=now
+        )
+    rollups.refresh()
+    facts = CaseFact.objects.filter(case_id__in=ids[:11])
+    assert facts.filter(state="handling").count() == 5
+    assert facts.filter(answered=True).count() == 2 == facts.filter(resolved=True).count()
+    month = Rollup.objects.filter(grain="m")
+    assert (
+        sum(month.values_list("st_handling", flat=True))
+        == Case.objects.filter(state=Case.State.HANDLING).count()
+    )
+    assert (
+        sum(month.values_list("answered", flat=True))
+        == Case.objects.filter(state=Case.State.CLOSED, outcome="answered").count()
+    )
+    incremental = snapshot()
+    rollups.rebuild()
+    assert snapshot() == incremental

@@ -102,3 +102,17 @@ def test_a_city_leader_sees_the_counties_under_them_side_by_side(data):
 def test_a_county_leader_does_not_see_the_neighbour(data, leader):
     assert get(leader, county="330521").status_code == 400
     assert get(leader).json()["total"] == 8
+
+
+def test_the_overview_counts_handling_and_answered(data, leader):
+    w = data["windows"]
+    make_case(data, date(2026, 11, 16), state="handling", window=w["petition"])
+    make_case(data, date(2026, 11, 17), outcome="answered", closed_after=0, window=w["legal_aid"])
+    make_case(data, date(2026, 11, 18), outcome="refused", closed_after=3, window=w["legal_aid"])
+    rollups.rebuild()
+    body = get(leader).json()
+    states = {row["code"]: row for row in body["by_state"]}
+    assert states["handling"] == {"code": "handling", "name": "办理中", "count": 1}
+    assert body["answered_consultations"] == 1
+    resolution = body["rates"]["resolution"]
+    assert (resolution["numerator"], resolution["denominator"]) == (5, 7)

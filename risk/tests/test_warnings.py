@@ -12,13 +12,15 @@ from django.utils import timezone
 
 from centre.models import Category, Clock, DeadlineRule, Notification, Window
 from centre.tests.factories import CategoryFactory, CountyFactory, RegionFactory, UserFactory
+from intake import workflow
 from intake.models import Case, CaseParty, Party
-from intake.tests.factories import reference_data
+from intake.tests.factories import reference_data, register
 from mediation.models import Mediation, Participant
 from mediation.tests.factories import mediator as make_mediator
 from mediation.tests.factories import organisation as make_organisation
+from petitions.models import Petition
 from risk.models.warning import RiskKeyword, RiskWarning, ScanState, WarningRule
-from risk.warning_services import acknowledge, handle, scan_risks
+from risk.warning_services import acknowledge, handle, rules_ensure, scan_risks
 from risk.warning_tasks import scan_risks as scan_task
 
 _seq = itertools.count(1)
@@ -26,6 +28,9 @@ _seq = itertools.count(1)
 
 @pytest.fixture
 def ref(county):
+    # The rules are seeded by a migration; a transactional test flushes them from a reused
+    # test database, so tuning one here first makes sure they exist.
+    rules_ensure()
     data = reference_data(county)
     data["wages"] = CategoryFactory(code="06", name="拖欠工资")
     data["wages_child"] = CategoryFactory(code="0601", name="农民工欠薪", parent=data["wages"])
@@ -403,6 +408,96 @@ def test_keyword_reads_only_new_cases(ref, registrar, keywords, django_assert_ma
     keyword_row = next(r for r in summary["rules"] if r["kind"] == "keyword")
     assert keyword_row["findings"] == 1  # only the new case (and the overlap's) were read
     assert warnings("keyword").count() == 2
+
+
+# --- Petition risk -------------------------------------------------------------------------
+
+
+def petition(ref, registrar, when: datetime, county=None, **flags) -> Case:
+    """A petition case the petition window accepted at ``when`` with these flags."""
+    (case,) = make_cases(
+        ref,
+        registrar,
+        1,
+        when,
+        county=county,
+        state=Case.State.HANDLING,
+        window=Window.objects.get(code="petition"),
+        summary="反映村道硬化工程拖欠",
+    )
+    Petition.objects.create(case=case, state="handling", created_at=when, accepted_at=when, **flags)
+    return case
+
+
+@pytest.mark.parametrize(
+    ("flags", "level", "named"),
+    [
+        ({"repeat": True}, "medium", "重复信访"),
+        ({"collective": True}, "high", "集体访"),
+        ({"skip_level": True}, "high", "越级信访"),
+        ({"repeat": True, "skip_level": True}, "high", "重复信访、越级信访"),
+    ],
+)
+def test_petition_risk_fires_for_each_flag(ref, registrar, flags, level, named):
+    case = petition(ref, registrar, timezone.now() - timedelta(days=2), **flags)
+    scan_risks(county=ref["county"])
+    (warning,) = warnings("petition_risk")
+    assert warning.subject == f"petition:{case.pk}"
+    assert warning.level == level
+    assert warning.title == f"信访风险：{case.number} {named}"
+    assert warning.case_numbers == [case.number] and warning.case_count == 1
+    assert "办理中" in warning.detail
+
+
+def test_petition_risk_quiet_for_a_plain_petition_old_ones_and_other_counties(ref, registrar):
+    petition(ref, registrar, timezone.now() - timedelta(days=1))  # no flag
+    petition(ref, registrar, timezone.now() - timedelta(days=40), collective=True)  # too old
+    other = CountyFactory(code="330522", name="长兴县")
+    petition(ref, registrar, timezone.now() - timedelta(days=1), county=other, skip_level=True)
+    summary = scan_risks(county=ref["county"])
+    assert next(r for r in summary["rules"] if r["kind"] == "petition_risk")["findings"] == 0
+    assert not warnings("petition_risk").exists()
+
+
+def test_a_declined_collective_petition_warns_and_a_rescan_does_not_repeat_it(
+    ref, registrar, leader
+):
+    (case,) = make_cases(
+        ref, registrar, 1, timezone.now(), state=Case.State.CLOSED, summary="集体讨要征地补偿"
+    )
+    Case.objects.filter(pk=case.pk).update(outcome=Case.Outcome.DECLINED, involved_count=23)
+    Petition.objects.create(
+        case=case, state="declined", collective=True, concluded_at=timezone.now()
+    )
+    assert scan_risks(county=ref["county"])["created"] == 1
+    (warning,) = warnings("petition_risk")
+    assert warning.level == "high"
+    assert "涉及23人" in warning.detail and "不予受理" in warning.detail
+    assert scan_risks(county=ref["county"])["created"] == 0
+    handle(warning, leader, "已约见信访人代表，告知仲裁途径")
+    assert scan_risks(county=ref["county"])["created"] == 0  # handled: not raised again
+
+
+def test_a_petition_accepted_through_the_window_warns_the_leaders(
+    ref, clerk, petition_officer, leader
+):
+    """The real steps: registered, triaged to the petition window, accepted as skipping
+    levels; the scan raises a high warning and the county's leader is told."""
+    case = register(clerk, ref, nature=Case.Nature.PETITION, summary="反映村道硬化工程拖欠")
+    workflow.fire(actor=clerk, number=case.number, name="triage", data={"window": "petition"})
+    workflow.fire(
+        actor=petition_officer,
+        number=case.number,
+        name="petition_accept",
+        data={"skip_level": True},
+    )
+    assert Case.objects.get(pk=case.pk).state == Case.State.HANDLING
+    scan_risks(county=ref["county"])
+    (warning,) = warnings("petition_risk")
+    assert warning.level == "high" and "越级信访" in warning.title
+    assert warning.case_numbers == [case.number]
+    (message,) = Notification.objects.filter(recipient_user=leader)
+    assert message.subject.startswith("风险预警（高）：信访风险")
 
 
 # --- Dedupe, levels, notifications ---------------------------------------------------------
