@@ -165,13 +165,26 @@ class TransitionList(APIView):
                     "name": spec.name,
                     "label": str(spec.label),
                     "fields": [
-                        {"name": n, "label": str(f.label), "required": f.required}
-                        for n, f in spec.form.base_fields.items()
+                        _field_out(name, field)
+                        for name, field in spec.form(case=case).fields.items()
                     ],
                 }
                 for spec in workflow.available(case, request.user)
             ]
         )
+
+
+def _field_out(name: str, field) -> dict:
+    """A transition's field as a client needs it: its name, label, whether it is required,
+    and for a choice its allowed values (the case's county's organisations, mediators,
+    providers … for a choice of records)."""
+    out = {"name": name, "label": str(field.label), "required": field.required}
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        out["choices"] = [
+            {"value": str(value), "label": str(label)} for value, label in choices if value != ""
+        ]
+    return out
 
 
 class TransitionFire(APIView):

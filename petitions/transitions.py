@@ -84,7 +84,9 @@ class OpinionForm(TransitionForm):
 
 class ToMediationForm(StartMediationForm):
     """访调对接: the mediation organisation and mediators, chosen as the mediation window
-    chooses them."""
+    chooses them; the linkage is the petition's (访调)."""
+
+    linkage = None
 
 
 class ConcludeForm(TransitionForm):

@@ -305,8 +305,38 @@ def test_the_api_lists_the_windows_steps_with_their_fields(petition_officer, pet
     listed = api.get(f"/api/v1/cases/{petition_case.number}/transitions/").json()
     by_name = {t["name"]: t for t in listed}
     assert set(by_name) == {"petition_accept", "petition_decline"}
-    fields = {f["name"] for f in by_name["petition_decline"]["fields"]}
-    assert {"channel", "reason", "skip_level"} <= fields
+    fields = {f["name"]: f for f in by_name["petition_decline"]["fields"]}
+    assert {"channel", "reason", "skip_level"} <= set(fields)
+    assert {c["value"] for c in fields["channel"]["choices"]} == {
+        "litigation",
+        "arbitration",
+        "administrative_review",
+        "other_organ",
+    }
+    assert fields["reason"]["required"] and "choices" not in fields["reason"]
+
+
+def test_an_api_client_sends_a_petition_to_mediation_with_the_listed_choices(
+    petition_officer, petition_case, county, make_user
+):
+    chen = mediator(
+        county, "陈建国", orgs=[organisation(county)], user=make_user("mediator", "mediator")
+    )
+    api = APIClient()
+    api.force_authenticate(petition_officer)
+    base = f"/api/v1/cases/{petition_case.number}/transitions/"
+    assert api.post(base + "petition_accept/", {}, format="json").status_code == 200
+    listed = {t["name"]: t for t in api.get(base).json()}
+    fields = {f["name"]: f for f in listed["petition_to_mediation"]["fields"]}
+    assert "linkage" not in fields
+    assert fields["mediators"]["choices"] == [{"value": str(chen.pk), "label": str(chen)}]
+    org = fields["organisation"]["choices"][0]["value"]
+    response = api.post(
+        base + "petition_to_mediation/",
+        {"organisation": org, "mediators": [chen.pk], "lead": chen.pk},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["state"] == "mediating"
 
 
 def test_the_queue_orders_by_the_nearest_clock(client, clerk, petition_officer, ref, mediator):
