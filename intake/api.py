@@ -60,6 +60,7 @@ class CaseListCreate(generics.ListAPIView):
                 ("category", "纠纷类别编码（含子类）"),
                 ("region", "区划代码（含下级）"),
                 ("risk", "mass / repeat / low / medium / high"),
+                ("outcome", "办结结果"),
                 ("q", "案件编号、当事人姓名，或完整的证件号码/电话"),
             ]
         ]
@@ -77,6 +78,7 @@ class CaseListCreate(generics.ListAPIView):
                 category=p.get("category", ""),
                 region=p.get("region", ""),
                 risk=p.get("risk", ""),
+                outcome=p.get("outcome", ""),
                 q=p.get("q", ""),
                 sort=p.get("sort", ""),
             ),

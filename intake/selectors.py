@@ -46,6 +46,8 @@ class CaseFilters:
     channel: str = ""
     county: str = ""
     overdue: bool = False
+    # Closed with this outcome (the dashboard's 当场解答 …).
+    outcome: str = ""
 
 
 def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -68,6 +70,8 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(state=filters.state)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
+    if filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
     if filters.county:
         qs = qs.filter(county__code=filters.county)
     if filters.overdue:

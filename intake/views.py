@@ -223,6 +223,7 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
         channel=g.get("channel", ""),
         county=g.get("county", ""),
         overdue=g.get("overdue") == "1",
+        outcome=g.get("outcome", ""),
     )
 
 

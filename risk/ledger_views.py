@@ -38,6 +38,7 @@ def _labels() -> dict[str, str]:
         "channel": _("来源渠道"),
         "county": _("县级代码"),
         "overdue": _("仅看当前超期"),
+        "outcome": _("办结结果"),
     }
 
 
@@ -61,6 +62,7 @@ def _describe(params: dict[str, str]) -> list[tuple[str, str]]:
         "state": dict(Case.State.choices),
         "channel": dict(Case.Channel.choices),
         "overdue": {"1": _("是")},
+        "outcome": dict(Case.Outcome.choices),
     }
     return [
         (label, str(choices.get(key, {}).get(params[key], params[key])))

@@ -145,7 +145,7 @@ def _cards(overview: kpis.Overview, drill: str, overdue_url: str) -> list[dict]:
                 "办结结果为“当场解答”的案件数：来访咨询在窗口当场解答即办结，计入化解率的分子"
                 "和分母。"
             ),
-            "url": closed,
+            "url": f"{closed}&outcome=answered",
         },
         {
             "key": "repeat",

@@ -549,10 +549,9 @@ def petition_risk(ctx: Context) -> list[Finding]:
     rows = (
         Petition.objects.filter(case__county=ctx.county)
         .filter(Q(repeat=True) | Q(collective=True) | Q(skip_level=True))
-        .filter(
-            Q(accepted_at__gte=since, accepted_at__lt=ctx.until)
-            | Q(created_at__gte=since, created_at__lt=ctx.until)
-        )
+        # The process row is written when the window first acts (accepts or declines):
+        # a range on petitions.petition_flagged.
+        .filter(created_at__gte=since, created_at__lt=ctx.until)
         .order_by("-created_at", "-id")
         .values_list(
             "case_id",

@@ -329,3 +329,12 @@ def test_the_schema_lists_the_case_api(client, clerk):
         "/api/v1/cases/{number}/documents/",
     ):
         assert path in schema
+
+
+def test_the_list_filters_by_outcome(api, clerk, ref):
+    declined, answered, open_ = (register(clerk, ref) for _ in range(3))
+    for case, outcome in [(declined, "declined"), (answered, "answered")]:
+        Case.objects.filter(pk=case.pk).update(state="closed", outcome=outcome)
+    api.force_authenticate(clerk)
+    numbers = [c["number"] for c in api.get("/api/v1/cases/?outcome=answered").json()["results"]]
+    assert numbers == [answered.number]
