@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from stdnum.cn import ric, uscc
@@ -33,7 +35,7 @@ TRIAGE_RULES = [
 ]
 
 
-def _resident_id(region: str, birth: str, serial: str) -> str:
+def demo_resident_id(region: str, birth: str, serial: str) -> str:
     body = f"{region}{birth}{serial}"
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
@@ -54,14 +56,14 @@ DEMO_CASES = [
                 "applicant",
                 "person",
                 "张建华",
-                _resident_id("330523", "19650412", "123"),
+                demo_resident_id("330523", "19650412", "123"),
                 "13957212345",
             ),
             (
                 "respondent",
                 "person",
                 "李国强",
-                _resident_id("330523", "19700815", "211"),
+                demo_resident_id("330523", "19700815", "211"),
                 "13857298765",
             ),
         ],
@@ -78,7 +80,7 @@ DEMO_CASES = [
                 "applicant",
                 "person",
                 "王小明",
-                _resident_id("510321", "19880903", "331"),
+                demo_resident_id("510321", "19880903", "331"),
                 "18657211234",
             ),
             (
@@ -100,14 +102,14 @@ DEMO_CASES = [
                 "applicant",
                 "person",
                 "张建华",
-                _resident_id("330523", "19650412", "123"),
+                demo_resident_id("330523", "19650412", "123"),
                 "13957212345",
             ),
             (
                 "respondent",
                 "person",
                 "赵明",
-                _resident_id("330523", "19920101", "512"),
+                demo_resident_id("330523", "19920101", "512"),
                 "13705721111",
             ),
         ],
@@ -122,7 +124,7 @@ DEMO_CASES = [
                 "applicant",
                 "person",
                 "陈秀英",
-                _resident_id("330523", "19580620", "422"),
+                demo_resident_id("330523", "19580620", "422"),
                 "13567221234",
             )
         ],
@@ -160,35 +162,7 @@ def seed(context: DemoContext) -> None:
     ).exists():
         return  # the hand-made demo cases are created once; seed_demo stays idempotent
     clerk = context.users.get("clerk") or get_user_model().objects.get(username="clerk")
-    created = []
-    for spec in DEMO_CASES:
-        created.append(
-            services.case_register(
-                actor=clerk,
-                county=context.county,
-                data=services.CaseInput(
-                    channel=Case.Channel.WALK_IN,
-                    nature=spec["nature"],
-                    category=categories[spec["category"]],
-                    summary=spec["summary"],
-                    region=Region.objects.get(code=spec["region"]),
-                    involved_count=spec.get("involved_count", 1),
-                    amount=spec.get("amount"),
-                    parties=[
-                        services.PartyInput(
-                            role=role,
-                            kind=kind,
-                            name=name,
-                            id_type="resident_id" if kind == Party.Kind.PERSON else "",
-                            id_number=ident if kind == Party.Kind.PERSON else "",
-                            credit_code=ident if kind == Party.Kind.ORGANISATION else "",
-                            phone=phone.replace("-", ""),
-                        )
-                        for role, kind, name, ident, phone in spec["parties"]
-                    ],
-                ),
-            )
-        )
+    created = [demo_case(context, actor=clerk, **spec) for spec in DEMO_CASES]
     first = created[0]
     workflow.fire(
         actor=clerk,
@@ -199,4 +173,45 @@ def seed(context: DemoContext) -> None:
     context.write(
         f"  演示案件 {Case.objects.filter(county=context.county).count()} 件"
         f"（含重复来访：{CaseParty.objects.filter(case__risk_repeat=True).count()}）"
+    )
+
+
+def demo_case(
+    context: DemoContext,
+    *,
+    actor: Any,
+    nature: str,
+    category: str,
+    region: str,
+    summary: str,
+    parties: list[tuple[str, str, str, str, str]],
+    involved_count: int = 1,
+    amount: Any = None,
+) -> Case:
+    """A walk-in registered through the one door (the windows' demo cases use it too).
+    ``parties``: (role, kind, name, ID number or credit code, phone)."""
+    return services.case_register(
+        actor=actor,
+        county=context.county,
+        data=services.CaseInput(
+            channel=Case.Channel.WALK_IN,
+            nature=nature,
+            category=Category.objects.get(code=category),
+            summary=summary,
+            region=Region.objects.get(code=region),
+            involved_count=involved_count,
+            amount=amount,
+            parties=[
+                services.PartyInput(
+                    role=role,
+                    kind=kind,
+                    name=name,
+                    id_type="resident_id" if kind == Party.Kind.PERSON else "",
+                    id_number=ident if kind == Party.Kind.PERSON else "",
+                    credit_code=ident if kind == Party.Kind.ORGANISATION else "",
+                    phone=phone.replace("-", ""),
+                )
+                for role, kind, name, ident, phone in parties
+            ],
+        ),
     )

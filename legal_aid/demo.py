@@ -54,3 +54,68 @@ def seed(context: DemoContext) -> None:
                 "phone": "0572-5100000",
             },
         )
+
+
+@register(29)
+def seed_cases(context: DemoContext) -> None:
+    """An application granted and waiting for its lawyer (the 3-day clock running), and a
+    consultation waiting at the desk to be answered."""
+    from intake import workflow
+    from intake.demo import demo_case, demo_resident_id
+    from intake.models import Case
+
+    clerk, officer = context.users.get("clerk"), context.users.get("legalaid")
+    if clerk is None or officer is None:
+        return
+    summary = "进城务工人员追索工地拖欠劳动报酬，申请法律援助"
+    if not Case.objects.filter(county=context.county, summary=summary).exists():
+        case = demo_case(
+            context,
+            actor=clerk,
+            nature=Case.Nature.LEGAL_AID,
+            category="1402",
+            region="330523107201",
+            summary=summary,
+            amount="36800.00",
+            parties=[
+                (
+                    "applicant",
+                    "person",
+                    "何志军",
+                    demo_resident_id("512501", "19800517", "239"),
+                    "15857201234",
+                ),
+                ("respondent", "organisation", "安吉某建筑劳务有限公司", "91330523MA2D7K8L34", ""),
+            ],
+        )
+        workflow.fire(actor=clerk, number=case.number, name="triage", data={"window": "legal_aid"})
+        workflow.fire(
+            actor=officer,
+            number=case.number,
+            name="legal_aid_grant",
+            data={
+                "matter": "追索劳动报酬",
+                "ground": "exempt",
+                "exempt_category": "wages",
+                "note": "申请人为进城务工人员，免予核查经济困难状况",
+            },
+        )
+    question = "咨询离婚后子女抚养费标准如何确定"
+    if not Case.objects.filter(county=context.county, summary=question).exists():
+        demo_case(
+            context,
+            actor=clerk,
+            nature=Case.Nature.CONSULTATION,
+            category="1401",
+            region="330523107201",
+            summary=question,
+            parties=[
+                (
+                    "applicant",
+                    "person",
+                    "潘丽娟",
+                    demo_resident_id("330523", "19880212", "528"),
+                    "13587211020",
+                )
+            ],
+        )

@@ -74,6 +74,8 @@ def main() -> int:
         for username, landing, text in [
             ("clerk", "/intake/", "受理台"),
             ("leader", "/risk/", "领导驾驶舱"),
+            ("petition", "/petitions/", "反映村道硬化工程完工两年仍未结算"),
+            ("legalaid", "/legal-aid/", "追索工地拖欠劳动报酬"),
         ]:
             page = session.post(
                 f"{base}/accounts/login/",
@@ -96,7 +98,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print("demo smoke: migrate, seed_demo x2, login page, clerk and leader desks — ok")
+    print("demo smoke: migrate, seed_demo x2, login page, clerk, leader, petition and legal-aid desks — ok")
     return 0
 
 

@@ -332,7 +332,7 @@ def test_the_schema_lists_the_case_api(client, clerk):
 
 
 def test_the_list_filters_by_outcome(api, clerk, ref):
-    declined, answered, open_ = (register(clerk, ref) for _ in range(3))
+    declined, answered, _open = (register(clerk, ref) for _ in range(3))
     for case, outcome in [(declined, "declined"), (answered, "answered")]:
         Case.objects.filter(pk=case.pk).update(state="closed", outcome=outcome)
     api.force_authenticate(clerk)
