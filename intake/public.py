@@ -30,6 +30,7 @@ NEXT_STEP = {
     Case.State.CONFIRMED: _("调解协议已经法院确认有效，一方不履行的可申请强制执行"),
     Case.State.MEDIATION_FAILED: _("调解未成，可选择诉讼等途径，窗口将协助诉讼对接"),
     Case.State.LITIGATING: _("已移送人民法院，请关注法院通知"),
+    Case.State.HANDLING: _("承办窗口已受理，正在依法办理，办理结果将书面告知您"),
     Case.State.REFERRED: _("已转交相关部门办理"),
     Case.State.CLOSED: _("已办结"),
 }

@@ -183,7 +183,7 @@ window_transition(
     _("书面答复（处理意见书）"),
     OpinionForm,
     _reply("petition_reply", "petition_review_request"),
-    stops=("petition_handle", "mediation_people", "mediation_court_delegated"),
+    stops=("petition_handle",),
     starts=("petition_review_request",),
     document=CaseDocument.Kind.PETITION_OPINION,
     note_field="text",

@@ -77,3 +77,16 @@ def test_the_digits_must_be_four(client, case):
 def test_the_page_needs_no_login(client, db):
     page = client.get("/progress/")
     assert page.status_code == 200 and "办理进度查询" in page.content.decode()
+
+
+def test_every_state_has_a_next_step(client, case):
+    from django.core.cache import cache
+
+    from intake.models import Case
+
+    for state in Case.State.values:
+        cache.clear()  # the lookups per address are limited
+        Case.objects.filter(pk=case.pk).update(state=state)
+        page = client.get("/progress/", {"number": case.number, "phone_last4": "2345"})
+        assert page.status_code == 200, state
+        assert str(Case.State(state).label) in page.content.decode(), state
