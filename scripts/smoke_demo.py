@@ -98,7 +98,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print("demo smoke: migrate, seed_demo x2, login page, clerk, leader, petition and legal-aid desks — ok")
+    print("demo smoke: migrate, seed_demo x2, login page, five desks — ok")
     return 0
 
 
