@@ -42,6 +42,7 @@ def main() -> None:
         return client
 
     clerk, mediator, judge = session("clerk"), session("mediator"), session("judge")
+    officer, legal_aid = session("petition"), session("legalaid")
     anonymous = Client(HTTP_HOST="127.0.0.1")
     token = json.loads(
         anonymous.post(
@@ -52,6 +53,8 @@ def main() -> None:
     )["token"]
     api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
     number = Case.objects.filter(registered_by__username="clerk").latest("registered_at").number
+    # A petition the window accepted (seed_demo's): its panel and steps on the case page.
+    petition = Case.objects.filter(petition__isnull=False).latest("registered_at").number
     counter = iter(range(10**9))
 
     def register() -> object:
@@ -65,6 +68,9 @@ def main() -> None:
         ("intake desk (clerk)", lambda: clerk.get("/intake/")),
         ("case list HTML, 50 rows", lambda: clerk.get("/intake/cases/")),
         ("case page HTML", lambda: clerk.get(f"/intake/cases/{number}/")),
+        ("petition desk (officer)", lambda: officer.get("/petitions/")),
+        ("legal-aid desk (officer)", lambda: legal_aid.get("/legal-aid/")),
+        ("petition case page (officer)", lambda: officer.get(f"/intake/cases/{petition}/")),
         ("API case list, 50 rows", lambda: api.get("/api/v1/cases/?page=1")),
         ("API case detail", lambda: api.get(f"/api/v1/cases/{number}/")),
         ("API register (POST)", register),
