@@ -539,6 +539,14 @@ class CaseEvent(models.Model):
 
         return label_of(self.transition) if self.transition else ""
 
+    @property
+    def window_state_label(self) -> str:
+        """Where a window's step left its process (see intake.processes)."""
+        from intake.workflow import window_state_label
+
+        state = self.data.get("window_state") if isinstance(self.data, dict) else None
+        return window_state_label(self.transition, state) if state else ""
+
 
 def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.case.county.code}/{instance.case.number}/{filename}"

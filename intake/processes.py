@@ -131,6 +131,7 @@ def window_transition(
             after=follow_up,
             process=lambda case: process_of(case, model),
             perm=f"{model._meta.app_label}.{name}",
+            process_model=model,
             **options,
         )
     )

@@ -86,6 +86,8 @@ class TransitionSpec:
     # ``after`` the process instead of the case.
     process: Callable[[Case], Any] | None = None
     perm: str = ""
+    # The process's model, for the labels of its states on the timeline.
+    process_model: type | None = None
 
 
 REGISTRY: dict[str, TransitionSpec] = {}
@@ -176,7 +178,6 @@ def fire(
                 case.touch()
             target.save()
             data["window_state"] = target.state
-            data["window_state_label"] = str(target.get_state_display())
         case.save()
         CaseEvent.objects.create(
             case=case,
@@ -197,6 +198,16 @@ def label_of(name: str) -> str:
     """A transition's label for timelines and lists (its name if not registered)."""
     spec = REGISTRY.get(name)
     return str(spec.label) if spec else name
+
+
+def window_state_label(name: str, state: str) -> str:
+    """The label, in the reader's language, of the state a window's step left its process
+    in (kept on the timeline by its code)."""
+    spec = REGISTRY.get(name)
+    model = spec.process_model if spec else None
+    if model is None or state not in model.State.values:
+        return state
+    return str(model.State(state).label)
 
 
 def _plain(value: Any) -> Any:

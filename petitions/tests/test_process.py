@@ -397,3 +397,14 @@ def test_a_petition_withdrawn_while_handled_says_so(client, clerk, petition_offi
     page = client.get(f"/intake/cases/{case.number}/").content.decode()
     assert "案件已办结：当事人撤回" in "".join(page.split())
     assert not workflow.available(case, petition_officer)
+
+
+def test_the_timeline_names_the_windows_state_in_the_readers_language(
+    client, petition_officer, petition_case
+):
+    fire(petition_officer, petition_case, "petition_accept")
+    client.force_login(petition_officer)
+    url = f"/intake/cases/{petition_case.number}/"
+    assert "窗口：办理中" in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Window: Being handled" in english
