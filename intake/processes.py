@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -65,6 +67,31 @@ class WindowProcess(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.state}"
+
+
+class Extension(models.Model):
+    """A process whose time limit the law lets be extended once, with an approver and a
+    reason (信访 第34条, 劳动保障监察条例 第17条, 劳动争议调解仲裁法 第43条, 行政复议法 第62条)."""
+
+    extended_at = models.DateTimeField(_("延长时间"), null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(_("延长天数"), null=True, blank=True)
+    extension_reason = models.TextField(_("延长理由"), blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def extension_record(self, *, actor: Any, days: int, reason: str) -> None:
+        """For the extending transition's body."""
+        self.extended_at, self.extended_by = timezone.now(), actor
+        self.extended_days, self.extension_reason = days, reason
 
 
 P = TypeVar("P", bound=WindowProcess)
@@ -206,6 +233,88 @@ class ReasonForm(TransitionForm):
 
 class NoteForm(TransitionForm):
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+def extension_form(model: type[WindowProcess], rule_code: str, article: str) -> type:
+    """The form of a process's one extension: the days (at most the rule's extension, an
+    administrator's row of LAW.md) and the reason. A second extension is refused on the
+    days field, naming the article."""
+
+    class ExtensionForm(TransitionForm):
+        days = forms.IntegerField(label=_("延长天数"), min_value=1)
+        reason = forms.CharField(
+            label=_("延长理由（将告知当事人）"),
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": _("请填写延长理由")},
+        )
+
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            rule = DeadlineRule.objects.filter(code=rule_code).first()
+            limit = rule.extension_length if rule and rule.extension_length else 0
+            unit = rule.get_extension_unit_display() if rule else ""
+            field = self.fields["days"]
+            field.max_value = limit
+            field.initial = limit
+            field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+            field.validators += [MinValueValidator(1), MaxValueValidator(limit)]
+            field.error_messages["max_value"] = _(
+                "延长期限不得超过%(n)d%(unit)s（%(article)s）"
+            ) % {"n": limit, "unit": unit, "article": article}
+            field.widget.attrs.update(min=1, max=limit)
+            self.article = article
+
+        def clean_days(self) -> int:
+            days = self.cleaned_data["days"]
+            process = process_of(self.case, model)
+            if process is not None and process.extended_at is not None:
+                raise ValidationError(
+                    _("期限已延长过一次，不能再次延长（%(article)s）") % {"article": self.article}
+                )
+            return days
+
+    return ExtensionForm
+
+
+def extension_apply(
+    rule_code: str,
+    *,
+    due_field: str = "",
+    roles: tuple[str, ...] = (CaseParty.Role.APPLICANT,),
+    subject: Any,
+) -> Callable[[WindowProcess, Any, dict[str, Any]], None]:
+    """After an extension: the running clock of ``rule_code`` moves (approved by the
+    actor), the process's own copy of the due date with it, and the parties in ``roles``
+    are told why by SMS."""
+
+    def after(process: WindowProcess, actor: Any, data: dict[str, Any]) -> None:
+        clock = running_clock(process, rule_code)
+        if clock is not None:
+            clock = clocks.clock_extend(
+                clock=clock, approver=actor, reason=data["reason"], days=data["days"]
+            )
+            if due_field:
+                type(process).objects.filter(pk=process.pk).update(**{due_field: clock.due_on})
+        case = process.case
+        unit = clock.rule.get_extension_unit_display() if clock is not None else _("日")
+        intake_services.parties_notify(
+            case=case,
+            subject=str(subject),
+            body=_(
+                "您的案件（编号%(number)s）%(subject)s：延长%(days)d%(unit)s，理由：%(reason)s。"
+            )
+            % {
+                "number": case.number,
+                "subject": subject,
+                "days": data["days"],
+                "unit": unit,
+                "reason": data["reason"],
+            },
+            roles=roles,
+        )
+
+    return after
 
 
 # --- the window's queue -----------------------------------------------------------------

@@ -9,13 +9,12 @@ the reply, answered within 30 日 (第35条); 复核 likewise (第36条), which 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from intake.processes import WindowProcess
+from intake.processes import Extension, WindowProcess
 
 
 class Opinion(models.TextChoices):
@@ -33,7 +32,7 @@ class Channel(models.TextChoices):
     OTHER_ORGAN = "other_organ", _("向有权处理的其他机关反映")
 
 
-class Petition(WindowProcess):
+class Petition(Extension, WindowProcess):
     WINDOW = "petition"
 
     class State(models.TextChoices):
@@ -63,17 +62,6 @@ class Petition(WindowProcess):
     declined_reason = models.TextField(_("不予受理理由"), blank=True)
     declined_channel = models.CharField(
         _("告知的途径"), max_length=24, choices=Channel.choices, blank=True
-    )
-    extended_at = models.DateTimeField(_("延长时间"), null=True, blank=True)
-    extended_days = models.PositiveSmallIntegerField(_("延长天数"), null=True, blank=True)
-    extension_reason = models.TextField(_("延长理由"), blank=True)
-    extended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("批准人"),
     )
     mediation_sent_at = models.DateTimeField(_("转调解时间"), null=True, blank=True)
     opinion = models.CharField(_("处理意见"), max_length=8, choices=Opinion.choices, blank=True)
@@ -166,8 +154,7 @@ class Petition(WindowProcess):
     # No target: the state stays as it is.
     @transition(field=state, source=[State.HANDLING, State.MEDIATING], target=None)
     def petition_extend(self, *, actor, days: int, reason: str) -> None:
-        self.extended_at, self.extended_by = timezone.now(), actor
-        self.extended_days, self.extension_reason = days, reason
+        self.extension_record(actor=actor, days=days, reason=reason)
 
     @transition(field=state, source=State.HANDLING, target=State.MEDIATING)
     def petition_to_mediation(self) -> None:

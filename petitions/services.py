@@ -7,8 +7,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from centre import clocks
-from intake import processes
 from intake.models import Case
 from mediation import services as mediation_services
 from mediation.models import Mediation
@@ -41,24 +39,6 @@ def risk_mirror(petition: Petition) -> None:
         case.risk_level = level
     note = _("、").join(reasons)
     case.risk_reason = (f"{case.risk_reason}；{note}" if case.risk_reason else note)[:200]
-
-
-def extension_apply(petition: Petition, actor: Any, data: dict[str, Any]) -> None:
-    """第34条: the handling period is extended once, by at most 30 日, with the approval
-    of the organ's head (the window supervisor here), and the petitioner is told why."""
-    clock = processes.running_clock(petition, "petition_handle")
-    if clock is not None:
-        clock = clocks.clock_extend(
-            clock=clock, approver=actor, reason=data["reason"], days=data["days"]
-        )
-        Petition.objects.filter(pk=petition.pk).update(handle_due=clock.due_on)
-    case = petition.case
-    processes.applicant_notify(
-        case,
-        subject=_("信访事项办理期限延长告知"),
-        body=_("您的信访事项（编号%(number)s）办理期限延长%(days)d日，理由：%(reason)s。")
-        % {"number": case.number, "days": data["days"], "reason": data["reason"]},
-    )
 
 
 def mediation_send(petition: Petition, actor: Any, data: dict[str, Any]) -> None:

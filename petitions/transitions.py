@@ -10,14 +10,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Case, CaseDocument
-from intake.processes import ReasonForm, due_from_today, window_transition
+from intake.processes import (
+    ReasonForm,
+    due_from_today,
+    extension_apply,
+    extension_form,
+    window_transition,
+)
 from intake.workflow import TransitionForm
 from mediation.transitions import StartMediationForm
 from petitions import selectors, services
 from petitions.models import Channel, Opinion, Petition
-
-# 第34条: extended once, by no more than 30 日.
-MAX_EXTENSION_DAYS = 30
 
 
 class AcceptForm(TransitionForm):
@@ -39,31 +42,8 @@ class DeclineForm(AcceptForm):
     field_order = ["channel", "reason", "skip_level"]
 
 
-class ExtendForm(TransitionForm):
-    days = forms.IntegerField(
-        label=_("延长天数"),
-        min_value=1,
-        max_value=MAX_EXTENSION_DAYS,
-        initial=MAX_EXTENSION_DAYS,
-        error_messages={
-            "max_value": _("延长期限不得超过30日（《信访工作条例》第34条）"),
-            "min_value": _("延长天数至少为1日"),
-            "required": _("请填写延长天数"),
-        },
-    )
-    reason = forms.CharField(
-        label=_("延长理由（将告知信访人）"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("请填写延长理由")},
-    )
-
-    def clean_days(self) -> int:
-        days = self.cleaned_data["days"]
-        petition = getattr(self.case, "petition", None)
-        if petition is not None and petition.extended_at is not None:
-            raise ValidationError(_("办理期限已延长过一次，不能再次延长（《信访工作条例》第34条）"))
-        return days
+# 第34条: extended once, by no more than 30 日 (the rule's extension), the petitioner told.
+ExtendForm = extension_form(Petition, "petition_handle", _("《信访工作条例》第34条"))
 
 
 class OpinionForm(TransitionForm):
@@ -164,7 +144,7 @@ window_transition(
     _("延长办理期限"),
     ExtendForm,
     lambda p, d, actor: p.petition_extend(actor=actor, days=d["days"], reason=d["reason"]),
-    services.extension_apply,
+    extension_apply("petition_handle", due_field="handle_due", subject=_("信访事项办理期限延长")),
     note_field="reason",
     style="warning",
 )
