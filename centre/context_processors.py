@@ -16,6 +16,8 @@ NAV_ITEMS = [
     ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),
     ("petitions.use_petition_desk", _("信访接待"), "petitions:queue"),
     ("legal_aid.use_legal_aid_desk", _("法律援助"), "legal_aid:queue"),
+    ("labour.use_labour_desk", _("劳动监察仲裁"), "labour:queue"),
+    ("review.use_review_desk", _("行政复议"), "review:queue"),
     ("centre.view_dashboard", _("领导驾驶舱"), "risk:dashboard"),
     ("centre.view_dashboard", _("风险预警"), "risk:warnings"),
 ]

@@ -50,6 +50,8 @@ _CLERK_CASE = (
     "intake.add_attachment",
     # A consultation answered at the desk closes there (outcome answered).
     "legal_aid.legal_aid_answer",
+    # The front desk records a labour dispute's application for arbitration.
+    "labour.labour_arbitration_apply",
 )
 
 # The steps each window's officer takes (the extension and the objection's decision are
@@ -64,6 +66,29 @@ _PETITION_STEPS = (
     "petition_recheck_request",
     "petition_recheck_reply",
     "petition_conclude",
+)
+_INSPECTION_STEPS = (
+    "labour_inspection_accept",
+    "labour_inspection_refuse",
+    "labour_inspection_order",
+    "labour_inspection_conclude",
+)
+_ARBITRATION_STEPS = (
+    "labour_arbitration_apply",
+    "labour_arbitration_accept",
+    "labour_arbitration_refuse",
+    "labour_arbitration_hearing",
+    "labour_arbitration_settle",
+    "labour_arbitration_award",
+    "labour_arbitration_conclude",
+)
+_REVIEW_STEPS = (
+    "review_accept",
+    "review_refuse",
+    "review_answer",
+    "review_mediate",
+    "review_decide",
+    "review_withdraw",
 )
 _LEGAL_AID_STEPS = (
     "legal_aid_answer",
@@ -142,6 +167,40 @@ ROLES: dict[str, Role] = {
                 *(f"legal_aid.{name}" for name in _LEGAL_AID_STEPS),
             ),
         ),
+        # Added by the labour and administrative review issue.
+        Role(
+            "labour_inspector",
+            _("劳动监察员"),
+            "labour:queue",
+            (
+                "labour.use_labour_desk",
+                "intake.view_case",
+                "intake.add_attachment",
+                *(f"labour.{name}" for name in _INSPECTION_STEPS),
+            ),
+        ),
+        Role(
+            "arbitrator",
+            _("仲裁员"),
+            "labour:queue",
+            (
+                "labour.use_labour_desk",
+                "intake.view_case",
+                "intake.add_attachment",
+                *(f"labour.{name}" for name in _ARBITRATION_STEPS),
+            ),
+        ),
+        Role(
+            "review_officer",
+            _("行政复议人员"),
+            "review:queue",
+            (
+                "review.use_review_desk",
+                "intake.view_case",
+                "intake.add_attachment",
+                *(f"review.{name}" for name in _REVIEW_STEPS),
+            ),
+        ),
         Role(
             "supervisor",
             _("窗口督办员"),
@@ -162,6 +221,14 @@ ROLES: dict[str, Role] = {
                 "petitions.petition_extend",
                 "legal_aid.use_legal_aid_desk",
                 "legal_aid.legal_aid_objection_decide",
+                # The department head extends a labour inspection (劳动保障监察条例 第17条),
+                # the commission's chair an arbitration (劳动争议调解仲裁法 第43条), the
+                # review body's head a review (行政复议法 第62条).
+                "labour.use_labour_desk",
+                "labour.labour_inspection_extend",
+                "labour.labour_arbitration_extend",
+                "review.use_review_desk",
+                "review.review_extend",
             ),
         ),
         # Leaders see their county's cases with personal data masked, and aggregates.
@@ -198,6 +265,11 @@ ROLES: dict[str, Role] = {
                 ),
                 *(f"judicial.{verb}_court" for verb in ("add", "change", "view", "delete")),
                 *(f"legal_aid.{verb}_provider" for verb in ("add", "change", "view", "delete")),
+                *(
+                    f"labour.{verb}_{model}"
+                    for model in ("arbitrator", "minimumwage")
+                    for verb in ("add", "change", "view", "delete")
+                ),
                 # The warning rules' thresholds and the high-risk words are configuration.
                 *(f"risk.{verb}_warningrule" for verb in ("change", "view")),
                 *(f"risk.{verb}_riskkeyword" for verb in ("add", "change", "view", "delete")),
@@ -256,6 +328,9 @@ HOME_ORDER = (
     "court_clerk",
     "petition_officer",
     "legal_aid_officer",
+    "labour_inspector",
+    "arbitrator",
+    "review_officer",
     "leader",
     "grid_worker",
     "sysadmin",

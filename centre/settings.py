@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "judicial",
     "petitions",
     "legal_aid",
+    "labour",
+    "review",
     "risk",
 ]
 

@@ -32,6 +32,8 @@ urlpatterns = [
     path("judicial/", include("judicial.urls")),
     path("petitions/", include("petitions.urls")),
     path("legal-aid/", include("legal_aid.urls")),
+    path("labour/", include("labour.urls")),
+    path("review/", include("review.urls")),
     path("risk/", include("risk.urls")),
     path("api/v1/", include("centre.api")),
     path("api/v1/", include("intake.api")),

@@ -412,7 +412,13 @@ class Case(FSMModelMixin, models.Model):
 
     # --- a window's own process (see intake.processes). No role permission here: the
     # window's transition that calls these is guarded by its own.
-    @transition(field=state, source=State.TRIAGED, target=State.HANDLING)
+    # From mediation too: a labour dispute whose mediation failed or lapsed goes on to
+    # arbitration under the same number (劳动争议调解仲裁法 第14条).
+    @transition(
+        field=state,
+        source=[State.TRIAGED, State.MEDIATING, State.MEDIATION_FAILED],
+        target=State.HANDLING,
+    )
     def handling_start(self) -> None:
         self._moved()
 
@@ -597,6 +603,17 @@ class CaseDocument(models.Model):
         LEGAL_AID_DECISION = "legal_aid_decision", _("给予法律援助决定书")
         LEGAL_AID_REFUSAL = "legal_aid_refusal", _("不予法律援助决定书")
         LEGAL_AID_ASSIGNMENT = "legal_aid_assignment", _("法律援助指派通知书")
+        LABOUR_INSPECTION_REFUSAL = "labour_inspection_refusal", _("劳动保障监察投诉不予受理告知书")
+        LABOUR_ORDER = "labour_order", _("劳动保障监察责令改正指令书")
+        ARBITRATION_ACCEPTANCE = "arbitration_acceptance", _("仲裁申请受理通知书")
+        ARBITRATION_REFUSAL = "arbitration_refusal", _("仲裁申请不予受理通知书")
+        ARBITRATION_HEARING = "arbitration_hearing", _("开庭通知书")
+        ARBITRATION_MEDIATION = "arbitration_mediation", _("仲裁调解书")
+        ARBITRATION_AWARD = "arbitration_award", _("仲裁裁决书")
+        REVIEW_ACCEPTANCE = "review_acceptance", _("行政复议受理通知书")
+        REVIEW_REFUSAL = "review_refusal", _("不予受理行政复议申请决定书")
+        REVIEW_MEDIATION = "review_mediation", _("行政复议调解书")
+        REVIEW_DECISION = "review_decision", _("行政复议决定书")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("生成中")

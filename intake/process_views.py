@@ -16,14 +16,17 @@ QUEUE_LIMIT = 200
 
 
 def queue_page(
-    request: HttpRequest, *, model: type[processes.WindowProcess], heading: Any
+    request: HttpRequest, *, models: tuple[type[processes.WindowProcess], ...], heading: Any
 ) -> HttpResponse:
-    """Open cases at the window, the nearest statutory due date first."""
+    """Open cases at the window, the nearest statutory due date first; with each, the
+    process of the window that has taken it up (the first of ``models`` that has)."""
     today = timezone.localdate()
-    accessor = model._meta.get_field("case").remote_field.get_accessor_name()
+    accessors = [processes.accessor_of(m) for m in models]
     rows = []
-    for case in processes.queue(request.user, model)[:QUEUE_LIMIT]:
-        process = getattr(case, accessor, None)
+    for case in processes.queue(request.user, *models)[:QUEUE_LIMIT]:
+        process = next(
+            (p for p in (getattr(case, a, None) for a in accessors) if p is not None), None
+        )
         rows.append(
             {
                 "case": case,

@@ -100,9 +100,8 @@ P = TypeVar("P", bound=WindowProcess)
 def process_of(case: Case, model: type[P]) -> P | None:
     """The case's process at this window: the stored one, or a new unsaved one when the
     case sits at the window and the process has not begun; None for any other case."""
-    accessor = model._meta.get_field("case").remote_field.get_accessor_name()
     try:
-        return getattr(case, accessor)
+        return getattr(case, accessor_of(model))
     except model.DoesNotExist:
         pass
     # Before triage, the window the desk suggested (a consultation answered at once).
@@ -318,9 +317,15 @@ def extension_apply(
 
 
 # --- the window's queue -----------------------------------------------------------------
-def queue(user: Any, model: type[WindowProcess]) -> QuerySet[Case]:
-    """Open cases at the window that this user may see, the most urgent first: by the
-    nearest due date of a running clock (cases without one last), then oldest first."""
+def accessor_of(model: type[WindowProcess]) -> str:
+    """The case's attribute holding its process of this model."""
+    return model._meta.get_field("case").remote_field.get_accessor_name()
+
+
+def queue(user: Any, *models: type[WindowProcess]) -> QuerySet[Case]:
+    """Open cases at the window (of these processes) that this user may see, the most
+    urgent first: by the nearest due date of a running clock (cases without one last),
+    then oldest first."""
     nearest = (
         Clock.objects.filter(
             case_number=OuterRef("number"), stopped_at__isnull=True, paused_at__isnull=True
@@ -330,12 +335,11 @@ def queue(user: Any, model: type[WindowProcess]) -> QuerySet[Case]:
         .annotate(due=Min("due_on"))
         .values("due")
     )
-    accessor = model._meta.get_field("case").remote_field.get_accessor_name()
     return (
         visible_cases(user)
-        .filter(window__code=model.WINDOW, state__in=Case.OPEN_STATES)
+        .filter(window__code=models[0].WINDOW, state__in=Case.OPEN_STATES)
         .exclude(state=Case.State.REFERRED)
-        .select_related("category", "region", accessor)
+        .select_related("category", "region", *(accessor_of(m) for m in models))
         .annotate(due_on=Subquery(nearest))
         .order_by(F("due_on").asc(nulls_last=True), "registered_at", "id")
     )

@@ -163,35 +163,60 @@ def fire(
                 _("案件当前状态为「%(state)s」，不能执行「%(action)s」")
                 % {"state": case.get_state_display(), "action": spec.label}
             )
-        form = spec.form(data=data, case=case)
-        if not form.is_valid():
-            raise Invalid(_("请检查填写的内容"), errors=form.errors.get_json_data())
-        from_state, from_version = case.state, case.version
-        target = _target(spec, case)
-        if target is case:
-            spec.apply(case, form.cleaned_data)
-        else:
-            spec.apply(target, form.cleaned_data, actor)
-        data = {k: _plain(v) for k, v in form.cleaned_data.items() if k != spec.note_field}
-        if target is not case:
-            if case.version == from_version:
-                case.touch()
-            target.save()
-            data["window_state"] = target.state
-        case.save()
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            kind=CaseEvent.Kind.TRANSITION,
-            transition=name,
-            from_state=from_state,
-            to_state=case.state,
-            note=form.cleaned_data.get(spec.note_field, "") or "",
-            data=data,
-        )
-        if spec.after is not None:
-            spec.after(target, actor, form.cleaned_data)
+        _carry_out(actor=actor, case=case, spec=spec, data=data)
     return case
+
+
+def fire_by_law(*, number: str, name: str, data: dict[str, Any]) -> Case | None:
+    """A step the law itself takes when an organ stays silent past its time limit (e.g. an
+    administrative review application not examined within 5 工作日 counts as accepted,
+    行政复议法 第30条). No one acts: the timeline shows no actor. Idempotent: None when
+    the case is gone or the step no longer applies (it was taken, by law or by hand)."""
+    spec = REGISTRY[name]
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("county", "window")
+            .filter(number=number)
+            .first()
+        )
+        if case is None or not _can_proceed(spec, case):
+            return None
+        _carry_out(actor=None, case=case, spec=spec, data=data)
+    return case
+
+
+def _carry_out(*, actor: Any, case: Case, spec: TransitionSpec, data: dict[str, Any]) -> None:
+    """Validate the step's input, transition, save, write the timeline, follow up. The
+    case is locked and the step allowed by the caller."""
+    form = spec.form(data=data, case=case)
+    if not form.is_valid():
+        raise Invalid(_("请检查填写的内容"), errors=form.errors.get_json_data())
+    from_state, from_version = case.state, case.version
+    target = _target(spec, case)
+    if target is case:
+        spec.apply(case, form.cleaned_data)
+    else:
+        spec.apply(target, form.cleaned_data, actor)
+    event_data = {k: _plain(v) for k, v in form.cleaned_data.items() if k != spec.note_field}
+    if target is not case:
+        if case.version == from_version:
+            case.touch()
+        target.save()
+        event_data["window_state"] = target.state
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        transition=spec.name,
+        from_state=from_state,
+        to_state=case.state,
+        note=form.cleaned_data.get(spec.note_field, "") or "",
+        data=event_data,
+    )
+    if spec.after is not None:
+        spec.after(target, actor, form.cleaned_data)
 
 
 def label_of(name: str) -> str:

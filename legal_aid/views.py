@@ -12,4 +12,4 @@ from legal_aid.models import LegalAid
 
 @desk_required("legal_aid.use_legal_aid_desk")
 def queue(request: HttpRequest) -> HttpResponse:
-    return queue_page(request, model=LegalAid, heading=_("法律援助"))
+    return queue_page(request, models=(LegalAid,), heading=_("法律援助"))

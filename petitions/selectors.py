@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 
-from intake import processes
 from intake.models import Case, CaseParty
 from petitions.models import Petition
 
@@ -15,10 +13,6 @@ from petitions.models import Petition
 REPEAT_WINDOW = timedelta(days=365)
 # 集体访: five or more people (信访工作条例 第20条: they choose up to five representatives).
 COLLECTIVE_COUNT = 5
-
-
-def queue(user: Any) -> QuerySet[Case]:
-    return processes.queue(user, Petition)
 
 
 def is_repeat(case: Case) -> bool:

@@ -12,4 +12,4 @@ from petitions.models import Petition
 
 @desk_required("petitions.use_petition_desk")
 def queue(request: HttpRequest) -> HttpResponse:
-    return queue_page(request, model=Petition, heading=_("信访接待"))
+    return queue_page(request, models=(Petition,), heading=_("信访接待"))
