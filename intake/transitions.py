@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from centre import clocks
 from centre.models import Window
 from intake.models import Case
-from intake.workflow import TransitionForm, TransitionSpec, register
+from intake.workflow import TransitionForm, TransitionSpec, register, waiting_clocks_start
 
 
 class _WindowField(forms.ModelChoiceField):
@@ -66,6 +66,7 @@ register(
             window=d["window"],
             override_reason=d.get("note", "") if d["window"].pk != case.suggested_window_id else "",
         ),
+        after=lambda case, actor, d: waiting_clocks_start(case, actor),
     )
 )
 

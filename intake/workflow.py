@@ -21,6 +21,7 @@ from typing import Any
 from django import forms
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -91,6 +92,47 @@ class TransitionSpec:
 
 
 REGISTRY: dict[str, TransitionSpec] = {}
+# The clocks that run, from the day the matter was received, while a case waits at a
+# window for its process to take it up (a labour complaint's 5 工作日 to be opened …): the
+# window registers them; triage starts them, the case's next step stops them.
+WAITING_CLOCKS: dict[str, dict[str, Callable[[Case], bool] | None]] = {}
+
+
+def waiting_clocks(
+    window: str, *rule_codes: str, when: Callable[[Case], bool] | None = None
+) -> None:
+    """``when``: for the cases it is true of only (not a consultation, say)."""
+    WAITING_CLOCKS.setdefault(window, {}).update(dict.fromkeys(rule_codes, when))
+
+
+def _waiting_codes(case: Case) -> tuple[str, ...]:
+    return tuple(WAITING_CLOCKS.get(case.window.code, {})) if case.window_id else ()
+
+
+def waiting_clocks_start(case: Case, actor: Any) -> None:
+    """Called by triage: the window's waiting clocks, unless already running on the case
+    (a petition's notice clock starts at registration)."""
+    from centre import clocks
+    from centre.models import Clock
+
+    wanted = WAITING_CLOCKS.get(case.window.code, {}) if case.window_id else {}
+    codes = [code for code, when in wanted.items() if when is None or when(case)]
+    running = set(
+        Clock.objects.filter(case_number=case.number, rule__code__in=codes).values_list(
+            "rule__code", flat=True
+        )
+    )
+    for code in codes:
+        if code not in running:
+            clocks.clock_start(
+                rule_code=code,
+                county=case.county_id,
+                case_number=case.number,
+                subject="case",
+                subject_id=case.pk,
+                start=timezone.localdate(case.registered_at),
+                assignee=actor,
+            )
 
 
 def register(spec: TransitionSpec) -> None:
@@ -205,6 +247,10 @@ def _carry_out(*, actor: Any, case: Case, spec: TransitionSpec, data: dict[str, 
         target.save()
         event_data["window_state"] = target.state
     case.save()
+    if from_state == Case.State.TRIAGED != case.state and case.window_id:
+        from centre import clocks
+
+        clocks.clocks_stop_for_case(case.number, _waiting_codes(case))
     CaseEvent.objects.create(
         case=case,
         actor=actor,

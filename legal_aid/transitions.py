@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Case, CaseDocument
 from intake.processes import ReasonForm, window_transition
-from intake.workflow import TransitionForm
+from intake.workflow import TransitionForm, waiting_clocks
 from legal_aid import services
 from legal_aid.models import AidResult, ExemptCategory, Ground, LegalAid, Provider
 
@@ -219,4 +219,12 @@ window_transition(
     _conclude,
     note_field="result",
     style="success",
+)
+
+# 《法律援助法》第43条: the 7 日 to decide run from the application's receipt.
+# A consultation is answered, not decided.
+waiting_clocks(
+    "legal_aid",
+    "legal_aid_decide",
+    when=lambda case: case.nature != Case.Nature.CONSULTATION,
 )

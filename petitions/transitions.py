@@ -17,7 +17,7 @@ from intake.processes import (
     extension_form,
     window_transition,
 )
-from intake.workflow import TransitionForm
+from intake.workflow import TransitionForm, waiting_clocks
 from mediation.transitions import StartMediationForm
 from petitions import selectors, services
 from petitions.models import Channel, Opinion, Petition
@@ -221,3 +221,7 @@ window_transition(
     note_field="result",
     style="success",
 )
+
+# 《信访工作条例》第22条: the 15 日 to tell the petitioner run from receipt, whatever the
+# desk called the matter.
+waiting_clocks("petition", "petition_notice")

@@ -408,3 +408,23 @@ def test_the_timeline_names_the_windows_state_in_the_readers_language(
     assert "窗口：办理中" in client.get(url).content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Window: Being handled" in english
+
+
+def test_a_matter_triaged_here_from_another_nature_gets_the_15_day_notice_clock(
+    clerk, petition_officer, ref, time_machine
+):
+    time_machine.move_to("2026-12-01 10:00 +08:00")
+    case = register(clerk, ref)  # a dispute: no notice clock at registration
+    assert not Clock.objects.filter(case_number=case.number).exists()
+    time_machine.move_to("2026-12-03 10:00 +08:00")
+    case = workflow.fire(
+        actor=clerk,
+        number=case.number,
+        name="triage",
+        data={"window": "petition", "note": "实为对镇政府的投诉"},
+    )
+    notice = _clock(case, "petition_notice")
+    assert notice.started_on.isoformat() == "2026-12-01"  # from receipt, not from triage
+    assert notice.due_on.isoformat() == "2026-12-16"
+    fire(petition_officer, case, "petition_accept")
+    assert _clock(case, "petition_notice").stopped_at is not None
