@@ -367,11 +367,13 @@ def organ_name(case: Case, model: type[WindowProcess], default_suffix: str) -> s
 
 
 def notice_context(
-    model: type[WindowProcess], default_suffix: str
+    model: type[WindowProcess], default_suffix: str, *, own_organ: bool = False
 ) -> Callable[[CaseDocument, Case], dict[str, Any]]:
     """The context of a window's notice or decision: the case, its process as it stood
     (the document's ``ref_id``), the applicants by name, the issuing organ and the day.
-    Parties are named, never with their ID numbers: these letters go to the applicant."""
+    Parties are named, never with their ID numbers: these letters go to the applicant.
+    ``own_organ``: the organ is always the county's ``default_suffix`` (an arbitration
+    commission), not the department seated at the window."""
 
     def context(document: CaseDocument, case: Case) -> dict[str, Any]:
         process = model.objects.get(pk=document.ref_id)
@@ -383,7 +385,9 @@ def notice_context(
             "respondents": [
                 cp.party.name for cp in parties if cp.role == CaseParty.Role.RESPONDENT
             ],
-            "organ": organ_name(case, model, default_suffix),
+            "organ": f"{case.county.name}{default_suffix}"
+            if own_organ
+            else organ_name(case, model, default_suffix),
             "centre": case.county,
             "issued_on": timezone.localdate(document.created_at),
             "registered_on": timezone.localdate(case.registered_at),

@@ -7,5 +7,11 @@ class LabourConfig(AppConfig):
     verbose_name = _("劳动监察仲裁")
 
     def ready(self) -> None:
-        # The window's steps, its documents' renderers, its panels on the case page.
-        from labour import demo  # noqa: F401
+        # The window's steps, its documents' renderers, its panels on the case page, and
+        # the labour mediation's 15-day clock.
+        from labour import demo, documents, panels, transitions  # noqa: F401
+        from labour.services import labour_mediation_clock
+        from mediation.services import CLOCK_RULE_PROVIDERS
+
+        if labour_mediation_clock not in CLOCK_RULE_PROVIDERS:
+            CLOCK_RULE_PROVIDERS.append(labour_mediation_clock)
