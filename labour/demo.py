@@ -50,3 +50,105 @@ def seed(context: DemoContext) -> None:
             "source": "浙江省人民政府关于调整最低工资标准的通知（示例）",
         },
     )
+
+
+@register(29)
+def seed_cases(context: DemoContext) -> None:
+    """A wage-arrears complaint opened with an order to pay, and a labour dispute whose
+    arbitration was accepted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intake import workflow
+    from intake.demo import demo_case, demo_resident_id
+    from intake.models import Case
+
+    clerk = context.users.get("clerk")
+    inspector, arbitrator = context.users.get("inspector"), context.users.get("arbitrator")
+    if clerk is None or inspector is None or arbitrator is None:
+        return
+    employer = ("respondent", "organisation", "安吉某建筑劳务有限公司", "91330523MA2D7K8L34", "")
+    summary = "递铺街道某工地拖欠12名农民工2026年9月至11月工资"
+    if not Case.objects.filter(county=context.county, summary=summary).exists():
+        case = demo_case(
+            context,
+            actor=clerk,
+            nature=Case.Nature.LABOUR,
+            category="0601",
+            region="330523107201",
+            summary=summary,
+            involved_count=12,
+            amount="186000.00",
+            parties=[
+                (
+                    "applicant",
+                    "person",
+                    "刘建军",
+                    demo_resident_id("342422", "19760305", "157"),
+                    "15205721234",
+                ),
+                employer,
+            ],
+        )
+        number = case.number
+        workflow.fire(
+            actor=clerk,
+            number=number,
+            name="triage",
+            data={"window": "labour", "note": "欠薪投诉，由劳动保障监察处理"},
+        )
+        workflow.fire(
+            actor=inspector,
+            number=number,
+            name="labour_inspection_accept",
+            data={"workers": 12, "owed_amount": "186000.00"},
+        )
+        workflow.fire(
+            actor=inspector,
+            number=number,
+            name="labour_inspection_order",
+            data={
+                "kind": "pay",
+                "items": "拖欠12名劳动者2026年9月至11月工资共计186000元",
+                "amount": "186000.00",
+                "deadline": (timezone.localdate() + timedelta(days=10)).isoformat(),
+            },
+        )
+    dispute = "解除劳动合同未支付经济补偿，申请劳动争议仲裁"
+    if not Case.objects.filter(county=context.county, summary=dispute).exists():
+        case = demo_case(
+            context,
+            actor=clerk,
+            nature=Case.Nature.DISPUTE,
+            category="0501",
+            region="330523107201",
+            summary=dispute,
+            amount="24000.00",
+            parties=[
+                (
+                    "applicant",
+                    "person",
+                    "吴海燕",
+                    demo_resident_id("330523", "19910716", "362"),
+                    "13819203344",
+                ),
+                employer,
+            ],
+        )
+        number = case.number
+        workflow.fire(actor=clerk, number=number, name="triage", data={"window": "labour"})
+        workflow.fire(
+            actor=clerk,
+            number=number,
+            name="labour_arbitration_apply",
+            data={"claims": "支付解除劳动合同经济补偿24000元", "kind": "pay", "amount": "24000"},
+        )
+        chair = Arbitrator.objects.filter(county=context.county, is_chair=True).first()
+        if chair is not None:
+            workflow.fire(
+                actor=arbitrator,
+                number=number,
+                name="labour_arbitration_accept",
+                data={"arbitrators": [chair.pk], "presiding": chair.pk},
+            )
