@@ -7,4 +7,6 @@ class ReviewConfig(AppConfig):
     verbose_name = _("行政复议")
 
     def ready(self) -> None:
-        from review import demo  # noqa: F401
+        # The window's steps, its documents' renderers, its panel on the case page, the
+        # beat task that accepts by law (第30条).
+        from review import demo, documents, panels, tasks, transitions  # noqa: F401
