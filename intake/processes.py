@@ -99,17 +99,21 @@ P = TypeVar("P", bound=WindowProcess)
 
 def process_of(case: Case, model: type[P]) -> P | None:
     """The case's process at this window: the stored one, or a new unsaved one when the
-    case sits at the window and the process has not begun; None for any other case."""
-    try:
-        return getattr(case, accessor_of(model))
-    except model.DoesNotExist:
-        pass
+    case sits at the window and the process has not begun; None for any other case.
+
+    A process is only ever begun while the case is at its window, and a case at a window
+    never moves to another (triage and referral happen before), so a case elsewhere is
+    answered without a query."""
     # Before triage, the window the desk suggested (a consultation answered at once).
     window = case.window if case.window_id else None
     if window is None and case.state == Case.State.REGISTERED and case.suggested_window_id:
         window = case.suggested_window
     if window is None or window.code != model.WINDOW:
         return None
+    try:
+        return getattr(case, accessor_of(model))
+    except model.DoesNotExist:
+        pass
     # Setting the case caches the new process on it: the spec's apply, the save and the
     # follow-up work all see this same object.
     return model(case=case)
