@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Case, CaseDocument, CaseParty
 from intake.processes import extension_apply, extension_form, process_of, window_transition
-from intake.workflow import TransitionForm
+from intake.workflow import TransitionForm, waiting_clocks
 from review import selectors, services
 from review.models import AdministrativeReview, DecisionKind, Procedure
 
@@ -327,3 +327,7 @@ window_transition(
     note_field="reason",
     style="secondary",
 )
+
+# 《行政复议法》第30条: the 5 工作日 to examine run from receipt, whatever the desk called
+# the matter.
+waiting_clocks("review", "review_accept")

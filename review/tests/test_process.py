@@ -10,7 +10,7 @@ import pytest
 from centre.models import Clock, Notification
 from intake import workflow
 from intake.models import Case, CaseDocument, CaseEvent
-from intake.tests.factories import applicant, respondent
+from intake.tests.factories import applicant, credit_code, respondent
 from review.models import AdministrativeReview
 from review.tasks import accept_by_law
 from review.tests.conftest import (
@@ -420,3 +420,32 @@ def test_no_one_takes_it_as_accepted_by_law_before_the_period_ends(
         fire(review_officer, application, "review_accept", procedure="ordinary", by_law="1")
     assert "第30条" in invalid.value.errors["by_law"][0]["message"]
     assert not AdministrativeReview.objects.exists()
+
+
+def test_a_matter_triaged_here_from_another_nature_gets_the_examination_clock(
+    clerk, review_officer, ref, time_machine
+):
+    from intake.tests.factories import register
+
+    time_machine.move_to("2026-12-01 10:00 +08:00")
+    case = register(
+        clerk,
+        ref,
+        summary="对镇政府责令拆除决定不服",
+        parties=[
+            applicant(name="陈立新"),
+            respondent(
+                kind="organisation",
+                name="天荒坪镇人民政府",
+                id_type="",
+                credit_code=credit_code("11330523002581234"),
+            ),
+        ],
+    )
+    assert not Clock.objects.filter(case_number=case.number, rule__code="review_accept")
+    time_machine.move_to("2026-12-03 10:00 +08:00")
+    case = fire(clerk, case, "triage", window="review", note="实为对行政行为不服")
+    accept = _clock(case, "review_accept")
+    # From receipt (Tue 12-01), not from triage: 12-02, 03, 04, 07, 08.
+    assert accept.started_on.isoformat() == "2026-12-01"
+    assert accept.due_on.isoformat() == "2026-12-08"
