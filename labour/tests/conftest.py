@@ -1,9 +1,15 @@
-import pytest
+import subprocess
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from centre.models import Clock
 from intake import workflow
-from intake.models import Case
+from intake.models import Case, CaseDocument, CaseEvent
 from intake.tests.factories import credit_code, reference_data, register, respondent
-from labour.models import Arbitrator, MinimumWage
+from labour.models import Arbitration, Arbitrator, LabourInspection, MinimumWage
 
 
 @pytest.fixture
@@ -95,10 +101,6 @@ AWARD = {"facts": "申请人在被申请人处工作三年", "text": "被申请�
 
 
 def in_days(days: int) -> str:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
@@ -190,10 +192,6 @@ def reach(state: str, case, *, inspector=None, arbitrator=None, clerk=None, arbi
 
 def snapshot(case):
     """What a refused or invalid step must leave as it was."""
-    from centre.models import Clock
-    from intake.models import CaseDocument, CaseEvent
-    from labour.models import Arbitration, LabourInspection
-
     fresh = Case.objects.get(pk=case.pk)
     return (
         fresh.state,
@@ -216,10 +214,6 @@ def post(api, user, case, name, data, **extra):
 
 def pdf_text(case, kind) -> str:
     """The rendered letter's text, the layout's spaces and line breaks taken out."""
-    import subprocess
-
-    from intake.models import CaseDocument
-
     document = CaseDocument.objects.get(case=case, kind=kind)
     assert document.status == CaseDocument.Status.READY, document.error
     out = subprocess.run(
@@ -230,6 +224,4 @@ def pdf_text(case, kind) -> str:
 
 @pytest.fixture
 def api():
-    from rest_framework.test import APIClient
-
     return APIClient()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from intake.models import Case
+from intake import workflow
+from intake.models import Case, CaseDocument
 from intake.tests.factories import applicant, phone
 from labour.tests.conftest import AWARD, at_labour, employer, fire, pdf_text, reach, step_input
 
@@ -258,9 +259,6 @@ def test_an_award_that_is_not_final_gives_fifteen_days_to_sue(
 
 
 def test_no_letter_is_issued_by_an_invalid_step(labour_inspector, complaint):
-    from intake import workflow
-    from intake.models import CaseDocument
-
     case = reach("opened", complaint, inspector=labour_inspector)
     with pytest.raises(workflow.Invalid):
         fire(

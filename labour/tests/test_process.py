@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from centre.models import Notification
+from centre.models import Clock, Notification
 from intake import workflow
 from intake.models import Case, CaseDocument, CaseParty
 from intake.tests.factories import applicant, credit_code, phone
-from labour.models import Arbitration, Arbitrator
+from labour.models import Arbitration, Arbitrator, MinimumWage
 from labour.tests.conftest import (
     AWARD,
     CLAIMS,
@@ -95,8 +95,6 @@ def test_a_lapsed_mediation_ends_when_arbitration_is_applied_for(
     assert case.state == Case.State.HANDLING
     mediation = Mediation.objects.get(case=case)
     assert mediation.ended_at is not None and "第14条" in mediation.failed_reason
-    from centre.models import Clock
-
     clock = Clock.objects.get(subject="mediation", subject_id=mediation.pk)
     assert clock.stopped_at is not None
     assert Arbitration.objects.get(case=case).state == "applied"
@@ -204,8 +202,6 @@ def test_which_awards_are_final(
 def test_the_newest_minimum_wage_in_force_decides(
     clerk, arbitrator_user, arbitrators, minimum_wage, county, ref, time_machine
 ):
-    from labour.models import MinimumWage
-
     time_machine.move_to("2026-11-02 10:00 +08:00")
     MinimumWage.objects.create(
         county=county, monthly=Decimal("2500"), effective_from=date(2026, 10, 1), source="新标准"
