@@ -28,4 +28,4 @@ def review_panel(request: HttpRequest, case: Case) -> str | None:
     )
 
 
-panels.register(7, review_panel)
+panels.register(9, review_panel)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake import processes
@@ -16,6 +17,10 @@ def accepted(review: AdministrativeReview, actor: Any, data: dict[str, Any]) -> 
     organ left unexamined is the last day of the examination period (第30条第3款), not the
     day the beat task noticed it."""
     processes.clock_start(review, review.decide_rule, start=review.accepted_on, assignee=actor)
+    # The copy goes to the organ on acceptance: its answer is due in 10 工作日 (第48条),
+    # 5 工作日 under the simplified procedure (第54条).
+    answer_rule = "review_answer_simple" if review.procedure == "simple" else "review_answer"
+    processes.clock_start(review, answer_rule, start=timezone.localdate(), assignee=actor)
     if review.accepted_by_law:
         processes.applicant_notify(
             review.case,

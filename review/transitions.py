@@ -246,6 +246,7 @@ def _withdraw(review: AdministrativeReview, d: dict[str, Any], actor: Any) -> No
 
 
 _DECIDE_CLOCKS = ("review_decide", "review_decide_simple")
+_ANSWER_CLOCKS = ("review_answer", "review_answer_simple")
 
 window_transition(
     AdministrativeReview,
@@ -255,8 +256,6 @@ window_transition(
     _accept,
     services.accepted,
     stops=("review_accept",),
-    # 第48条: the copy goes to the organ on acceptance; its 10 日 to answer start.
-    starts=("review_answer",),
     document=CaseDocument.Kind.REVIEW_ACCEPTANCE,
     style="success",
 )
@@ -277,7 +276,7 @@ window_transition(
     _("登记被申请人书面答复"),
     AnswerForm,
     lambda r, d, actor: r.review_answer(text=d["text"], received_on=d["received_on"]),
-    stops=("review_answer",),
+    stops=_ANSWER_CLOCKS,
     note_field="text",
 )
 window_transition(
@@ -301,7 +300,7 @@ window_transition(
     _("调解结案（行政复议调解书）"),
     MediateForm,
     _mediate,
-    stops=(*_DECIDE_CLOCKS, "review_answer"),
+    stops=(*_DECIDE_CLOCKS, *_ANSWER_CLOCKS),
     document=CaseDocument.Kind.REVIEW_MEDIATION,
     note_field="terms",
     style="success",
@@ -312,7 +311,7 @@ window_transition(
     _("作出行政复议决定"),
     DecideForm,
     _decide,
-    stops=(*_DECIDE_CLOCKS, "review_answer"),
+    stops=(*_DECIDE_CLOCKS, *_ANSWER_CLOCKS),
     document=CaseDocument.Kind.REVIEW_DECISION,
     note_field="reasons",
     style="success",
@@ -323,7 +322,7 @@ window_transition(
     _("申请人撤回行政复议申请"),
     WithdrawForm,
     _withdraw,
-    stops=("review_accept", *_DECIDE_CLOCKS, "review_answer"),
+    stops=("review_accept", *_DECIDE_CLOCKS, *_ANSWER_CLOCKS),
     note_field="reason",
     style="secondary",
 )
