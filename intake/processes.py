@@ -129,13 +129,15 @@ def window_transition(
     *,
     stops: tuple[str, ...] = (),
     starts: tuple[str, ...] = (),
+    assignee: Callable[[Any, Any], Any] | None = None,
     document: str = "",
     **options: Any,
 ) -> None:
     """Register a transition of a window's process on the case's one transitions door.
 
     What most steps do after the transition is declared: the clocks it ``stops`` (rule
-    codes, whatever they run on) and ``starts`` (today, on the process, the actor as
+    codes, whatever they run on) and ``starts`` (today, on the process, the actor — or
+    whom ``assignee(process, actor)`` names — as
     assignee), the ``document`` it issues; ``after`` does the rest. A step that closed the
     case stops every clock left on it."""
 
@@ -144,7 +146,7 @@ def window_transition(
         if stops:
             clocks.clocks_stop_for_case(case.number, stops)
         for code in starts:
-            clock_start(process, code, assignee=actor)
+            clock_start(process, code, assignee=assignee(process, actor) if assignee else actor)
         if document:
             document_request(process, document)
         if after is not None:

@@ -102,7 +102,9 @@ WAITING_CLOCKS: dict[str, dict[str, Callable[[Case], bool] | None]] = {}
 def waiting_clocks(
     window: str, *rule_codes: str, when: Callable[[Case], bool] | None = None
 ) -> None:
-    """``when``: for the cases it is true of only (not a consultation, say)."""
+    """``when``: started for the cases it is true of only (not a consultation, say); a
+    clock started elsewhere (at registration) and never here has ``when`` false for all:
+    it is still stopped when the case moves on."""
     WAITING_CLOCKS.setdefault(window, {}).update(dict.fromkeys(rule_codes, when))
 
 

@@ -26,6 +26,16 @@ def arbitrators_by_caseload(county_id: int) -> QuerySet[Arbitrator]:
     )
 
 
+def chair_user(county_id: int) -> Any:
+    """The account of the commission's chair (仲裁委员会主任), if the registry has one."""
+    chair = (
+        Arbitrator.objects.filter(county_id=county_id, is_chair=True, active=True)
+        .select_related("user")
+        .first()
+    )
+    return chair.user if chair is not None else None
+
+
 def minimum_wage(county_id: int, on: date) -> MinimumWage | None:
     return (
         MinimumWage.objects.filter(county_id=county_id, effective_from__lte=on)
@@ -37,7 +47,9 @@ def minimum_wage(county_id: int, on: date) -> MinimumWage | None:
 def award_finality(arbitration: Arbitration, amount: Decimal | None) -> tuple[bool, str]:
     """第47条: final for the employer (the worker may still sue) when the claim is for pay,
     injury costs, compensation or damages not above twelve months of the local minimum
-    wage, or concerns working time, rest or social insurance standards."""
+    wage, or concerns working time, rest or social insurance standards. The amount is the
+    one the award determines (最高人民法院《关于审理劳动争议案件适用法律问题的解释（一）》
+    第19条), the claim's when the award names none."""
     kind = arbitration.claim_kind
     if kind == Arbitration.ClaimKind.STANDARDS:
         return True, _("因执行国家劳动标准发生的争议（第47条第2项）")
@@ -51,14 +63,11 @@ def award_finality(arbitration: Arbitration, amount: Decimal | None) -> tuple[bo
             )
         )
     ceiling = wage.monthly * 12
-    claimed = arbitration.claim_amount if arbitration.claim_amount is not None else amount
-    if claimed is not None and claimed <= ceiling:
+    decided = amount if amount is not None else arbitration.claim_amount
+    if decided is not None and decided <= ceiling:
         return True, _(
-            "请求金额%(amount)s元不超过当地月最低工资标准十二个月金额%(ceiling)s元（第47条第1项）"
-        ) % {
-            "amount": claimed,
-            "ceiling": ceiling,
-        }
+            "裁决金额%(amount)s元不超过当地月最低工资标准十二个月金额%(ceiling)s元（第47条第1项）"
+        ) % {"amount": decided, "ceiling": ceiling}
     return False, ""
 
 

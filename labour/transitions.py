@@ -193,8 +193,8 @@ waiting_clocks(
     when=lambda case: case.nature in (Case.Nature.LABOUR, Case.Nature.PETITION),
 )
 # A labour matter's receipt clock (15 日 of labour mediation, started at registration)
-# stops when the window takes the case up in any way.
-waiting_clocks("labour", "labour_mediation")
+# stops when the window takes the case up in any way; triage does not start it.
+waiting_clocks("labour", "labour_mediation", when=lambda case: False)
 
 
 # --- 劳动争议仲裁 ------------------------------------------------------------------------
@@ -360,6 +360,8 @@ window_transition(
     _apply,
     services.mediation_close_for_arbitration,
     starts=("labour_arbitration_accept",),
+    # The desk records the application; the commission decides on it (第29条).
+    assignee=lambda arbitration, actor: selectors.chair_user(arbitration.case.county_id),
     note_field="claims",
 )
 window_transition(

@@ -146,8 +146,12 @@ def test_the_5_day_acceptance_clock_and_the_45_day_award_clock(
     accept = _clock(case, "labour_arbitration_accept")
     # Five natural days end on 10-3, a holiday: the period ends on the next working day.
     assert accept.started_on == date(2026, 9, 28) and accept.due_on == date(2026, 10, 8)
-    # The labour matter's 15-day receipt clock stopped when the window took the case up.
-    assert _clock(case, "labour_mediation").stopped_at is not None
+    # The commission decides on it: its chair is reminded, not the clerk who recorded it.
+    assert accept.assignee == arbitrator_user
+    # Nothing of the matter's own clocks is left running (a dispute: none was started).
+    assert not Clock.objects.filter(
+        case_number=case.number, subject="case", stopped_at__isnull=True
+    ).exists()
 
     time_machine.move_to("2026-09-29 10:00 +08:00")
     case = fire(
@@ -246,11 +250,10 @@ def test_a_supervisor_sends_a_labour_case_to_mediation_on_its_15_day_clock(
     clock = Clock.objects.get(subject="mediation", subject_id=mediation.pk)
     assert clock.rule.code == "labour_mediation" and clock.due_on == date(2026, 10, 8)
     assert clock.started_on == date(2026, 9, 16) and clock.stopped_at is None
-    # The window's own receipt clock of the matter stopped when mediation took it up.
-    waiting = Clock.objects.get(
+    # Only the mediation's clock runs: none of the matter's own was started by triage.
+    assert not Clock.objects.filter(
         case_number=case.number, subject="case", rule__code="labour_mediation"
-    )
-    assert waiting.stopped_at is not None
+    ).exists()
 
 
 def test_a_case_mediated_elsewhere_keeps_the_peoples_mediation_clock(

@@ -135,7 +135,7 @@ def test_the_acceptance_notice_names_the_tribunal_and_the_45_days(
         "2026年11月2日收到",
         "2026年11月3日立案受理",
         "第二十九条",
-        "孙丽萍、赵启明、钱国栋组成仲裁庭",  # the tribunal
+        "赵启明、孙丽萍、钱国栋组成仲裁庭",  # the tribunal, the presiding arbitrator first
         "赵启明为首席",
         "四十五日",
         "2026年12月18日",  # 45 days from 11-3

@@ -351,3 +351,13 @@ def test_the_panels_show_the_processes(
     page = client.get(f"/intake/cases/{dispute.number}/").content.decode()
     assert 'id="arbitration-panel"' in page and 'id="final-award"' in page
     assert "赵启明（首席）" in page
+
+
+def test_finality_follows_the_amount_the_award_determines(
+    clerk, arbitrator_user, arbitrators, minimum_wage, ref
+):
+    # Claimed 30000 (above 12 × 2290 = 27480) but awarded 20000: final (解释（一）第19条).
+    case = _to_award(clerk, arbitrator_user, arbitrators, ref, kind="pay", amount="30000")
+    case = fire(arbitrator_user, case, "labour_arbitration_award", **AWARD, amount="20000")
+    arbitration = Arbitration.objects.get(case=case)
+    assert arbitration.final and "20000" in arbitration.final_ground
