@@ -400,3 +400,41 @@ def notice_context(
         }
 
     return context
+
+
+# --- the panel on the case page ---------------------------------------------------------
+def process_panel(
+    model: type[WindowProcess],
+    template: str,
+    *,
+    order: int,
+    name: str,
+    shown: Callable[[Any], bool] | None = None,
+    extra: Callable[[Any], dict[str, Any]] | None = None,
+) -> None:
+    """Register a window process's panel (see intake.panels): the template (extending
+    ``intake/_process_panel.html``) gets the case, the process as ``process`` and as
+    ``name``, the ids ``{name}-panel`` / ``{name}-state`` and what ``extra(process)``
+    adds; the panel shows for a case at the window, when ``shown(process)`` if given."""
+    from django.template.loader import render_to_string
+
+    from intake import panels
+
+    dom = name.replace("_", "-")
+
+    def panel(request: Any, case: Case) -> str | None:
+        process = process_of(case, model)
+        if process is None or (shown is not None and not shown(process)):
+            return None
+        context = {
+            "case": case,
+            "process": process,
+            name: process,
+            "panel_id": f"{dom}-panel",
+            "state_id": f"{dom}-state",
+            **(extra(process) if extra is not None else {}),
+        }
+        return render_to_string(template, context, request=request)
+
+    panel.__name__ = f"{name}_panel"
+    panels.register(order, panel)

@@ -3,49 +3,25 @@ owes across its open complaints) and the arbitration (tribunal, hearing, award).
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-
-from intake import panels, processes
 from intake.models import Case
+from intake.processes import process_panel
 from labour import selectors
 from labour.models import Arbitration, LabourInspection
 
-
-def inspection_panel(request: HttpRequest, case: Case) -> str | None:
-    inspection = processes.process_of(case, LabourInspection)
-    if inspection is None or (inspection.pk is None and case.state != Case.State.TRIAGED):
-        return None
-    return render_to_string(
-        "labour/_inspection_panel.html",
-        {
-            "case": case,
-            "process": inspection,
-            "inspection": inspection,
-            "employer": selectors.employer_summary(case) if inspection.pk else None,
-            "panel_id": "inspection-panel",
-            "state_id": "inspection-state",
-        },
-        request=request,
-    )
-
-
-def arbitration_panel(request: HttpRequest, case: Case) -> str | None:
-    arbitration = processes.process_of(case, Arbitration)
-    if arbitration is None or (arbitration.pk is None and not arbitration._may_apply()):
-        return None
-    return render_to_string(
-        "labour/_arbitration_panel.html",
-        {
-            "case": case,
-            "process": arbitration,
-            "arbitration": arbitration,
-            "panel_id": "arbitration-panel",
-            "state_id": "arbitration-state",
-        },
-        request=request,
-    )
-
-
-panels.register(7, inspection_panel)
-panels.register(8, arbitration_panel)
+process_panel(
+    LabourInspection,
+    "labour/_inspection_panel.html",
+    order=7,
+    name="inspection",
+    # Before it is opened, only while the complaint waits at the window.
+    shown=lambda i: i.pk is not None or i.case.state == Case.State.TRIAGED,
+    extra=lambda i: {"employer": selectors.employer_summary(i.case) if i.pk else None},
+)
+process_panel(
+    Arbitration,
+    "labour/_arbitration_panel.html",
+    order=8,
+    name="arbitration",
+    # Before the application, only when a party may apply (第14条).
+    shown=lambda a: a.pk is not None or a._may_apply(),
+)

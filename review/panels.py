@@ -3,29 +3,7 @@ acceptance (by hand or by law), the organ's answer, the decision period and how 
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-
-from intake import panels, processes
-from intake.models import Case
+from intake.processes import process_panel
 from review.models import AdministrativeReview
 
-
-def review_panel(request: HttpRequest, case: Case) -> str | None:
-    review = processes.process_of(case, AdministrativeReview)
-    if review is None:
-        return None
-    return render_to_string(
-        "review/_panel.html",
-        {
-            "case": case,
-            "process": review,
-            "review": review,
-            "panel_id": "review-panel",
-            "state_id": "review-state",
-        },
-        request=request,
-    )
-
-
-panels.register(9, review_panel)
+process_panel(AdministrativeReview, "review/_panel.html", order=9, name="review")

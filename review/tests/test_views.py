@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from review.panels import review_panel
+from intake.panels import render_panels
 from review.tasks import accept_by_law
 from review.tests.conftest import ACT, ORGAN, accept_data, apply_at_desk, at_review, fire
 
@@ -93,7 +93,7 @@ def test_the_panel_shows_an_application_accepted_by_law(
     case = _accepted_by_law(clerk, ref, time_machine)
     request = rf.get(f"/intake/cases/{case.number}/")
     request.user = review_officer
-    html = review_panel(request, case)
+    html = "".join(render_panels(request, case))
     acceptance = re.search(r'id="review-acceptance">(.*?)</dd>', html, re.S).group(1)
     assert "视为受理（《行政复议法》第30条）" in acceptance
     assert "2026年10月13日" in acceptance
