@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from intake import services as intake_services
@@ -17,7 +18,7 @@ from mediation import services as mediation_services
 
 
 def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    return date_format(d, "DATE_FORMAT")
 
 
 def order_notify(inspection: LabourInspection, actor: Any, data: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Case, CaseDocument, CaseParty
@@ -260,14 +261,13 @@ class HearingForm(TransitionForm):
         if timezone.localdate(at) < earliest:
             raise ValidationError(
                 _("开庭日期最早为%(day)s：开庭通知应在开庭五日前送达双方当事人（第35条）")
-                % {"day": f"{earliest.year}年{earliest.month}月{earliest.day}日"}
+                % {"day": date_format(earliest, "DATE_FORMAT")}
             )
         arbitration = getattr(self.case, "arbitration", None)
         due = arbitration.award_due if arbitration is not None else None
         if due is not None and timezone.localdate(at) > due:
             raise ValidationError(
-                _("开庭日期不能晚于裁决期限%(day)s")
-                % {"day": f"{due.year}年{due.month}月{due.day}日"}
+                _("开庭日期不能晚于裁决期限%(day)s") % {"day": date_format(due, "DATE_FORMAT")}
             )
         return at
 
