@@ -39,6 +39,7 @@ class DeclineForm(AcceptForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写不予受理的理由")},
     )
+    note = None  # the reason is the note
     field_order = ["channel", "reason", "skip_level"]
 
 
