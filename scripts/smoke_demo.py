@@ -77,6 +77,7 @@ def main() -> int:
             ("petition", "/petitions/", "反映村道硬化工程完工两年仍未结算"),
             ("legalaid", "/legal-aid/", "追索工地拖欠劳动报酬"),
             ("inspector", "/labour/", "拖欠12名农民工2026年9月至11月工资"),
+            ("reviewer", "/review/", "不服镇政府对其违法搭建作出的罚款决定"),
         ]:
             page = session.post(
                 f"{base}/accounts/login/",
@@ -99,7 +100,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print("demo smoke: migrate, seed_demo x2, login page, six desks — ok")
+    print("demo smoke: migrate, seed_demo x2, login page, seven desks — ok")
     return 0
 
 
