@@ -192,3 +192,61 @@ def test_refresh_equals_rebuild_for_the_new_state_and_outcomes(ref):
     incremental = snapshot()
     rollups.rebuild()
     assert snapshot() == incremental
+
+
+def test_the_labour_and_review_windows_and_their_outcomes(ref, clerk, leader, make_user):
+    """A wage complaint paid after an order (resolved) and an administrative review whose
+    act was upheld (handled: settled through the one door, so in the resolution rate too):
+    the dashboard counts both windows and outcomes, and the ledger lists them."""
+    from intake.tests.factories import applicant, credit_code, respondent
+    from risk import ledger
+
+    inspector, reviewer = make_user("labour_inspector"), make_user("review_officer")
+    rollups.refresh()
+    wages = register(clerk, ref, nature=Case.Nature.LABOUR, summary="拖欠工资")
+    workflow.fire(actor=clerk, number=wages.number, name="triage", data={"window": "labour"})
+    workflow.fire(
+        actor=inspector, number=wages.number, name="labour_inspection_accept", data={"workers": 3}
+    )
+    workflow.fire(
+        actor=inspector,
+        number=wages.number,
+        name="labour_inspection_conclude",
+        data={"conclusion": "paid", "recovered": "9000", "result": "已足额支付"},
+    )
+    organ = respondent(
+        kind="organisation",
+        name="某镇人民政府",
+        id_type="",
+        credit_code=credit_code("11330523MB0123456"),
+    )
+    review = register(clerk, ref, nature=Case.Nature.ADMINISTRATIVE, parties=[applicant(), organ])
+    workflow.fire(actor=clerk, number=review.number, name="triage", data={"window": "review"})
+    workflow.fire(
+        actor=reviewer,
+        number=review.number,
+        name="review_accept",
+        data={
+            "procedure": "ordinary",
+            "act": "罚款决定",
+            "act_known_on": timezone.localdate().isoformat(),
+        },
+    )
+    workflow.fire(
+        actor=reviewer,
+        number=review.number,
+        name="review_decide",
+        data={"kind": "uphold", "reasons": "事实清楚，证据确凿，适用依据正确，程序合法，内容适当"},
+    )
+    assert rollups.refresh().cases == 2
+    out = kpis.overview(kpis.parse_filters(leader, {})).as_json()
+    assert {r["code"]: r["count"] for r in out["by_window"]} == {"labour": 1, "review": 1}
+    resolution = out["rates"]["resolution"]
+    assert (resolution["numerator"], resolution["denominator"]) == (2, 2)
+    # The ledger reads its rows through the case list's filters.
+    from intake import selectors
+
+    listed = selectors.case_list(leader, ledger.filters_from_params({"state": "closed"}))
+    assert {c.number for c in listed} == {wages.number, review.number}
+    resolved = selectors.case_list(leader, ledger.filters_from_params({"outcome": "resolved"}))
+    assert [c.number for c in resolved] == [wages.number]
