@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.template import TemplateSyntaxError, engines
 from django.utils.translation import gettext_lazy as _
 
+from centre import tokens
 from centre.deadlines import calendar_changed
 from centre.models import (
+    ApiToken,
     AuditLog,
     CalendarYear,
     Category,
@@ -220,6 +222,46 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user_refresh_staff_flag(user=form.instance)
+        if change and "is_active" in form.changed_data and not form.instance.is_active:
+            # A disabled account's tokens end now, and stay ended if it is enabled again.
+            tokens.token_revoke(
+                actor=request.user,
+                tokens=ApiToken.objects.filter(user=form.instance),
+                request=request,
+            )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The security administrator sees whose tokens exist, on which device, when last
+    used — never a token's value (only its digest is stored, and not shown) — and
+    revokes them."""
+
+    list_display = ["user", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "name"]
+    fields = [
+        "user",
+        "name",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, not deleted: the record stays for the audit
+
+    @admin.action(description=_("吊销所选令牌"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = tokens.token_revoke(actor=request.user, tokens=queryset, request=request)
+        self.message_user(request, _("已吊销 %(n)d 个令牌") % {"n": count})
 
 
 @admin.register(Holiday)

@@ -6,39 +6,43 @@ from datetime import date
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from centre import selectors
-from centre.api_auth import token_expired
+from centre import selectors, tokens
 from centre.deadlines import rule_due
-from centre.models import AuditLog, DeadlineRule, Window
+from centre.models import ApiToken, DeadlineRule, Window
 from centre.serializers import (
     CategorySerializer,
     RegionSerializer,
+    TokenInfoSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
     WindowSerializer,
 )
-from centre.services import audit_record
 
 _error = inline_serializer("Error", {"detail": serializers.CharField()})
 
 
 class TokenObtainView(APIView):
-    """``POST {"username", "password"}`` → ``{"token"}`` for ``Authorization: Token <key>``."""
+    """``POST {"username", "password", "device"}`` → ``{"token", "expires"}`` for
+    ``Authorization: Token <key>``: a new token for each login, shown this once (only its
+    digest is kept). ``DELETE`` with a token revokes that token."""
 
     permission_classes = [AllowAny]
-    authentication_classes = []
+
+    def get_authenticators(self):
+        # POST signs in with a password; DELETE is made with the token it revokes.
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "POST":
+            return []
+        return super().get_authenticators()
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -60,13 +64,43 @@ class TokenObtainView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             return Response({"detail": _("用户名或密码错误")}, status=status.HTTP_400_BAD_REQUEST)
-        with transaction.atomic():
-            token, _created = Token.objects.select_for_update().get_or_create(user=user)
-            if token_expired(token):
-                token.delete()
-                token = Token.objects.create(user=user)
-            audit_record(actor=user, action=AuditLog.Action.TOKEN_ISSUED, request=request)
-        return Response({"token": token.key, "expires": token.created + settings.API_TOKEN_TTL})
+        device = form.validated_data.get("device") or request.headers.get("User-Agent", "")
+        issued = tokens.token_issue(user=user, name=device, request=request)
+        return Response({"token": issued.key, "expires": issued.token.expires_at})
+
+    @extend_schema(responses={204: None, 401: _error}, summary="吊销当前使用的接口令牌")
+    def delete(self, request):
+        if not isinstance(request.auth, ApiToken):
+            return Response(
+                {"detail": _("请使用要吊销的接口令牌发出请求")}, status=status.HTTP_400_BAD_REQUEST
+            )
+        tokens.token_revoke(
+            actor=request.user, tokens=ApiToken.objects.filter(pk=request.auth.pk), request=request
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenList(APIView):
+    """The caller's own tokens: device, issued, last used, expires, live or not — never
+    their values."""
+
+    @extend_schema(responses={200: TokenInfoSerializer(many=True)}, summary="我的接口令牌")
+    def get(self, request):
+        own = ApiToken.objects.filter(user=request.user)[:100]
+        current = request.auth.pk if isinstance(request.auth, ApiToken) else None
+        return Response(TokenInfoSerializer(own, many=True, context={"current": current}).data)
+
+
+class TokenRevoke(APIView):
+    """Revoke one of the caller's own tokens (another device's, say)."""
+
+    @extend_schema(responses={204: None, 404: _error}, summary="吊销我的某个接口令牌")
+    def delete(self, request, pk: int):
+        found = ApiToken.objects.filter(user=request.user, pk=pk)
+        if not found.exists():
+            return Response({"detail": _("没有该令牌")}, status=status.HTTP_404_NOT_FOUND)
+        tokens.token_revoke(actor=request.user, tokens=found, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class WindowList(generics.ListAPIView):
@@ -164,6 +198,8 @@ class DeadlineCalculation(APIView):
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenList.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenRevoke.as_view(), name="api-token-revoke"),
     path("windows/", WindowList.as_view(), name="api-windows"),
     path("categories/", CategoryList.as_view(), name="api-categories"),
     path("regions/", RegionList.as_view(), name="api-regions"),

@@ -301,6 +301,7 @@ class AuditLog(models.Model):
         LOCKED_OUT = "auth.locked_out", _("账号锁定")
         LOGOUT = "auth.logout", _("退出")
         TOKEN_ISSUED = "auth.token_issued", _("签发接口令牌")
+        TOKEN_REVOKED = "auth.token_revoked", _("吊销接口令牌")
         CREATE = "object.create", _("新增")
         CHANGE = "object.change", _("修改")
         DELETE = "object.delete", _("删除")
@@ -704,3 +705,48 @@ class ExportJob(models.Model):
         if not self.total:
             return 0
         return min(99, self.done * 100 // self.total)
+
+
+class ApiToken(models.Model):
+    """An API token of one user on one device. Only its SM3 digest is kept: the token is
+    shown once, when issued, and no one — administrators included — can read it back.
+    It ends when it expires, when it is revoked (by its owner or the security
+    administrator), when its owner's password changes (``password_stamp``) or when the
+    account is disabled."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("用户"),
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("设备名称"), max_length=100)
+    created_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("吊销人"),
+    )
+    # The owner's password as it was when issued (Django's session auth hash): a password
+    # change ends every token issued before it.
+    password_stamp = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.name}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -150,12 +150,11 @@ def connect() -> None:
     """Called once from ``CentreConfig.ready``."""
     from django.contrib.auth.models import Group, Permission, User
     from django.db.models.signals import m2m_changed, post_delete, post_save
-    from rest_framework.authtoken.models import Token
 
-    from centre.models import Category, County, Region, StaffProfile, Window
+    from centre.models import ApiToken, Category, County, Region, StaffProfile, Window
     from intake.models import TriageRule
 
-    models = (User, Token, Group, Permission, StaffProfile)
+    models = (User, ApiToken, Group, Permission, StaffProfile)
     models += (County, Region, Category, Window, TriageRule)
     for model in models:
         name = model.__name__

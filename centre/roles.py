@@ -297,8 +297,9 @@ ROLES: dict[str, Role] = {
                 # Unlocking a locked account is deleting its failed attempts.
                 "axes.view_accessattempt",
                 "axes.delete_accessattempt",
-                "authtoken.view_tokenproxy",
-                "authtoken.delete_tokenproxy",
+                # Tokens are listed without their value and revoked, never read.
+                "centre.view_apitoken",
+                "centre.change_apitoken",
             ),
             staff=True,
         ),

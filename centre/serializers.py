@@ -11,11 +11,29 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         label=_("密码"), style={"input_type": "password"}, trim_whitespace=False, write_only=True
     )
+    device = serializers.CharField(label=_("设备名称"), required=False, max_length=100)
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires = serializers.DateTimeField()
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    live = serializers.SerializerMethodField()
+    current = serializers.SerializerMethodField()
+
+    def get_live(self, token) -> bool:
+        return token.is_live
+
+    def get_current(self, token) -> bool:
+        return token.pk == self.context.get("current")
 
 
 class WindowSerializer(serializers.ModelSerializer):

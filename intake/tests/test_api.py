@@ -168,10 +168,12 @@ def test_a_registration_runs_a_fixed_number_of_queries(api, clerk, ref, django_a
 
 def test_a_removed_role_or_a_revoked_token_takes_effect_at_once(api, clerk, ref):
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=clerk)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    from centre import tokens
+    from centre.models import ApiToken
+
+    issued = tokens.token_issue(user=clerk, name="测试")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
     assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
     clerk.groups.remove(Group.objects.get(name="clerk"))
     assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 403
@@ -183,7 +185,7 @@ def test_a_removed_role_or_a_revoked_token_takes_effect_at_once(api, clerk, ref)
     clerk.is_active = True
     clerk.save()
     assert api.get("/api/v1/cases/").status_code == 200
-    token.delete()
+    tokens.token_revoke(actor=clerk, tokens=ApiToken.objects.filter(pk=issued.token.pk))
     assert api.get("/api/v1/cases/").status_code == 401
     assert Case.objects.count() == 2
 
