@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -115,24 +116,31 @@ class CaseListCreate(generics.ListAPIView):
 
 
 class CaseDetail(APIView):
-    """One case: parties (in full, and audited, only for staff with the right on it),
-    timeline, risk flags, deadlines, documents."""
+    """One case: parties masked (with ``?reveal=1``, in full for staff with the right on
+    it, audited once for the request), timeline, risk flags, deadlines, documents."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: _detail})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "reveal", str, description="1：显示当事人完整证件号码和电话（记入审计）"
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT, 404: _detail},
+    )
     def get(self, request, number: str):
         case = selectors.case_detail(access_case_for(request.user, number))
-        reveal = can_see_personal_data(request.user, case)
-        parties = [
-            party_out(
-                cp,
-                services.party_reveal(
-                    actor=request.user, case=case, party=cp.party, request=request
-                )
-                if reveal
-                else None,
+        case_parties = list(case.case_parties.all())
+        revealed = {}
+        if request.query_params.get("reveal") == "1":
+            if not can_see_personal_data(request.user, case):
+                raise PermissionDenied(_("您无权查看该案当事人的完整个人信息"))
+            revealed = services.parties_reveal(
+                actor=request.user,
+                case=case,
+                parties=[cp.party for cp in case_parties],
+                request=request,
             )
-            for cp in case.case_parties.all()
-        ]
+        parties = [party_out(cp, revealed.get(cp.party_id)) for cp in case_parties]
         body = CaseListSerializer(case).data
         body.update(
             description=case.description,
@@ -152,7 +160,11 @@ class CaseDetail(APIView):
                 for a in case.attachments.all()
             ],
         )
-        return Response(body)
+        response = Response(body)
+        if revealed:
+            # Full personal data: no proxy or browser keeps a copy.
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class TransitionList(APIView):

@@ -207,19 +207,25 @@ def test_lists_show_masked_values_only(api, clerk, leader, ref):
     assert not AuditLog.objects.filter(action=AuditLog.Action.VIEW_PERSONAL_DATA).exists()
 
 
-def test_the_case_shows_full_values_to_the_registering_clerk_and_audits_it(api, clerk, ref):
+def test_the_case_is_masked_until_asked_then_full_to_the_registering_clerk_and_audited_once(
+    api, clerk, ref
+):
     id_number = resident_id("19650412", serial=123)
     case = register(
         clerk, ref, parties=[applicant(id_number=id_number, phone="13957212345"), respondent()]
     )
     api.force_authenticate(clerk)
-    body = api.get(f"/api/v1/cases/{case.number}/", REMOTE_ADDR="10.3.2.1").json()
+    masked = api.get(f"/api/v1/cases/{case.number}/")
+    assert id_number not in masked.content.decode() and masked.json()["parties"][0]["masked"]
+    assert not AuditLog.objects.filter(action=AuditLog.Action.VIEW_PERSONAL_DATA).exists()
+    response = api.get(f"/api/v1/cases/{case.number}/?reveal=1", REMOTE_ADDR="10.3.2.1")
+    body = response.json()
     assert body["parties"][0]["id_number"] == id_number
     assert body["parties"][0]["phone"] == "13957212345"
-    entry = AuditLog.objects.get(
-        action=AuditLog.Action.VIEW_PERSONAL_DATA, object_id=str(case.case_parties.first().party_id)
-    )
+    assert "no-store" in response["Cache-Control"]
+    entry = AuditLog.objects.get(action=AuditLog.Action.VIEW_PERSONAL_DATA)  # one for the request
     assert (entry.actor, entry.case_number, entry.ip_address) == (clerk, case.number, "10.3.2.1")
+    assert entry.detail["parties"] == [case.case_parties.first().party_id]
     assert set(body) >= {"timeline", "risk", "deadlines", "documents", "version"}
 
 
@@ -231,6 +237,8 @@ def test_the_case_is_masked_for_a_leader_and_a_colleague(api, clerk, leader, mak
         body = api.get(f"/api/v1/cases/{case.number}/").json()
         assert id_number not in str(body)
         assert body["parties"][0]["masked"] is True
+        asked = api.get(f"/api/v1/cases/{case.number}/?reveal=1")
+        assert asked.status_code == 403 and id_number not in asked.content.decode()
     assert not AuditLog.objects.filter(action=AuditLog.Action.VIEW_PERSONAL_DATA).exists()
 
 
@@ -238,7 +246,8 @@ def test_supervisors_see_full_values_county_wide(api, clerk, supervisor, ref):
     id_number = resident_id()
     case = register(clerk, ref, parties=[applicant(id_number=id_number), respondent()])
     api.force_authenticate(supervisor)
-    assert api.get(f"/api/v1/cases/{case.number}/").json()["parties"][0]["id_number"] == id_number
+    body = api.get(f"/api/v1/cases/{case.number}/?reveal=1").json()
+    assert body["parties"][0]["id_number"] == id_number
 
 
 def test_outsiders_and_unassigned_mediators_get_404(api, clerk, mediator, outsider, ref):
