@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from centre.models import ApiToken
 from rest_framework.test import APIClient
 
-from centre.models import AuditLog, Category, Region
+from centre.models import ApiToken, AuditLog, Category, Region
 from centre.tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
