@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -62,7 +64,7 @@ class CaseListCreate(generics.ListAPIView):
                 ("region", "区划代码（含下级）"),
                 ("risk", "mass / repeat / low / medium / high"),
                 ("outcome", "办结结果"),
-                ("q", "案件编号、当事人姓名，或完整的证件号码/电话"),
+                ("q", "案件编号或当事人姓名（完整证件号码或电话请放在 X-Search 请求头中）"),
             ]
         ]
     )
@@ -80,7 +82,9 @@ class CaseListCreate(generics.ListAPIView):
                 region=p.get("region", ""),
                 risk=p.get("risk", ""),
                 outcome=p.get("outcome", ""),
-                q=p.get("q", ""),
+                # A full ID number or phone goes in a header, percent-encoded UTF-8: never
+                # in the URL, which proxies log.
+                q=unquote(self.request.headers.get("X-Search", "")) or p.get("q", ""),
                 sort=p.get("sort", ""),
             ),
         )

@@ -159,8 +159,9 @@ class PartyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # htmx: typing an ID number or phone shows the party's earlier cases (重复来访).
+        # POSTed: full ID numbers and phones never travel in a URL (proxy logs keep them).
         lookup = {
-            "hx-get": reverse("intake:party_lookup"),
+            "hx-post": reverse("intake:party_lookup"),
             "hx-trigger": "input changed delay:400ms, change",
             "hx-target": f"#history-{self.prefix}",
             "hx-include": f"#party-{self.prefix}",

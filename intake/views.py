@@ -4,6 +4,8 @@ progress page. Thin: parse, check, call a service or selector, render."""
 from __future__ import annotations
 
 import contextlib
+import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -144,13 +146,14 @@ def party_form(request: HttpRequest) -> HttpResponse:
 
 
 @desk_required(DESK)
-@require_GET
+@require_POST
 def party_lookup(request: HttpRequest) -> HttpResponse:
-    """As the clerk types an ID number or phone: that party's earlier cases (重复来访)."""
-    prefix = request.GET.get("prefix", "")
-    raw_id = request.GET.get(f"{prefix}-id_number", "").strip()
-    raw_phone = request.GET.get(f"{prefix}-phone", "").strip()
-    id_type = request.GET.get(f"{prefix}-id_type", "") or IdType.RESIDENT_ID
+    """As the clerk types an ID number or phone: that party's earlier cases (重复来访).
+    A POST: the values travel in the body, never in a URL."""
+    prefix = request.POST.get("prefix", "")
+    raw_id = request.POST.get(f"{prefix}-id_number", "").strip()
+    raw_phone = request.POST.get(f"{prefix}-phone", "").strip()
+    id_type = request.POST.get(f"{prefix}-id_type", "") or IdType.RESIDENT_ID
     # Half-typed numbers are normal while typing: they simply match nothing yet.
     id_number = phone = ""
     with contextlib.suppress(ValidationError):
@@ -208,6 +211,29 @@ def _day(request: HttpRequest, name: str):
     return value
 
 
+# The search text is POSTed and kept in the session under a random key: a full ID number
+# or phone typed into the search never travels in a URL (proxy and browser history keep
+# those). The list's links carry the key.
+SEARCH_KEY = "s"
+_SEARCHES = "case_searches"
+_SEARCHES_KEPT = 20
+
+
+def _search_keep(request: HttpRequest, text: str) -> str:
+    searches = dict(request.session.get(_SEARCHES, {}))
+    key = secrets.token_urlsafe(6)
+    searches[key] = text[:100]
+    request.session[_SEARCHES] = dict(list(searches.items())[-_SEARCHES_KEPT:])
+    return key
+
+
+def _search_text(request: HttpRequest) -> str:
+    key = request.GET.get(SEARCH_KEY, "")
+    if key:
+        return request.session.get(_SEARCHES, {}).get(key, "")
+    return request.GET.get("q", "")
+
+
 def _filters(request: HttpRequest) -> selectors.CaseFilters:
     g = request.GET
     return selectors.CaseFilters(
@@ -218,7 +244,7 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
         risk=g.get("risk", ""),
         date_from=_day(request, "from"),
         date_to=_day(request, "to"),
-        q=g.get("q", ""),
+        q=_search_text(request),
         sort=g.get("sort", ""),
         channel=g.get("channel", ""),
         county=g.get("county", ""),
@@ -228,9 +254,20 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Cases of the user's county (or assigned to them), filtered, paginated, masked."""
+    """Cases of the user's county (or assigned to them), filtered, paginated, masked. The
+    filter form is POSTed: its search text is kept in the session (see SEARCH_KEY)."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
+    if request.method == "POST":
+        params = {
+            k: v
+            for k, v in request.POST.items()
+            if v and k not in ("csrfmiddlewaretoken", "q", SEARCH_KEY)
+        }
+        text = request.POST.get("q", "").strip()
+        if text:
+            params[SEARCH_KEY] = _search_keep(request, text)
+        return redirect(f"{reverse('intake:cases')}?{urlencode(params)}")
     cases = row_values(selectors.case_list(request.user, _filters(request)))
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -244,6 +281,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": case_rows(list(page.object_list), case_url),
             "query": query.urlencode(),
             "g": request.GET,
+            "q": _search_text(request),
             "states": Case.State.choices,
             "windows": centre_selectors.window_list(),
             "categories": centre_selectors.top_categories(),

@@ -271,6 +271,12 @@ def test_search_by_full_id_phone_name_or_number(api, clerk, ref):
         body = api.get("/api/v1/cases/", {"q": q}).json()
         assert [c["number"] for c in body["results"]] == [target.number], q
         assert id_number not in str(body)  # matched on the full value, shown masked
+    # The same search in a header (percent-encoded UTF-8): nothing of it in the URL.
+    from urllib.parse import quote
+
+    for q in (id_number, "陈秀英"):
+        body = api.get("/api/v1/cases/", HTTP_X_SEARCH=quote(q)).json()
+        assert [c["number"] for c in body["results"]] == [target.number], q
 
 
 def test_filters(api, clerk, ref):

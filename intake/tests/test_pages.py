@@ -85,7 +85,7 @@ def test_typing_a_known_id_shows_the_earlier_cases(client, clerk, ref):
     id_number = resident_id()
     earlier = register(clerk, ref, parties=[applicant(id_number=id_number), respondent()])
     client.force_login(clerk)
-    response = client.get(
+    response = client.post(
         reverse("intake:party_lookup"),
         {
             "prefix": "parties-0",
@@ -99,7 +99,7 @@ def test_typing_a_known_id_shows_the_earlier_cases(client, clerk, ref):
     assert "重复来访" in page and earlier.number in page
     assert id_number not in page
     # Half typed: nothing to show yet, and no error.
-    partial = client.get(
+    partial = client.post(
         reverse("intake:party_lookup"),
         {"prefix": "parties-0", "parties-0-id_number": id_number[:10]},
     )
@@ -109,10 +109,15 @@ def test_typing_a_known_id_shows_the_earlier_cases(client, clerk, ref):
 def test_typing_a_known_phone_shows_the_earlier_cases(client, clerk, ref):
     earlier = register(clerk, ref, parties=[applicant(phone="13957212345"), respondent()])
     client.force_login(clerk)
-    page = client.get(
+    page = client.post(
         reverse("intake:party_lookup"), {"prefix": "parties-1", "parties-1-phone": "13957212345"}
     ).content.decode()
     assert earlier.number in page
+    # Never in a URL: a GET is refused.
+    assert (
+        client.get(reverse("intake:party_lookup"), {"parties-1-phone": "13957212345"}).status_code
+        == 405
+    )
 
 
 def test_suggestion_follows_nature_and_category(client, clerk, ref):
@@ -374,3 +379,26 @@ def test_case_list_escapes_what_people_typed(client, clerk, ref):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 邻里" in page
     assert "李&lt;b&gt;国强&lt;/b&gt;" in page
     assert "<script>alert" not in page and "<b>国强" not in page
+
+
+def test_a_full_id_number_searched_never_travels_in_a_url(client, clerk, ref):
+    id_number = resident_id()
+    target = register(clerk, ref, parties=[applicant(id_number=id_number), respondent()])
+    register(clerk, ref)
+    client.force_login(clerk)
+    response = client.post(reverse("intake:cases"), {"q": id_number, "state": "registered"})
+    assert response.status_code == 302
+    url = response["Location"]
+    assert id_number not in url and "state=registered" in url and "s=" in url
+    page = client.get(url).content.decode()
+    assert target.number in page and page.count('href="/intake/cases/330523-') == 1
+    # Masked in the rows; the typed text is only in the form's fields (the body, not a URL).
+    assert page.count(id_number) == page.count(f'value="{id_number}"')
+    export = client.get(reverse("intake:export") + "?" + url.split("?", 1)[1])
+    assert export.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [target.number]
