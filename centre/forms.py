@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,3 +33,8 @@ class BootstrapMixin:
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs.setdefault("class", css)
+
+
+class OwnPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
+    """A business user changes their own password (the validators of AUTH_PASSWORD_VALIDATORS
+    apply); their API tokens end with it (centre.tokens)."""

@@ -141,3 +141,35 @@ def test_last_use_is_recorded(clerk):
     assert ApiToken.objects.get(user=clerk).last_used_at is None
     _use(token)
     assert ApiToken.objects.get(user=clerk).last_used_at is not None
+
+
+def test_a_business_user_changes_their_own_password_and_their_tokens_end(client, clerk):
+    token = _login(APIClient())
+    client.force_login(clerk)
+    page = client.get("/accounts/password/")
+    assert page.status_code == 200 and "修改密码" in page.content.decode()
+    wrong = client.post(
+        "/accounts/password/",
+        {"old_password": "nope", "new_password1": "x", "new_password2": "x"},
+    )
+    assert wrong.status_code == 200 and "旧密码" in wrong.content.decode()
+    weak = client.post(
+        "/accounts/password/",
+        {
+            "old_password": settings.DEMO_PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+    assert weak.status_code == 200 and "密码" in weak.content.decode()
+    done = client.post(
+        "/accounts/password/",
+        {
+            "old_password": settings.DEMO_PASSWORD,
+            "new_password1": "Yu-cun-2026-green",
+            "new_password2": "Yu-cun-2026-green",
+        },
+    )
+    assert done.status_code == 302
+    assert client.get("/intake/").status_code == 200  # still signed in here
+    assert _use(token) == 401
