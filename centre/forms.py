@@ -38,3 +38,13 @@ class BootstrapMixin:
 class OwnPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
     """A business user changes their own password (the validators of AUTH_PASSWORD_VALIDATORS
     apply); their API tokens end with it (centre.tokens)."""
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (2026-12-05): a localised one
+    (2026/12/05) shows as empty and the required check then refuses the form."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centre.forms import BootstrapMixin
+from centre.forms import BootstrapMixin, DateInput
 from intake.forms import CaseForm, PartyFormSet  # noqa: F401  (the delegation page reuses them)
 
 
@@ -17,7 +17,7 @@ class CourtOutcomeForm(BootstrapMixin, forms.Form):
     accepted_on = forms.DateField(
         label=_("立案日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 
@@ -26,5 +26,5 @@ class DelegationForm(BootstrapMixin, forms.Form):
     received_on = forms.DateField(
         label=_("收到材料日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from centre.forms import DateInput
 from intake.models import Case, CaseDocument, CaseParty
 from intake.processes import (
     due_from_today,
@@ -41,7 +42,7 @@ def _text(label: Any, required: Any, rows: int = 2) -> forms.CharField:
 def _date(label: Any, required: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": required},
     )
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centre.forms import DateInput
 from intake.models import Case, CaseDocument, CaseParty
 from intake.processes import extension_apply, extension_form, process_of, window_transition
 from intake.workflow import TransitionForm, waiting_clocks
@@ -29,7 +30,7 @@ def _text(label: Any, required: Any, rows: int = 2, max_length: int = 5000) -> f
 def _date(label: Any, required: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": required},
     )
 
