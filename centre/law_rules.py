@@ -318,6 +318,46 @@ RULES = [
         "",
         "《劳动争议调解仲裁法》第35条",
     ),
+    # Incident command (事件处置): local norms of the county, not statute, and each
+    # category may point at its own rules (incidents.IncidentCategory). An urgent incident
+    # is fed back within 24 hours; the engine counts whole days, so it falls due the
+    # next day. One extension, approved by the town's command room, 15 工作日 at most.
+    (
+        "incident_urgent",
+        "紧急事件处置反馈",
+        1,
+        "natural",
+        "事件交办",
+        15,
+        "working",
+        None,
+        "乡镇（街道）社会治理中心负责人",
+        "本县事件处置规则：紧急事件24小时内反馈（按日计，交办次日届满）",
+    ),
+    (
+        "incident_important",
+        "重要事件处置反馈",
+        3,
+        "working",
+        "事件交办",
+        15,
+        "working",
+        None,
+        "乡镇（街道）社会治理中心负责人",
+        "本县事件处置规则：重要事件3个工作日内反馈",
+    ),
+    (
+        "incident_normal",
+        "一般事件处置反馈",
+        5,
+        "working",
+        "事件交办",
+        15,
+        "working",
+        None,
+        "乡镇（街道）社会治理中心负责人",
+        "本县事件处置规则：一般事件5个工作日内反馈",
+    ),
 ]
 
 HOLIDAY_NAMES = {

@@ -10,7 +10,7 @@ auditor only reads the audit log. No one may hold two of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -337,4 +337,46 @@ HOME_ORDER = (
     "sysadmin",
     "secadmin",
     "auditor",
+)
+
+# Added by the incident command issue (事件处置): the town's command room and the
+# departments it assigns to; grid workers report, supervisors command at county level.
+_INCIDENT_COMMAND = tuple(
+    f"incidents.{name}_incident"
+    for name in ("accept", "assign", "reassign", "verify", "close", "escalate", "to_case")
+)
+ROLES["town_dispatcher"] = Role(
+    "town_dispatcher",
+    _("乡镇指挥室调度员"),
+    "incidents:board",
+    ("incidents.view_town_incident", *_INCIDENT_COMMAND),
+)
+ROLES["department_handler"] = Role(
+    "department_handler",
+    _("部门处置人员"),
+    "incidents:board",
+    ("incidents.view_department_incident", "incidents.feedback_incident"),
+)
+ROLES["grid_worker"] = replace(
+    ROLES["grid_worker"],
+    permissions=(
+        *ROLES["grid_worker"].permissions,
+        "incidents.report_incident",
+        "incidents.resolve_on_site_incident",
+    ),
+)
+ROLES["supervisor"] = replace(
+    ROLES["supervisor"],
+    permissions=(*ROLES["supervisor"].permissions, "incidents.view_incident", *_INCIDENT_COMMAND),
+)
+ROLES["leader"] = replace(
+    ROLES["leader"], permissions=(*ROLES["leader"].permissions, "incidents.view_incident")
+)
+HOME_ORDER = (*HOME_ORDER, "town_dispatcher", "department_handler")
+ROLES["sysadmin"] = replace(
+    ROLES["sysadmin"],
+    permissions=(
+        *ROLES["sysadmin"].permissions,
+        *(f"incidents.{verb}_incidentcategory" for verb in ("add", "change", "view")),
+    ),
 )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "legal_aid",
     "labour",
     "review",
+    "incidents",
     "risk",
 ]
 
