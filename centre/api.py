@@ -26,6 +26,7 @@ from centre.serializers import (
     TokenResponseSerializer,
     WindowSerializer,
 )
+from centre.validators import day_in_range, out_of_range_message
 
 _error = inline_serializer("Error", {"detail": serializers.CharField()})
 
@@ -178,6 +179,9 @@ class DeadlineCalculation(APIView):
             start_day = date.fromisoformat(start)
         except ValueError:
             errors["start"] = [_("起算日应为 YYYY-MM-DD 格式的日期")]
+        else:
+            if not day_in_range(start_day):  # a period added to it would overflow
+                errors["start"] = [out_of_range_message()]
         if errors:
             return Response(
                 {"detail": next(f"{k}: {v[0]}" for k, v in errors.items()), "errors": errors},

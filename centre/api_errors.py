@@ -10,7 +10,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser as DRFJSONParser
+from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class JSONParser(DRFJSONParser):
+    """DRF's parser, with JSON nested past Python's recursion limit (a few thousand
+    levels) a 400 instead of a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("JSON 嵌套层数过多")) from None
+
+
+class JSONRenderer(DRFJSONRenderer):
+    """DRF's renderer; a body it cannot encode as UTF-8 (an error message quoting a lone
+    surrogate the client sent, ``"\\ud800"`` is not a valid choice) is written with
+    ASCII escapes instead of failing with a 500."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            self.ensure_ascii = True
+            return super().render(data, accepted_media_type, renderer_context)
 
 
 def exception_handler(exc, context):

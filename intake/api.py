@@ -228,7 +228,15 @@ class TransitionFire(APIView):
         },
     )
     def post(self, request, number: str, name: str):
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        if not isinstance(request.data, dict):  # QueryDict (a form post) is a dict too
+            return Response(
+                {
+                    "detail": _("请求体应为 JSON 对象（各字段名及其值）"),
+                    "errors": {"non_field_errors": [_("请求体应为 JSON 对象")]},
+                },
+                status=400,
+            )
+        data = request.data.copy()
         version = data.pop("version", None)
         if isinstance(version, list):
             version = version[0]

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from centre.validators import printable
 from intake.models import Case, CaseParty
 
 MAX_ROWS = 10_000
@@ -66,28 +67,29 @@ def case_list_xlsx(cases: Iterable[Case]) -> tuple[bytes, int]:
     for case in cases:
         category = case.category
         region = case.region
-        sheet.append(
-            [
-                case.number,
-                timezone.localtime(case.registered_at).date(),
-                case.get_channel_display(),
-                case.get_nature_display(),
-                f"{category.parent.name}/{category.name}" if category.parent_id else category.name,
-                f"{region.parent.name} {region.name}" if region.parent_id else region.name,
-                _parties(case, CaseParty.Role.APPLICANT),
-                _parties(case, CaseParty.Role.RESPONDENT),
-                case.summary,
-                case.involved_count,
-                float(case.amount) if case.amount is not None else None,
-                case.window.name if case.window_id else "",
-                case.get_state_display(),
-                case.get_risk_level_display(),
-                yes if case.risk_mass else no,
-                yes if case.risk_repeat else no,
-                case.get_outcome_display() if case.outcome else "",
-                timezone.localtime(case.closed_at).date() if case.closed_at else None,
-            ]
-        )
+        # Text stored before control characters were refused at input (centre.validators)
+        # must not make openpyxl fail the whole export (IllegalCharacterError).
+        row = [
+            case.number,
+            timezone.localtime(case.registered_at).date(),
+            case.get_channel_display(),
+            case.get_nature_display(),
+            f"{category.parent.name}/{category.name}" if category.parent_id else category.name,
+            f"{region.parent.name} {region.name}" if region.parent_id else region.name,
+            _parties(case, CaseParty.Role.APPLICANT),
+            _parties(case, CaseParty.Role.RESPONDENT),
+            case.summary,
+            case.involved_count,
+            float(case.amount) if case.amount is not None else None,
+            case.window.name if case.window_id else "",
+            case.get_state_display(),
+            case.get_risk_level_display(),
+            yes if case.risk_mass else no,
+            yes if case.risk_repeat else no,
+            case.get_outcome_display() if case.outcome else "",
+            timezone.localtime(case.closed_at).date() if case.closed_at else None,
+        ]
+        sheet.append([printable(value) for value in row])
         count += 1
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

@@ -15,7 +15,7 @@ from centre.models import Category, County, Region
 from intake import identity
 from intake.identity import IdType
 from intake.models import Case, CaseParty, Party
-from intake.services import CaseInput, PartyInput
+from intake.services import MAX_DESCRIPTION_LENGTH, MAX_INVOLVED_COUNT, CaseInput, PartyInput
 
 _C = {"class": "form-control"}
 _S = {"class": "form-select"}
@@ -56,7 +56,10 @@ class CaseForm(forms.Form):
     )
     summary = forms.CharField(label=_("事项摘要"), max_length=200, widget=forms.TextInput(attrs=_C))
     description = forms.CharField(
-        label=_("事项详情"), required=False, widget=forms.Textarea(attrs={**_C, "rows": 3})
+        label=_("事项详情"),
+        required=False,
+        max_length=MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={**_C, "rows": 3}),
     )
     amount = forms.DecimalField(
         label=_("涉及金额（元）"),
@@ -67,7 +70,11 @@ class CaseForm(forms.Form):
         widget=forms.NumberInput(attrs={**_C, "step": "0.01"}),
     )
     involved_count = forms.IntegerField(
-        label=_("涉及人数"), min_value=1, initial=1, widget=forms.NumberInput(attrs=_C)
+        label=_("涉及人数"),
+        min_value=1,
+        max_value=MAX_INVOLVED_COUNT,
+        initial=1,
+        widget=forms.NumberInput(attrs=_C),
     )
 
     def __init__(self, *args: Any, county: County, **kwargs: Any):

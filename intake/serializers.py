@@ -11,10 +11,11 @@ from rest_framework import serializers
 
 from centre import refcache
 from centre.models import Category, Region
+from centre.validators import refused_characters
 from intake import identity
 from intake.identity import IdType
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
-from intake.services import CaseInput, PartyInput
+from intake.services import MAX_DESCRIPTION_LENGTH, MAX_INVOLVED_COUNT, CaseInput, PartyInput
 
 
 def _django_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -33,6 +34,8 @@ class CachedSlugRelatedField(serializers.SlugRelatedField):
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
         data = str(data)
+        if refused_characters(data):  # a lone surrogate cannot even be sent to the database
+            self.fail("invalid")
         found = refcache.get(
             (self.cache_name, data),
             lambda: self.get_queryset().filter(**{self.slug_field: data}).first(),
@@ -118,7 +121,9 @@ class CaseCreateSerializer(InputSerializer):
         queryset=Category.objects.filter(active=True),
     )
     summary = serializers.CharField(label=_("事项摘要"), max_length=200)
-    description = serializers.CharField(label=_("事项详情"), required=False, allow_blank=True)
+    description = serializers.CharField(
+        label=_("事项详情"), required=False, allow_blank=True, max_length=MAX_DESCRIPTION_LENGTH
+    )
     region = CachedSlugRelatedField(
         cache_name="region", label=_("发生地"), slug_field="code", queryset=Region.objects.all()
     )
@@ -130,7 +135,9 @@ class CaseCreateSerializer(InputSerializer):
         allow_null=True,
         min_value=0,
     )
-    involved_count = serializers.IntegerField(label=_("涉及人数"), min_value=1, default=1)
+    involved_count = serializers.IntegerField(
+        label=_("涉及人数"), min_value=1, max_value=MAX_INVOLVED_COUNT, default=1
+    )
     parties = PartyInputSerializer(many=True, label=_("当事人"), allow_empty=False)
 
     def to_input(self) -> CaseInput:

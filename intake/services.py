@@ -52,6 +52,9 @@ from intake.time_limits import receipt_time_limit
 # 群体性: this many people involved, or this many other open cases against one respondent.
 MASS_INVOLVED = 5
 MASS_RESPONDENT_OPEN_CASES = 2
+# Bounds of what is typed in: a county's population, and a few pages of text.
+MAX_INVOLVED_COUNT = 1_000_000
+MAX_DESCRIPTION_LENGTH = 5000
 
 
 @dataclass
@@ -123,8 +126,35 @@ def case_validate(*, county: County, data: CaseInput) -> None:
         if p.role == CaseParty.Role.APPLICANT and not p.phone:
             # The applicant is told of progress and checks it with the phone's last digits.
             errors.setdefault(f"{key}.phone", []).append(_("申请人须留联系电话"))
+    _same_party_both_sides(data.parties, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _same_party_both_sides(parties: list[PartyInput], errors: dict[str, list[str]]) -> None:
+    """One person or organisation (the same ID number or credit code, once normalised)
+    cannot be both applicant and respondent of a case: a dispute needs two sides."""
+    applicants = {
+        identity
+        for p in parties
+        if p.role == CaseParty.Role.APPLICANT
+        for identity in _identities(p)
+    }
+    for i, p in enumerate(parties):
+        if p.role != CaseParty.Role.RESPONDENT:
+            continue
+        for name, value in zip(("id_number", "credit_code"), _identities(p), strict=False):
+            if value and value in applicants:
+                errors.setdefault(f"parties[{i}].{name}", []).append(
+                    _("同一当事人不能既是申请人又是被申请人")
+                )
+
+
+def _identities(p: PartyInput) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    return (
+        ("id", f"{p.id_type or IdType.RESIDENT_ID}:{p.id_number}") if p.id_number else None,
+        ("credit", p.credit_code) if p.credit_code else None,
+    )
 
 
 def _normalize_identity(p: PartyInput, key: str, errors: dict[str, list[str]]) -> None:
@@ -597,6 +627,22 @@ def document_request(
     document = _document_pending(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
     inserts.insert([document], returning=returning)
     return document
+
+
+def document_refresh(*, case: Case, kind: str) -> int:
+    """Render a case's document of this kind again, after commit, because what it states
+    changed (the receipt names the window once the case is triaged); a reprint then says
+    what is true now."""
+    from intake.tasks import render_pending_documents
+
+    refreshed = CaseDocument.objects.filter(
+        case=case,
+        kind=kind,
+        status__in=(CaseDocument.Status.READY, CaseDocument.Status.FAILED),
+    ).update(status=CaseDocument.Status.PENDING, attempts=0, error="", created_at=timezone.now())
+    if refreshed:
+        queue.kick_on_commit(render_pending_documents)
+    return refreshed
 
 
 def _document_pending(

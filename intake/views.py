@@ -23,6 +23,7 @@ from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
+from centre.validators import day_in_range, out_of_range_message
 from intake import deadlines, documents, selectors, services, triage, workflow
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
@@ -201,6 +202,8 @@ def _day(request: HttpRequest, name: str):
     try:
         value = parse_date(raw)
     except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        value = None
+    if not day_in_range(value):  # a day after it would overflow (9999-12-31)
         value = None
     if value is None:
         label = _("登记日期自") if name == "from" else _("登记日期至")
@@ -537,9 +540,16 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
     from centre.models import DeadlineRule
 
     rule = DeadlineRule.objects.filter(code=request.GET.get("rule", ""), active=True).first()
+    error = ""
     try:
         start = date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
         start = None
+    if not day_in_range(start):  # a period added to it would overflow
+        start, error = None, _("起算日：%(rule)s") % {"rule": out_of_range_message()}
     due = rule_due(rule, start) if rule and start else None
-    return render(request, "intake/_deadline.html", {"rule": rule, "start": start, "due": due})
+    return render(
+        request,
+        "intake/_deadline.html",
+        {"rule": rule, "start": start, "due": due, "error": error},
+    )

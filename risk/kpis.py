@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre.models import Category, County, Region, Window
+from centre.validators import day_in_range, out_of_range_message
 from intake.models import Case
 from risk.models import OverdueCell, Rollup, RollupDays
 from risk.models.rollup import CHANNELS, FLAGS, MAX_DAYS, STATES, Grain
@@ -139,9 +140,12 @@ def parse_filters(
         if not raw:
             return default
         try:
-            return date.fromisoformat(raw)
+            value = date.fromisoformat(raw)
         except ValueError:
             raise FilterError(name, str(_("日期格式应为 YYYY-MM-DD"))) from None
+        if not day_in_range(value):  # the periods' arithmetic overflows near date.max
+            raise FilterError(name, out_of_range_message())
+        return value
 
     date_to = day("to", today)
     date_from = day("from", date(date_to.year, 1, 1))

@@ -10,7 +10,6 @@ openpyxl is imported by the functions that write (the task), not by the web work
 from __future__ import annotations
 
 import calendar
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from centre import queue
 from centre.models import Clock, County, Department, ExportJob, StaffProfile
+from centre.validators import printable
 from intake import selectors
 from intake.identity import mask_id_number
 from intake.models import Case, CaseParty
@@ -49,8 +49,6 @@ PARAMS = (
 )
 CHUNK_SIZE = 2000
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-# Control characters are not allowed in the XML of a worksheet.
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def _columns() -> list[tuple[str, int]]:
@@ -217,7 +215,9 @@ class _Related:
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL.sub("", text)
+    # Control characters are not allowed in a worksheet's XML; text stored before they
+    # were refused at input (centre.validators) still makes a ledger.
+    return printable(text)
 
 
 class _Rows:

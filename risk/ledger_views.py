@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from centre.access import desk_required
 from centre.models import AuditLog, ExportJob
 from centre.services import audit_record
+from centre.validators import day_in_range
 from intake.models import Case
 from risk import ledger
 
@@ -48,7 +49,9 @@ def _date_errors(params: dict[str, str]) -> list[tuple[str, str]]:
     for key in ("from", "to"):
         value = params.get(key)
         try:
-            valid = not value or parse_date(value) is not None
+            day = parse_date(value) if value else None
+            # A day near date.max would overflow the period's arithmetic (9999-12-31).
+            valid = not value or (day is not None and day_in_range(day))
         except ValueError:  # well formed but not a day (2026-02-30)
             valid = False
         if not valid:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from centre.models import AuditLog, Clock, ExportJob
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
-from intake.models import Party
+from intake.models import Case, Party
 from intake.tests.factories import applicant, credit_code, reference_data, register, resident_id
 from intake.tests.factories import respondent as respondent_input
 from mediation.tests.factories import mediator, organisation, start
@@ -256,6 +256,17 @@ def test_typed_text_is_never_a_formula(clerk, ref, export):
     job = export(clerk)
     cell = load_workbook(job.file.path).active["H3"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_control_characters_stored_before_they_were_refused_still_make_a_ledger(clerk, ref, export):
+    case = register(clerk, ref)
+    Case.objects.filter(pk=case.pk).update(summary="围墙\x1b[31m纠纷\x07\u202e")
+    Party.objects.filter(case_parties__case=case).update(name="张\u200b建\x1b华")
+    job = export(clerk)
+    assert job.status == ExportJob.Status.DONE, job.error
+    rows = sheet_rows(job)
+    assert rows[2][7] == "围墙\ufffd[31m纠纷\ufffd\ufffd"
+    assert "张\ufffd建\ufffd华" in rows[2][6]
 
 
 def test_the_windows_states_and_outcomes_are_named(clerk, supervisor, ref, export):

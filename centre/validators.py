@@ -1,0 +1,89 @@
+"""What text and dates may come in, checked once for every form and serializer.
+
+Control characters (ESC, BEL …), bidi overrides (U+202A–202E, U+2066–2069), zero-width
+characters (U+200B–200D, U+FEFF) and lone surrogates are refused in every text field: an
+ESC in one party's name made the county's Excel export fail for everyone (openpyxl
+refuses it), an override makes a name read otherwise than it is stored, a zero-width
+character makes two names look alike, and PostgreSQL cannot store a lone surrogate at
+all. Tab and line breaks stay allowed: a record or an agreement's terms has lines.
+
+Dates are bounded to what the calendar code can add days to (``date.max`` overflows).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+# Unicode's control (Cc), format (Cf: bidi, zero-width …) and surrogate (Cs) categories.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+# A day a case, a period or a session can sensibly be on; date.max + 1 day overflows.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
+
+def refused_characters(value: str) -> list[str]:
+    return [
+        ch
+        for ch in value
+        if ch not in ALLOWED_CONTROLS and unicodedata.category(ch) in REFUSED_CATEGORIES
+    ]
+
+
+@deconstructible
+class NoControlCharacters:
+    """Refuses control, format (bidi, zero-width) and lone surrogate characters, naming
+    the first one by its code point (it is invisible)."""
+
+    message = _("含有不可见的控制字符（%(char)s），请删除后重新输入")
+    code = "control_characters"
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, str):
+            return
+        refused = refused_characters(value)
+        if refused:
+            raise ValidationError(
+                self.message, code=self.code, params={"char": f"U+{ord(refused[0]):04X}"}
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoControlCharacters)
+
+    def __hash__(self) -> int:
+        return hash(NoControlCharacters)
+
+
+no_control_characters = NoControlCharacters()
+
+# Characters openpyxl refuses in a cell (its ILLEGAL_CHARACTERS_RE) and the invisible ones
+# refused at input, for text stored before that check.
+_UNWRITABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def printable(value: object) -> object:
+    """``value`` with the characters an export cannot or should not write replaced by
+    U+FFFD (visible, so a reader sees something was there); other values unchanged."""
+    if isinstance(value, str):
+        return _UNWRITABLE.sub("\ufffd", value)
+    return value
+
+
+def day_in_range(value: date | None) -> bool:
+    return value is None or EARLIEST_DAY <= value <= LATEST_DAY
+
+
+def out_of_range_message() -> str:
+    return str(
+        _("日期应在 %(first)s 至 %(last)s 之间")
+        % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()}
+    )
