@@ -520,6 +520,10 @@ def case_register(
 ) -> Case:
     """Register a matter once: one case number for its whole life (一案一码)."""
     case_validate(county=county, data=data)
+    if len(attachments or []) > attachment_rules.MAX_PER_CASE:
+        raise ValidationError(
+            _("每件案件最多 %(max)d 个附件") % {"max": attachment_rules.MAX_PER_CASE}
+        )
     for upload in attachments or []:
         attachment_rules.check(upload)
     postgresql = connection.vendor == "postgresql"
@@ -674,6 +678,16 @@ def _attachment_save(*, actor: Any, case: Case, upload: UploadedFile) -> Attachm
 
 @transaction.atomic
 def attachment_add(*, actor: Any, case: Case, upload: UploadedFile) -> Attachment:
+    """At most MAX_PER_CASE attachments, none once the case is closed. Counted under the
+    case's row lock: two uploads at once would otherwise both count 29 and both be saved."""
+    locked = Case.objects.select_for_update(of=("self",)).only("pk", "state").get(pk=case.pk)
+    if not locked.is_open:
+        raise ValidationError(_("案件已办结，不能再上传附件"), code="closed")
+    if Attachment.objects.filter(case=case).count() >= attachment_rules.MAX_PER_CASE:
+        raise ValidationError(
+            _("每件案件最多 %(max)d 个附件") % {"max": attachment_rules.MAX_PER_CASE},
+            code="too_many",
+        )
     attachment = _attachment_save(actor=actor, case=case, upload=upload)
     CaseEvent.objects.create(
         case=case, actor=actor, kind=CaseEvent.Kind.ATTACHMENT, note=attachment.original_name

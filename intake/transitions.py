@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from centre import clocks
 from centre.models import Window
-from intake.models import Case
+from intake import services as intake_services
+from intake.models import Case, CaseDocument
 from intake.workflow import TransitionForm, TransitionSpec, register, waiting_clocks_start
+
+
+def _triaged(case: Case, actor: Any, data: dict[str, Any]) -> None:
+    waiting_clocks_start(case, actor)
+    # The receipt said 待分流（建议：…）: reprinted now, it names the window handling it.
+    intake_services.document_refresh(case=case, kind=CaseDocument.Kind.RECEIPT)
 
 
 class _WindowField(forms.ModelChoiceField):
@@ -66,7 +73,7 @@ register(
             window=d["window"],
             override_reason=d.get("note", "") if d["window"].pk != case.suggested_window_id else "",
         ),
-        after=lambda case, actor, d: waiting_clocks_start(case, actor),
+        after=_triaged,
     )
 )
 

@@ -126,3 +126,21 @@ def test_the_receipt_is_stored_and_reprintable_from_the_case_page(client, clerk,
         response = client.get(f"/intake/cases/{case.number}/documents/{receipt.pk}/")
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_receipt_reprinted_after_triage_names_the_window_handling_it(
+    clerk, ref, django_capture_on_commit_callbacks
+):
+    from intake import workflow
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = register(clerk, ref)
+    receipt = CaseDocument.objects.get(case=case, kind="receipt")
+    assert "待分流" in "".join(_pdf_text(receipt.file.path).split())
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.fire(actor=clerk, number=case.number, name="triage", data={"window": "mediation"})
+    receipt.refresh_from_db()
+    assert receipt.status == "ready"
+    text = "".join(_pdf_text(receipt.file.path).split())
+    assert "待分流" not in text and "调解服务" in text
+    assert CaseDocument.objects.filter(case=case, kind="receipt").count() == 1
