@@ -13,6 +13,9 @@ from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
 from mediation.models import Mediation
 from mediation.transitions import RecordAgreementForm
 
+# The session key of an agreement's typed text, kept when it could not be recorded.
+AGREEMENT_DRAFT = "mediation-agreement-draft:%s"
+
 
 def mediation_panel(request: HttpRequest, case: Case) -> str | None:
     mediation = selectors.mediation_of(case)
@@ -22,6 +25,9 @@ def mediation_panel(request: HttpRequest, case: Case) -> str | None:
     if mediation is None and not can_start:
         return None
     user = request.user
+    can_agree = case.state == Case.State.MEDIATING and workflow.may_fire(
+        request.user, case, "record_agreement"
+    )
     context = {
         "case": case,
         "mediation": mediation,
@@ -29,8 +35,7 @@ def mediation_panel(request: HttpRequest, case: Case) -> str | None:
         "linkages": Mediation.Linkage.choices,
         "can_supervise": user.has_perm("centre.supervise_windows"),
         "mediating": case.state == Case.State.MEDIATING,
-        "can_agree": case.state == Case.State.MEDIATING
-        and workflow.may_fire(user, case, "record_agreement"),
+        "can_agree": can_agree,
         "today": timezone.localdate(),
     }
     if can_start:
@@ -40,9 +45,16 @@ def mediation_panel(request: HttpRequest, case: Case) -> str | None:
             {s.organisation for s in suggestions}, key=lambda o: o.name
         )
     if mediation is not None:
+        # An agreement not recorded (a refused scan …) comes back as it was typed, once.
+        draft = request.session.pop(AGREEMENT_DRAFT % case.number, None) if can_agree else None
         context["session_form"] = SessionForm()
-        context["agreement_form"] = RecordAgreementForm(case=case, auto_id="id_agreement_%s")
+        context["agreement_form"] = RecordAgreementForm(
+            case=case, auto_id="id_agreement_%s", initial=draft
+        )
+        context["agreement_draft"] = draft is not None
         context["parties"] = list(case.case_parties.all())
+        for cp in context["parties"]:
+            cp.signature_draft = (draft or {}).get("signatures", {}).get(str(cp.party_id), "")
         context["performance_form"] = PerformanceForm()
         agreements = list(mediation.agreements.all())
         latest = agreements[-1] if agreements else None

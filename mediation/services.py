@@ -4,7 +4,7 @@ sessions, agreements and their versions, performance, and the end of a mediation
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,12 @@ CASE_RIGHTS = ("intake.view_case", "intake.view_personal_data")
 # bring cases in another way (court delegation) register a function case → (rule,
 # unlimited, the day the clock starts) or None.
 CLOCK_RULE_PROVIDERS: list[Callable[[Case], tuple[str, bool, date] | None]] = []
+
+
+# A session is scheduled or held within two years of today: a date in year 9999 is a typo
+# (or a probe), and the reminders' arithmetic would overflow on it.
+SESSION_SPAN = timedelta(days=2 * 366)
+MAX_ATTENDEES = 50
 
 
 def _clock_rule_for(case: Case, today: date) -> tuple[str, bool, date]:
@@ -178,6 +184,15 @@ def session_save(
     """Schedule a session (the parties are notified) or record one that was held."""
     if scheduled_at is None and held_at is None:
         raise ValidationError({"scheduled_at": [_("请填写安排时间或实际调解时间")]})
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    for name, when in (("scheduled_at", scheduled_at), ("held_at", held_at)):
+        if when is not None and abs(when - now) > SESSION_SPAN:
+            errors[name] = [_("调解时间应在今天前后两年之内")]
+    if len(attendees or []) > MAX_ATTENDEES:
+        errors["attendees"] = [_("参加人员最多 %(max)d 人") % {"max": MAX_ATTENDEES}]
+    if errors:
+        raise ValidationError(errors)
     case = Case.objects.select_related("county").get(pk=mediation.case_id)
     if case.state != Case.State.MEDIATING:
         raise ValidationError(_("案件不在调解中，不能安排或记录调解"))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from intake.access import access_case_for
 from mediation import selectors, services
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
 from mediation.models import Agreement, Participant
+from mediation.panels import AGREEMENT_DRAFT
 
 DESK = "centre.use_mediation_desk"
 
@@ -125,12 +127,32 @@ def agreement(request: HttpRequest, number: str) -> HttpResponse:
         "performance_due",
     )
     data = {f: request.POST.get(f, "") for f in fields} | {"signatures": signatures}
-    with transaction.atomic():
-        if _fire(request, number, "record_agreement", data):
+    try:
+        with transaction.atomic():
+            if not _fire(request, number, "record_agreement", data):
+                raise _NotRecorded
             for upload in request.FILES.getlist("scans"):
                 intake_services.attachment_add(actor=request.user, case=case, upload=upload)
-            messages.success(request, _("调解协议已确认，协议书正在生成"))
-    return _back(number)
+    except _NotRecorded:
+        pass
+    except ValidationError as exc:  # a scan refused: the agreement is not recorded either
+        messages.error(
+            request,
+            _("签名页扫描件有误，协议未确认：%(problem)s") % {"problem": "；".join(exc.messages)},
+        )
+    else:
+        request.session.pop(AGREEMENT_DRAFT % case.number, None)
+        messages.success(request, _("调解协议已确认，协议书正在生成"))
+        return _back(number)
+    # What the mediator typed is shown again in the panel (mediation.panels), not lost.
+    request.session[AGREEMENT_DRAFT % case.number] = {f: data[f] for f in fields} | {
+        "signatures": {str(s["party"]): s["method"] for s in signatures}
+    }
+    return redirect(f"{reverse('intake:case', args=[number])}#panel-record_agreement")
+
+
+class _NotRecorded(Exception):
+    """The workflow refused the agreement (and said why in a message)."""
 
 
 def _agreement_for(request: HttpRequest, number: str, pk: int) -> Agreement:
