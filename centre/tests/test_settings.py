@@ -30,6 +30,7 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://postgres@/centre",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PARTY_KEY_FILE": str(PROD_KEY_FILE),
+    "PUBLIC_BASE_URL": "https://centre.anji.gov.cn",
 }
 
 
@@ -205,3 +206,21 @@ def test_statements_are_prepared_only_inside_the_context():
         for _ in range(3):
             list(Window.objects.filter(code="petition"))
     assert [s for s in prepared() if 'FROM "centre_window"' in s and "$1" in s]
+
+
+def test_check_deploy_refuses_a_loopback_public_address():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            **PROD_ENV,
+            "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+            "DJANGO_SETTINGS_MODULE": "centre.settings",
+        },
+    )
+    assert result.returncode != 0
+    assert "centre.E002" in result.stdout + result.stderr
