@@ -15,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -111,7 +110,6 @@ class IncidentListCreate(generics.ListAPIView):
     (201 the first time, 200 with the same incident after)."""
 
     serializer_class = IncidentListSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         parameters=[
@@ -252,8 +250,6 @@ class TransitionFire(APIView):
     """Take a step with its fields (and optionally the ``version`` you saw): 200 with the
     new state, 400 bad fields, 403 role, 404 unknown incident, 409 state or version
     changed. ``feedback`` and ``resolve_on_site`` take ``photos`` (multipart)."""
-
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
