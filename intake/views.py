@@ -369,7 +369,9 @@ def case_transition(request: HttpRequest, number: str, name: str) -> HttpRespons
     data = request.POST.copy()
     data.pop("version", None)
     try:
-        workflow.fire(actor=request.user, number=number, name=name, data=data, version=version)
+        case = workflow.fire(
+            actor=request.user, number=number, name=name, data=data, version=version
+        )
     except workflow.TransitionError as exc:
         detail = "; ".join(e["message"] for errs in exc.errors.values() for e in errs)
         messages.error(request, f"{exc.message}{('：' + detail) if detail else ''}")
@@ -377,7 +379,7 @@ def case_transition(request: HttpRequest, number: str, name: str) -> HttpRespons
         if status == 403:
             return render(request, "403.html", status=403)
     else:
-        messages.success(request, _("操作已完成"))
+        messages.success(request, workflow.done_message(case, name))
     return redirect("intake:case", number=number)
 
 

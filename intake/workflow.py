@@ -268,6 +268,18 @@ def _carry_out(*, actor: Any, case: Case, spec: TransitionSpec, data: dict[str, 
         spec.after(target, actor, form.cleaned_data)
 
 
+def done_message(case: Case, name: str) -> str:
+    """What the person who took the step is told: what was done and where the case is
+    now (已完成「分流」：案件现为「已分流」，承办窗口：调解服务), not a bare 操作已完成."""
+    message = _("已完成「%(action)s」：案件现为「%(state)s」") % {
+        "action": label_of(name),
+        "state": case.get_state_display(),
+    }
+    if name in ("triage", "refer") and case.window_id:
+        message += _("，承办窗口：%(window)s") % {"window": case.window.name}
+    return message
+
+
 def label_of(name: str) -> str:
     """A transition's label for timelines and lists (its name if not registered)."""
     spec = REGISTRY.get(name)

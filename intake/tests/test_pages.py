@@ -402,3 +402,15 @@ def test_a_full_id_number_searched_never_travels_in_a_url(client, clerk, ref):
 
     rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == [target.number]
+
+
+def test_a_step_says_what_was_done(client, clerk, ref):
+    case = register(clerk, ref)
+    client.force_login(clerk)
+    response = client.post(
+        reverse("intake:transition", args=[case.number, "triage"]),
+        {"window": "mediation", "version": case.version},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "已完成「分流」：案件现为「已分流」，承办窗口：调解服务" in text
