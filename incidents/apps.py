@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,11 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         # Demo accounts of the town command room and a department.
         from incidents import demo  # noqa: F401
+
+        post_migrate.connect(_sync, sender=self)
+
+
+def _sync(sender, using: str = "default", **kwargs) -> None:
+    from incidents.services import categories_sync
+
+    categories_sync(using=using)

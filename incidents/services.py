@@ -32,6 +32,31 @@ from incidents.models import (
 
 CLOCK_SUBJECT = "incident"
 
+# (code, name, the nature of a case registered from it): the issue's ten categories.
+CATEGORIES = [
+    ("dispute", "矛盾纠纷", "dispute"),
+    ("public_security", "治安隐患", "dispute"),
+    ("work_safety", "安全生产", "dispute"),
+    ("fire_safety", "消防安全", "dispute"),
+    ("food_drug", "食品药品", "dispute"),
+    ("labour", "劳动保障", "labour"),
+    ("environment", "生态环境", "dispute"),
+    ("urban_rural", "城乡管理", "dispute"),
+    ("petition", "信访苗头", "petition"),
+    ("other", "其他", "dispute"),
+]
+
+
+def categories_sync(*, using: str = "default") -> None:
+    """Create the missing categories after every ``migrate``; an administrator's edits to
+    existing ones are kept (a category no longer wanted is disabled, not deleted)."""
+    from incidents.models import IncidentCategory
+
+    for order, (code, name, nature) in enumerate(CATEGORIES, start=1):
+        IncidentCategory.objects.using(using).get_or_create(
+            code=code, defaults={"name": name, "order": order, "case_nature": nature}
+        )
+
 
 # --- reporting ----------------------------------------------------------------------------
 def incident_report(
@@ -180,13 +205,11 @@ def _perm(name: str) -> str:
 
 
 def may_fire(user: Any, incident: Incident, name: str) -> bool:
-    """The user's role allows the step. An incident escalated to the county centre is the
-    county's to command: the town's dispatcher watches it, the supervisors act."""
+    """The user's role allows the step here. An incident escalated to the county centre
+    is the county's to command: the town's dispatcher watches it, the supervisors act."""
     if not user.has_perm(_perm(name)):
         return False
-    if incident.state == Incident.State.ESCALATED:
-        return user.has_perm("incidents.view_incident")
-    return True
+    return incident.state != Incident.State.ESCALATED or user.has_perm("incidents.view_incident")
 
 
 def available(incident: Incident, user: Any) -> list[Step]:
@@ -215,7 +238,7 @@ def incident_fire(
         raise NotAllowed(_("没有名为「%(name)s」的操作") % {"name": name})
     with transaction.atomic():
         incident = access_incident_for(actor, number, for_update=True)
-        if not may_fire(actor, incident, name):
+        if not actor.has_perm(_perm(name)):
             raise Forbidden(_("您的角色无权执行该操作"))
         if version is not None and version != incident.version:
             raise Conflict(
@@ -227,6 +250,8 @@ def incident_fire(
                 _("事件当前状态为「%(state)s」，不能执行「%(action)s」")
                 % {"state": incident.get_state_display(), "action": step.label}
             )
+        if not may_fire(actor, incident, name):
+            raise Forbidden(_("该事件已上报县中心，由县中心指挥处置"))
         form = step.form(data=data, incident=incident)
         errors = {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
         cleaned_photos = []
