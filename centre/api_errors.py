@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
@@ -81,3 +87,54 @@ def _sentence(errors: dict[str, list[str]]) -> str:
             return messages[0]
         return f"{path}: {messages[0]}"
     return ""
+
+
+# --- Errors raised before or outside DRF: JSON under /api/, pages elsewhere ----------------
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(detail: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields …)."""
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _json(_("请求体过大（上限 %(max)s）") % {"max": filesizeformat(limit)}, status=400)
+    return _json(_("请求无效"), status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL no route matches (``/risk/warnings/abc/``) or an Http404."""
+    if not is_api(request):
+        return defaults.page_not_found(request, exception)
+    return _json(_("未找到"), status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api(request):
+        return defaults.permission_denied(request, exception)
+    return _json(_("您无权执行该操作"), status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not is_api(request):
+        return defaults.server_error(request)
+    return _json(_("服务器内部错误，请稍后再试"), status=500)
+
+
+def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked account (AXES_LOCKOUT_CALLABLE): the page, or JSON
+    for the token login (its 429 was an HTML page)."""
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    if is_api(request):
+        return _json(_("登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员"), status=status)
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=status)

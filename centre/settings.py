@@ -220,6 +220,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The page, or JSON for the API's token login.
+AXES_LOCKOUT_CALLABLE = "centre.api_errors.lockout"
 AXES_CLIENT_IP_CALLABLE = "centre.net.client_ip"
 AXES_VERBOSE = False
 
@@ -285,7 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "centre.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "centre.api_errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "centre.api_errors.JSONParser",
@@ -296,7 +298,21 @@ REST_FRAMEWORK = {
         "centre.api_errors.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Per user and per token (centre.throttles); anonymous calls (the token login) per
+    # address. A 429 says when to try again (Retry-After).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "centre.throttles.UserThrottle",
+        "centre.throttles.TokenThrottle",
+        "centre.throttles.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_USER", "600/minute"),
+        "token": env_str("API_RATE_TOKEN", "300/minute"),
+        "anon": env_str("API_RATE_ANON", "60/minute"),
+    },
 }
+# A request body (JSON, a form) of at most 2.5 MB; files are limited by intake.attachments.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 SPECTACULAR_SETTINGS = {
     "TITLE": "矛调中心 API",
     "DESCRIPTION": "县级社会矛盾纠纷调处化解中心 信息系统接口 (v1)",

@@ -61,3 +61,10 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Errors raised outside a DRF view (a body too large, a URL no route matches) are JSON
+# under /api/ as well (centre.api_errors).
+handler400 = "centre.api_errors.bad_request"
+handler403 = "centre.api_errors.permission_denied"
+handler404 = "centre.api_errors.page_not_found"
+handler500 = "centre.api_errors.server_error"

@@ -1,12 +1,15 @@
 """The public progress page's look-up: the stage of a case, and nothing personal.
 
 A resident proves they are the applicant with the last four digits of the phone they
-left; answers are the same for "no such case" and "wrong digits", and each address may
-try only a few times, so the page cannot be used to discover cases or phone numbers.
+left; answers are the same for "no such case" and "wrong digits", and tries are counted
+both per address and per case number, so the page cannot be used to discover cases or
+phone numbers: a guesser spread over many addresses still gets only a few wrong tries at
+one case, and a centre's residents behind one NAT address share a generous allowance.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from typing import Any
 
@@ -18,7 +21,8 @@ from centre.net import client_ip
 from intake.identity import phone_last4
 from intake.models import Case, CaseParty
 
-ATTEMPTS = 10
+ATTEMPTS = 30  # per address: many residents may come from one (a village's NAT)
+ATTEMPTS_PER_CASE = 5  # wrong answers for one case number, from wherever they come
 WINDOW_SECONDS = 600
 
 NEXT_STEP = {
@@ -37,13 +41,18 @@ NEXT_STEP = {
 
 
 def progress_lookup(*, request: Any, number: str, phone_last4: str) -> dict[str, Any]:
+    number = number.strip()
     key = f"progress-attempts:{client_ip(request) or 'unknown'}"
+    # The number is hashed into the key: the cache keeps no case numbers in the clear.
+    case_key = f"progress-case:{hashlib.sha256(number.encode()).hexdigest()}"
     attempts = cache.get_or_set(key, 0, WINDOW_SECONDS)
-    if attempts >= ATTEMPTS:
+    if attempts >= ATTEMPTS or cache.get(case_key, 0) >= ATTEMPTS_PER_CASE:
         return {"found": False, "throttled": True}
     cache.incr(key)
-    case = Case.objects.select_related("window").filter(number=number.strip()).first()
+    case = Case.objects.select_related("window").filter(number=number).first()
     if case is None or not _applicant_phone_ends_with(case, phone_last4):
+        cache.get_or_set(case_key, 0, WINDOW_SECONDS)
+        cache.incr(case_key)
         return {"found": False, "throttled": False}
     return {
         "found": True,

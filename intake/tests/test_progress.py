@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake import workflow
+from intake import public, workflow
 from intake.tests.factories import applicant, register, resident_id, respondent
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +59,44 @@ def test_wrong_digits_and_unknown_numbers_get_the_same_answer(client, case):
 
 
 def test_lookups_are_limited_per_address(client, case):
-    for _ in range(10):
-        client.get("/progress/", {"number": case.number, "phone_last4": "0000"})
+    for i in range(public.ATTEMPTS):
+        client.get("/progress/", {"number": f"330523-2026-{900000 + i}", "phone_last4": "0000"})
     blocked = client.get("/progress/", {"number": case.number, "phone_last4": "2345"})
     assert "查询次数过多" in blocked.content.decode()
     other = client.get(
         "/progress/", {"number": case.number, "phone_last4": "2345"}, REMOTE_ADDR="10.9.9.9"
     )
     assert "已登记" in other.content.decode()
+
+
+def test_wrong_answers_for_one_case_are_limited_from_any_address(client, case, clerk, ref):
+    """A guesser spread over many addresses gets a few tries at a case, not 10 each."""
+    for i in range(public.ATTEMPTS_PER_CASE):
+        client.get(
+            "/progress/",
+            {"number": case.number, "phone_last4": f"{i:04d}"},
+            REMOTE_ADDR=f"10.0.0.{i}",
+        )
+    blocked = client.get(
+        "/progress/", {"number": case.number, "phone_last4": "2345"}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert "查询次数过多" in blocked.content.decode()
+    other = register(clerk, ref, parties=[applicant(phone="13957216789"), respondent()])
+    answered = client.get(
+        "/progress/", {"number": other.number, "phone_last4": "6789"}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert "已登记" in answered.content.decode()
+
+
+def test_residents_behind_one_address_are_not_locked_out(client, clerk, ref):
+    """A village's residents share one NAT address: their right answers all pass."""
+    cases = [
+        register(clerk, ref, parties=[applicant(phone=f"139572{i:05d}"), respondent()])
+        for i in range(20)
+    ]
+    for i, case in enumerate(cases):
+        page = client.get("/progress/", {"number": case.number, "phone_last4": f"{i:04d}"})
+        assert "已登记" in page.content.decode(), i
 
 
 def test_the_digits_must_be_four(client, case):
