@@ -100,7 +100,7 @@ USERS = [
     ("judge", "张志明", ["judge"], "县人民法院", "litigation", None, "员额法官"),
     ("supervisor", "刘海峰", ["supervisor"], "县矛调中心综合受理窗口", None, None, "值班长"),
     ("leader", "赵卫东", ["leader"], "县委政法委", None, None, "县委常委、政法委书记"),
-    ("grid", "周丽萍", ["grid_worker"], None, None, "330523107201001", "专职网格员"),
+    ("grid", "周丽萍", ["grid_worker"], None, None, "330523001001001", "专职网格员"),
     ("sysadmin", "孙浩", ["sysadmin"], "县矛调中心信息科", None, None, "系统管理员"),
     ("secadmin", "吴敏", ["secadmin"], "县矛调中心信息科", None, None, "安全管理员"),
     ("auditor", "郑琳", ["auditor"], "县矛调中心信息科", None, None, "安全审计员"),

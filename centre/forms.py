@@ -48,3 +48,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict | None = None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker, with the ISO value it needs (2026-12-05T15:00)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")

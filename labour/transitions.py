@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from centre.forms import DateInput
+from centre.forms import DateInput, DateTimeInput
 from intake.models import Case, CaseDocument, CaseParty
 from intake.processes import (
     due_from_today,
@@ -249,7 +249,7 @@ class ArbitrationRefuseForm(TransitionForm):
 class HearingForm(TransitionForm):
     at = forms.DateTimeField(
         label=_("开庭时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
         error_messages={"required": _("请填写开庭时间")},
     )
     place = forms.CharField(

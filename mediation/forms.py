@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from centre.forms import BootstrapMixin
+from centre.forms import BootstrapMixin, DateInput, DateTimeInput
 from mediation.models import Agreement, Session
 
 
@@ -13,12 +13,12 @@ class SessionForm(BootstrapMixin, forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("安排时间"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )
     held_at = forms.DateTimeField(
         label=_("实际调解时间"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput(),
     )
     place = forms.ChoiceField(label=_("方式"), choices=Session.Place.choices)
     location = forms.CharField(label=_("地点"), required=False, max_length=200)
@@ -56,7 +56,5 @@ class PerformanceForm(BootstrapMixin, forms.Form):
 
 class CorrectionForm(BootstrapMixin, forms.Form):
     terms = forms.CharField(label=_("达成协议的内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    performance_due = forms.DateField(
-        label=_("履行期限"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    performance_due = forms.DateField(label=_("履行期限"), widget=DateInput())
     correction_note = forms.CharField(label=_("更正说明"), max_length=200)
