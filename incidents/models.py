@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
-from centre.models import County, DeadlineRule, Department, Region
+from centre.models import County, CountyYearCounter, DeadlineRule, Department, Region
 
 
 class IncidentCategory(models.Model):
@@ -58,21 +58,14 @@ class IncidentCategory(models.Model):
             raise ValidationError(errors)
 
 
-class IncidentNumberSequence(models.Model):
-    """The last incident number given per county and year (``centre.counters``): taken in
-    the report's transaction, so a failed report gives its number back — no gaps."""
-
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+class IncidentNumberSequence(CountyYearCounter):
+    """Incident numbers per county and year, gap-free like case numbers: taken in the
+    report's transaction, so a failed report gives its number back."""
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["county", "year"], name="incident_sequence_unique")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.county_id}-{self.year}: {self.last}"
 
 
 class Incident(FSMModelMixin, models.Model):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from centre.models import Category, County, Region, Window
+from centre.models import Category, County, CountyYearCounter, Region, Window
 from intake.identity import IdType
 
 # Public contract: the transition names and their role permissions.
@@ -96,22 +96,13 @@ class Party(models.Model):
         return self.name
 
 
-class CaseNumberSequence(models.Model):
-    """The last number given per county and year. Taking a number locks the row until the
-    registration commits, so numbers have no gaps: a failed registration rolls back its
-    increment with everything else."""
-
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+class CaseNumberSequence(CountyYearCounter):
+    """Case numbers (一案一码) per county and year, gap-free."""
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["county", "year"], name="case_sequence_unique")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.county_id}-{self.year}: {self.last}"
 
 
 class Case(FSMModelMixin, models.Model):
