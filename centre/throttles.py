@@ -6,15 +6,38 @@ settings override (a test) takes effect."""
 
 from __future__ import annotations
 
+import logging
+import time
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from centre.models import ApiToken
 
+log = logging.getLogger(__name__)
+
+
+# Throttling counts in the shared cache (Redis). Without it (down, or hung until the
+# socket timeout) requests are let through rather than failed or held: after an error the
+# throttles stand aside for this long, like centre.refcache.
+BACKOFF_SECONDS = 30.0
+_stand_aside_until = 0.0
+
 
 class _LiveRate:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        global _stand_aside_until
+        if time.monotonic() < _stand_aside_until:
+            return True
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the cache is unavailable: fail open, not with a 500
+            _stand_aside_until = time.monotonic() + BACKOFF_SECONDS
+            log.warning("API throttling stands aside: the cache is unavailable", exc_info=True)
+            return True
 
 
 class UserThrottle(_LiveRate, UserRateThrottle):

@@ -59,6 +59,27 @@ def test_a_token_is_throttled_on_its_own(api, clerk, rates):
     assert api.get("/api/v1/windows/").status_code == 200
 
 
+def test_without_the_cache_the_api_is_not_throttled_and_does_not_fail(
+    api, clerk, rates, monkeypatch
+):
+    from centre import throttles
+
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        set = get
+
+    rates(user="1/minute", token="1/minute")
+    monkeypatch.setattr(throttles, "_stand_aside_until", 0.0)
+    for throttle in (throttles.UserThrottle, throttles.TokenThrottle):
+        monkeypatch.setattr(throttle, "cache", Down())
+    api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.token_issue(user=clerk, name='pc').key}")
+    assert [api.get("/api/v1/windows/").status_code for _ in range(3)] == [200, 200, 200]
+    # It stands aside for a while: a hung Redis does not cost every request its timeout.
+    assert throttles._stand_aside_until > 0
+
+
 def test_the_locked_accounts_429_is_json(api, clerk):
     statuses = []
     for _ in range(settings.AXES_FAILURE_LIMIT):
