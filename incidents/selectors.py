@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -44,3 +45,34 @@ def incident_detail(incident: Incident) -> Incident:
 
 def category_list() -> QuerySet[IncidentCategory]:
     return IncidentCategory.objects.filter(active=True)
+
+
+def state_counts(user: Any) -> dict[str, int]:
+    """How many of the incidents the user sees are in each state (one query)."""
+    from django.db.models import Count
+
+    rows = visible_incidents(user).values("state").annotate(n=Count("id")).order_by()
+    return {row["state"]: row["n"] for row in rows}
+
+
+def town_figures(county_id: int | None, today: date) -> list[dict[str, Any]]:
+    """Per town of the county: incidents by state, overdue and escalated (one query)."""
+    from django.db.models import Count, Q
+
+    by_state = {
+        state: Count("id", filter=Q(state=state)) for state, _label in Incident.State.choices
+    }
+    rows = (
+        Incident.objects.filter(county_id=county_id)
+        .values("town__code", "town__name")
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=Q(state="assigned", due_on__lt=today)),
+            escalations=Count("id", filter=Q(escalated_at__isnull=False)),
+            **by_state,
+        )
+        .order_by("town__code")
+    )
+    return [
+        {**row, "states": [row[state] for state, _label in Incident.State.choices]} for row in rows
+    ]

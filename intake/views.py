@@ -484,13 +484,8 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @desk_required("centre.report_from_grid")
 def grid(request: HttpRequest) -> HttpResponse:
-    profile = centre_selectors.staff_profile(request.user)
-    region = profile.region if profile else None
-    return render(
-        request,
-        "intake/grid.html",
-        {"profile": profile, "region_path": centre_selectors.region_path(region) if region else []},
-    )
+    """The grid worker reports on the incident command's phone page (issue 16)."""
+    return redirect("incidents:report")
 
 
 @require_POST
