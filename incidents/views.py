@@ -148,7 +148,7 @@ def _detail(
         event.label = step.label if step else _("上报")
         event.to_label = states.get(event.to_state, "")
     forms = [
-        (step, bound[1] if bound and bound[0] == step.name else step.form(incident=incident))
+        (step, bound[1] if bound and bound[0] == step.name else _step_form(step, incident))
         for step in services.available(incident, request.user)
     ]
     return render(
@@ -157,6 +157,11 @@ def _detail(
         {"incident": incident, "steps": forms, "error": error},
         status=status,
     )
+
+
+def _step_form(step: services.Step, incident: Incident, data: Any = None) -> Any:
+    # Several steps' forms share a page: ids carry the step's name (their labels stay apart).
+    return step.form(data=data, incident=incident, auto_id=f"id_{step.name}_%s")
 
 
 @login_required
@@ -180,7 +185,7 @@ def step(request: HttpRequest, number: str, name: str) -> HttpResponse:
         incident = selectors.incident_detail(access_incident_for(request.user, number))
         bound = None
         if isinstance(exc, services.Invalid) and name in services.STEPS:
-            form = services.STEPS[name].form(data=data, incident=incident)
+            form = _step_form(services.STEPS[name], incident, data=data)
             form.is_valid()
             for field, errors in exc.errors.items():
                 for message in errors:
