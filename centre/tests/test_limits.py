@@ -65,10 +65,10 @@ def test_without_the_cache_the_api_is_not_throttled_and_does_not_fail(
     from centre import throttles
 
     class Down:
-        def get(self, *args, **kwargs):
+        def incr(self, *args, **kwargs):
             raise ConnectionError("Redis is down")
 
-        set = get
+        add = incr
 
     rates(user="1/minute", token="1/minute")
     monkeypatch.setattr(throttles, "_stand_aside_until", 0.0)
