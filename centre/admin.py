@@ -33,12 +33,19 @@ from centre.models import (
 )
 from centre.roles import ROLES
 from centre.services import audit_record, check_role_combination, user_refresh_staff_flag
+from centre.validators import CheckedText
 
 User = get_user_model()
 
 
+class CheckedModelForm(CheckedText, forms.ModelForm):
+    """The admin's forms: their text fields refuse control characters too."""
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Writes each add, change and delete to the audit log beside Django's LogEntry."""
+
+    form = CheckedModelForm
 
     def log_addition(self, request, obj, message):
         audit_record(
@@ -150,7 +157,7 @@ class AuditLogAdmin(ReadOnlyAdmin):
     show_full_result_count = False  # a count over millions of rows on every page is slow
 
 
-class DocumentTemplateForm(forms.ModelForm):
+class DocumentTemplateForm(CheckedModelForm):
     class Meta:
         model = DocumentTemplate
         fields = ["name", "body", "active", "note"]
@@ -184,7 +191,7 @@ class StaffProfileInline(admin.StackedInline):
     raw_id_fields = ["region"]
 
 
-class CentreUserChangeForm(UserChangeForm):
+class CentreUserChangeForm(CheckedText, UserChangeForm):
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
         if groups is not None:

@@ -26,20 +26,3 @@ class CentreConfig(AppConfig):
 
         refcache.connect()
         psycopg_cache.apply()
-        _refuse_control_characters()
-
-
-def _refuse_control_characters() -> None:
-    """Every text field of every form and serializer refuses control characters
-    (centre.validators): a default validator of Django's and DRF's CharField themselves,
-    rather than a base class's clean hook, because the centre's forms and serializers have
-    no one common base (plain Forms, ModelForms of the admin, the login form, ModelSerializers)
-    and a field added tomorrow is covered without anyone remembering to. Subclasses
-    (RegexField, ChoiceField is not one) inherit it."""
-    from django import forms
-    from rest_framework import serializers
-
-    from centre.validators import no_control_characters
-
-    forms.CharField.default_validators = [no_control_characters]
-    serializers.CharField.default_validators = [no_control_characters]

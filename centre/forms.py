@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from centre.validators import CheckedText
+
 
 class LoginForm(AuthenticationForm):
     """The login form with the centre's wording and Bootstrap classes."""
@@ -21,9 +23,9 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class BootstrapMixin:
+class BootstrapMixin(CheckedText):
     """Gives each widget Bootstrap's class, so forms render consistently without
-    per-field attributes."""
+    per-field attributes; its text fields refuse control characters (CheckedText)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -291,8 +291,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "centre.api_errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "centre.api_errors.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "centre.api_errors.FormParser",
+        "centre.api_errors.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "centre.api_errors.JSONRenderer",

@@ -87,3 +87,37 @@ def out_of_range_message() -> str:
         _("日期应在 %(first)s 至 %(last)s 之间")
         % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()}
     )
+
+
+class CheckedText:
+    """A form mixin: each text field of the form refuses the characters above (the
+    validator added to the field's own ``validators``). BootstrapMixin carries it, so the
+    centre's forms have it; the admin's forms through AuditedAdmin."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from django import forms
+
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and no_control_characters not in field.validators:
+                field.validators.append(no_control_characters)
+
+
+def refused_in(data: object, path: str = "") -> tuple[str, str] | None:
+    """The first string in parsed request data (keys and values, nested) holding a refused
+    character: (its field path, the character's code point), or None."""
+    if isinstance(data, str):
+        found = refused_characters(data)
+        return (path or "non_field_errors", f"U+{ord(found[0]):04X}") if found else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            hit = refused_in(str(key), here) or refused_in(value, here)
+            if hit:
+                return hit
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            hit = refused_in(value, f"{path}[{i}]")
+            if hit:
+                return hit
+    return None

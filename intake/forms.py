@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from centre.models import Category, County, Region
+from centre.validators import CheckedText
 from intake import identity
 from intake.identity import IdType
 from intake.models import Case, CaseParty, Party
@@ -36,7 +37,7 @@ def category_choices() -> list[tuple[str, Any]]:
     ]
 
 
-class CaseForm(forms.Form):
+class CaseForm(CheckedText, forms.Form):
     channel = forms.ChoiceField(
         label=_("来源渠道"),
         choices=Case.Channel.choices,
@@ -123,7 +124,7 @@ class CaseForm(forms.Form):
         return data
 
 
-class PartyForm(forms.Form):
+class PartyForm(CheckedText, forms.Form):
     role = forms.ChoiceField(
         label=_("角色"), choices=CaseParty.Role.choices, widget=forms.Select(attrs=_S)
     )
@@ -247,18 +248,18 @@ def case_input(case_form: CaseForm, parties: forms.BaseFormSet) -> CaseInput:
     )
 
 
-class RiskForm(forms.Form):
+class RiskForm(CheckedText, forms.Form):
     level = forms.ChoiceField(
         label=_("风险等级"), choices=Case.RiskLevel.choices, widget=forms.Select(attrs=_S)
     )
     reason = forms.CharField(label=_("理由"), max_length=200, widget=forms.TextInput(attrs=_C))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CheckedText, forms.Form):
     file = forms.FileField(label=_("附件"), widget=forms.ClearableFileInput(attrs=_C))
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(CheckedText, forms.Form):
     number = forms.CharField(
         label=_("案件编号"),
         max_length=32,
