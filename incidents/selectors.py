@@ -76,3 +76,33 @@ def town_figures(county_id: int | None, today: date) -> list[dict[str, Any]]:
     return [
         {**row, "states": [row[state] for state, _label in Incident.State.choices]} for row in rows
     ]
+
+
+def incident_figures(
+    *, counties: list[Any], date_from: date, date_to: date, today: date
+) -> dict[str, Any]:
+    """The leaders' dashboard's incident figures for the incidents reported in the period:
+    how many, how many of those with a deadline were fed back by it (a deadline still
+    running is not judged yet), and the counts by category and by town."""
+    from django.db.models import Count, F, Q
+
+    qs = Incident.objects.filter(
+        county__in=counties,
+        reported_at__date__gte=date_from,
+        reported_at__date__lte=date_to,
+    )
+    judged = Q(due_on__isnull=False) & (Q(handled_at__isnull=False) | Q(due_on__lt=today))
+    totals = qs.aggregate(
+        reported=Count("id"),
+        judged=Count("id", filter=judged),
+        on_time=Count("id", filter=judged & Q(handled_at__date__lte=F("due_on"))),
+        closed=Count("id", filter=Q(state__in=["closed", "converted"])),
+    )
+    totals["on_time_rate"] = (
+        round(100 * totals["on_time"] / totals["judged"], 1) if totals["judged"] else None
+    )
+
+    def by(field: str) -> list[dict[str, Any]]:
+        return list(qs.values(name=F(field)).annotate(n=Count("id")).order_by("-n", "name")[:10])
+
+    return {**totals, "categories": by("category__name"), "towns": by("town__name")}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from centre import selectors
 from centre.access import desk_required
+from incidents import selectors as incident_selectors
 from risk import kpis, rollups, warning_selectors
 
 
@@ -197,6 +198,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cards": _cards(overview, drill, overdue_url),
         "drill": drill,
         "chart_data": _chart_data(overview, drill),
+        "incident_figures": incident_selectors.incident_figures(
+            counties=filters.counties,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            today=today,
+        ),
         "counties": scope if len(scope) > 1 else [],
         "towns": overview.towns,
         "categories": selectors.top_categories(),

@@ -99,3 +99,21 @@ def test_the_county_view_puts_the_towns_side_by_side(client, place):
     assert 'data-town="330523001"' in page and "<td data-escalations>1</td>" in page
     client.force_login(place.users["town_dispatcher"])
     assert client.get("/incidents/county/").status_code == 403
+
+
+def test_the_leaders_dashboard_counts_incidents_and_those_fed_back_on_time(client, place):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    on_time = incident_in(place, "handled")
+    late = incident_in(place, "handled", category="fire_safety")
+    running = incident_in(place, "assigned")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Incident.objects.filter(pk=late.pk).update(due_on=yesterday - timedelta(days=3))
+    assert running.due_on >= timezone.localdate()  # not judged while its clock runs
+    client.force_login(place.users["leader"])
+    page = client.get("/risk/").content.decode()
+    assert 'data-figure="reported">3<' in page
+    assert 'data-figure="on_time">1 / 2<' in page and "50.0%" in page
+    assert "消防安全" in page and "递铺街道" in page and on_time.state == "handled"
