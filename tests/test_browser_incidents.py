@@ -137,3 +137,12 @@ def test_a_report_made_offline_is_kept_and_sent_once_when_back_online(page, plac
     page.wait_for_load_state("networkidle")
     assert page.locator("#pending li").count() == 0
     assert Incident.objects.count() == 1
+
+
+def test_a_new_report_appears_on_the_board_without_a_reload(page, place):
+    from incidents.tests.factories import report
+
+    page.set_viewport_size(DESKTOP)
+    _log_in(page, "towncmd", "**/incidents/")
+    incident = report(place, urgency="urgent")
+    page.locator(f"tr[data-incident='{incident.number}']").wait_for(timeout=15_000)

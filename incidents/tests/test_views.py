@@ -117,3 +117,15 @@ def test_the_leaders_dashboard_counts_incidents_and_those_fed_back_on_time(clien
     assert 'data-figure="reported">3<' in page
     assert 'data-figure="on_time">1 / 2<' in page and "50.0%" in page
     assert "消防安全" in page and "递铺街道" in page and on_time.state == "handled"
+
+
+def test_the_board_costs_the_same_few_queries_for_any_number_of_rows(
+    client, place, django_assert_max_num_queries
+):
+    for _ in range(8):
+        incident_in(place, "assigned")
+    client.force_login(place.users["town_dispatcher"])
+    client.get("/incidents/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/incidents/", HTTP_HX_REQUEST="true")
+    assert page.content.decode().count("data-incident=") == 8
