@@ -7,11 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from centre import selectors
 
-# (permission, label, URL name). Later issues add their pages here.
+# (permission or any of several, label, URL name). Later issues add their pages here.
+_INCIDENT_BOARD = (
+    "incidents.view_incident",
+    "incidents.view_town_incident",
+    "incidents.view_department_incident",
+    "incidents.report_incident",
+)
 NAV_ITEMS = [
     ("centre.use_intake_desk", _("受理台"), "intake:desk"),
     ("intake.view_case", _("案件查询"), "intake:cases"),
-    ("centre.report_from_grid", _("网格上报"), "intake:grid"),
+    ("incidents.report_incident", _("事件上报"), "incidents:report"),
+    (_INCIDENT_BOARD, _("事件处置"), "incidents:board"),
+    ("incidents.view_incident", _("县级事件总览"), "incidents:county"),
     ("centre.use_mediation_desk", _("我的调解"), "mediation:my_cases"),
     ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),
     ("petitions.use_petition_desk", _("信访接待"), "petitions:queue"),
@@ -31,7 +39,7 @@ def navigation(request):
     items = [
         {"label": label, "url": reverse(url_name), "active": False}
         for perm, label, url_name in NAV_ITEMS
-        if user.has_perm(perm)
+        if any(user.has_perm(p) for p in ((perm,) if isinstance(perm, str) else perm))
     ]
     # The deepest page the path is under is the active one (/intake/cases/… is not /intake/).
     matching = [item for item in items if path.startswith(item["url"])]

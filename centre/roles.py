@@ -238,7 +238,7 @@ ROLES: dict[str, Role] = {
             "risk:dashboard",
             ("centre.view_dashboard", "intake.view_case", "risk.handle_riskwarning"),
         ),
-        Role("grid_worker", _("网格员"), "intake:grid", ("centre.report_from_grid",)),
+        Role("grid_worker", _("网格员"), "incidents:report", ("centre.report_from_grid",)),
         Role(
             "sysadmin",
             _("系统管理员"),

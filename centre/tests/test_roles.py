@@ -12,7 +12,8 @@ from centre.services import check_role_combination, roles_sync
 
 DESKS = {
     "intake:desk": {"clerk", "supervisor"},
-    "intake:grid": {"grid_worker"},
+    "incidents:report": {"grid_worker"},
+    "incidents:county": {"leader", "supervisor"},
     "mediation:my_cases": {"mediator", "supervisor"},
     "judicial:queue": {"judge", "court_clerk"},
     "risk:dashboard": {"leader", "supervisor"},
@@ -47,7 +48,7 @@ def test_roles_sync_refuses_a_permission_that_does_not_exist(monkeypatch):
         ("judge", "judicial:queue"),
         ("leader", "risk:dashboard"),
         ("supervisor", "intake:desk"),
-        ("grid_worker", "intake:grid"),
+        ("grid_worker", "incidents:report"),
         ("sysadmin", "admin:index"),
         ("secadmin", "admin:index"),
         ("auditor", "admin:index"),
@@ -106,6 +107,29 @@ def test_navigation_shows_only_what_the_user_may_open(client, leader, supervisor
     page = client.get(reverse("intake:desk")).content.decode()
     for url_name in ("intake:desk", "intake:cases", "mediation:my_cases", "risk:dashboard"):
         assert f'href="{reverse(url_name)}"' in page
+
+
+def test_incident_command_is_in_the_menu_of_those_who_command_or_watch(client, role_users):
+    """The board for the town, the departments, the county's supervisors and leaders; the
+    county view for supervisors and leaders; the report page for grid workers."""
+    board, county, report = (
+        f'href="{reverse(name)}"'
+        for name in ("incidents:board", "incidents:county", "incidents:report")
+    )
+    expected = {
+        "leader": {board, county},
+        "supervisor": {board, county},
+        "town_dispatcher": {board},
+        "department_handler": {board},
+        "grid_worker": {board, report},
+        "clerk": set(),
+        "judge": set(),
+    }
+    for code, links in expected.items():
+        client.force_login(role_users[code])
+        page = client.get(reverse("password_change")).content.decode()
+        for link in (board, county, report):
+            assert (link in page) == (link in links), (code, link)
 
 
 @pytest.mark.parametrize(
