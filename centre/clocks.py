@@ -25,6 +25,12 @@ from django.utils.translation import gettext as _
 from centre.deadlines import rule_due
 from centre.models import Clock, County, DeadlineRule, Notification
 
+# Subjects whose app sends its own overdue messages (incident command: 催办 the day after
+# the deadline, 督办 at 5 working days overdue), registered when the app is ready. The
+# scan still reminds their assignees before the due date, but leaves their overdue clocks
+# alone until the app marks them escalated or stops them.
+OWN_OVERDUE_SUBJECTS: set[str] = set()
+
 
 def clock_start(
     *,
@@ -172,7 +178,7 @@ def _supervisors_of_counties() -> QuerySet:
     return get_user_model().objects.filter(groups__name="supervisor", is_active=True)
 
 
-def _supervisors(county_id: int) -> list[Any]:
+def supervisors_of(county_id: int) -> list[Any]:
     return list(_supervisors_of_counties().filter(staff__county_id=county_id))
 
 
@@ -214,13 +220,17 @@ def _scan_python(today: date) -> dict[str, int]:
             Clock.objects.filter(pk__in=[c.pk for c in batch]).update(reminded_offset=offset)
             batch = list(due[: settings.CLOCK_SCAN_BATCH])
     supervisors: dict[int, list[Any]] = {}
-    overdue = running.filter(due_on__lt=today, escalated_at__isnull=True).select_related("rule")
+    overdue = (
+        running.filter(due_on__lt=today, escalated_at__isnull=True)
+        .exclude(subject__in=OWN_OVERDUE_SUBJECTS)
+        .select_related("rule")
+    )
     batch = list(overdue[: settings.CLOCK_SCAN_BATCH])
     while batch:
         rows = []
         for clock in batch:
             if clock.county_id not in supervisors:
-                supervisors[clock.county_id] = _supervisors(clock.county_id)
+                supervisors[clock.county_id] = supervisors_of(clock.county_id)
             rows += [_escalation(clock, today, s) for s in supervisors[clock.county_id]]
         escalated += inbox_notify_many(rows)
         Clock.objects.filter(pk__in=[c.pk for c in batch], escalated_at__isnull=True).update(
@@ -437,7 +447,9 @@ def _reminders_sql(today: date, offset: int, since: date | None = None) -> Fragm
 def _escalations_sql(today: date) -> Fragment:
     clock, rule = Clock._meta.db_table, DeadlineRule._meta.db_table
     picked = _PICK.format(
-        name="picked", clock=clock, range="c.due_on < %s AND c.escalated_at IS NULL"
+        name="picked",
+        clock=clock,
+        range="c.due_on < %s AND c.escalated_at IS NULL AND c.subject <> ALL(%s)",
     )
     supervisors = _supervisors_of_counties().values_list(
         "id", "staff__county_id", "first_name", "last_name", "username"
@@ -465,7 +477,7 @@ def _escalations_sql(today: date) -> Fragment:
         )
         SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM written)
     """  # noqa: S608 (table names from the models; values are parameters)
-    params = [today, settings.CLOCK_SCAN_BATCH, timezone.now(), today]
+    params = [today, sorted(OWN_OVERDUE_SUBJECTS), settings.CLOCK_SCAN_BATCH, timezone.now(), today]
     return sql, [*params, *supervisors_params, *insert_params]
 
 

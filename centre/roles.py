@@ -343,7 +343,16 @@ HOME_ORDER = (
 # departments it assigns to; grid workers report, supervisors command at county level.
 _INCIDENT_COMMAND = tuple(
     f"incidents.{name}_incident"
-    for name in ("accept", "assign", "reassign", "verify", "close", "escalate", "to_case")
+    for name in (
+        "accept",
+        "assign",
+        "reassign",
+        "extend",
+        "verify",
+        "close",
+        "escalate",
+        "to_case",
+    )
 )
 ROLES["town_dispatcher"] = Role(
     "town_dispatcher",

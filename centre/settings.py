@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
     # The warning rules (risk/warning_rules.py); also `manage.py scan_risks`.
     "risk-scan-warnings": {"task": "risk.scan_risks", "schedule": timedelta(minutes=15)},
     "risk-sweep-ledgers": {"task": "risk.sweep_ledgers", "schedule": timedelta(minutes=10)},
+    # Overdue incidents: 催办, 督办 at 5 工作日, escalation past it (incidents/overdue.py).
+    "incidents-scan-overdue": {
+        "task": "incidents.tasks.scan_overdue",
+        "schedule": timedelta(minutes=15),
+    },
     # 行政复议法 第30条: an application left unexamined past 5 工作日 counts as accepted.
     "review-accept-by-law": {
         "task": "review.tasks.accept_by_law",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from centre import selectors, services
 from centre.health import health_report
+from centre.links import number_url
 
 
 @login_required
@@ -34,6 +35,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """In-app messages: reminders, escalations, assignments. Opening marks them read."""
     messages_ = list(selectors.inbox(request.user)[:200])
+    for message in messages_:
+        message.url = number_url(message.case_number) if message.case_number else ""
     if request.method == "POST":
         services.inbox_mark_read(user=request.user)
         return redirect("inbox")

@@ -9,8 +9,14 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Demo accounts of the town command room and a department.
+        from centre import clocks, links
         from incidents import demo  # noqa: F401
+        from incidents.services import CLOCK_SUBJECT
 
+        # Overdue incidents are urged and supervised by incidents.overdue, not the clocks
+        # scan; their numbers in messages open the incident's page.
+        clocks.OWN_OVERDUE_SUBJECTS.add(CLOCK_SUBJECT)
+        links.NUMBER_PAGES["SJ"] = "incidents:detail"
         post_migrate.connect(_sync, sender=self)
 
 

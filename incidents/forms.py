@@ -101,6 +101,14 @@ class ReassignForm(DepartmentForm):
         return department
 
 
+class ExtendForm(StepForm):
+    """延期: the working days asked for (the category's rule says how many at most) and
+    why."""
+
+    days = forms.IntegerField(label=_("延长工作日"), min_value=1)
+    note = forms.CharField(label=_("延期理由"), widget=forms.Textarea)
+
+
 class VerifyForm(StepForm):
     passed = forms.TypedChoiceField(
         label=_("核查结果"), choices=_BOOL, coerce=lambda v: v in (True, "true", "True", "1")

@@ -239,6 +239,12 @@ class Incident(FSMModelMixin, models.Model):
             models.Index(fields=["county", "state", "-reported_at"]),
             models.Index(fields=["town", "state"]),
             models.Index(fields=["department", "state"]),
+            # The overdue scan reads the assigned incidents past their deadline only.
+            models.Index(
+                fields=["due_on"],
+                name="incident_assigned_due",
+                condition=models.Q(state="assigned"),
+            ),
         ]
         permissions = [
             ("report_incident", _("上报事件")),
@@ -248,6 +254,7 @@ class Incident(FSMModelMixin, models.Model):
             ("accept_incident", _("签收")),
             ("assign_incident", _("交办")),
             ("reassign_incident", _("改派")),
+            ("extend_incident", _("延期")),
             ("feedback_incident", _("反馈")),
             ("verify_incident", _("核查")),
             ("close_incident", _("办结")),
@@ -314,6 +321,18 @@ class Incident(FSMModelMixin, models.Model):
     def reassign(self, *, department: Department, holder=None) -> None:
         self.department, self.holder = department, holder
         self.assigned_at = timezone.now()
+        self._moved()
+
+    @transition(
+        field=state,
+        source=State.ASSIGNED,
+        target=State.ASSIGNED,
+        permission="incidents.extend_incident",
+    )
+    def extend(self, *, due_on) -> None:
+        """延期: once, approved by the command room (the clock keeps the approver and the
+        reason); the department keeps the incident."""
+        self.due_on = due_on
         self._moved()
 
     @transition(

@@ -274,7 +274,7 @@ def _take(actor: Any, incident: Incident, step: Step, cleaned: dict[str, Any]) -
     from_state = incident.state
     step.apply(incident, cleaned, actor)
     incident.save()
-    _event(incident, actor, step.name, from_state, cleaned)
+    record_event(incident, actor, step.name, from_state, cleaned)
     if step.name == "accept" and incident.must_escalate:
         # 较大 and above go to the county centre as soon as the town has them.
         from_state = incident.state
@@ -283,10 +283,10 @@ def _take(actor: Any, incident: Incident, step: Step, cleaned: dict[str, Any]) -
         )
         incident.save()
         clocks.clock_stop(subject=CLOCK_SUBJECT, subject_id=incident.pk)
-        _event(incident, actor, "escalate", from_state, {"automatic": True})
+        record_event(incident, actor, "escalate", from_state, {"automatic": True})
 
 
-def _event(
+def record_event(
     incident: Incident, actor: Any, name: str, from_state: str, cleaned: dict[str, Any]
 ) -> None:
     IncidentEvent.objects.create(
@@ -363,6 +363,29 @@ def _reassign(incident: Incident, cleaned: dict[str, Any], actor: Any) -> None:
     Clock.objects.filter(
         subject=CLOCK_SUBJECT, subject_id=incident.pk, stopped_at__isnull=True
     ).update(assignee=incident.holder or actor)
+
+
+def _extend(incident: Incident, cleaned: dict[str, Any], actor: Any) -> None:
+    """Once, within the rule's extension (15 工作日 by default); the actor approves it."""
+    from centre.models import Clock
+
+    clock = (
+        Clock.objects.filter(subject=CLOCK_SUBJECT, subject_id=incident.pk, stopped_at__isnull=True)
+        .select_related("rule")
+        .first()
+    )
+    if clock is None:
+        raise Invalid(_("请检查填写的内容"), errors={"days": [_("该事件没有正在计算的期限")]})
+    try:
+        clock = clocks.clock_extend(
+            clock=clock, approver=actor, reason=cleaned["note"], days=cleaned["days"]
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"days": exc.messages}
+        errors = {"note" if name == "reason" else name: msgs for name, msgs in errors.items()}
+        raise Invalid(_("请检查填写的内容"), errors=errors) from exc
+    cleaned["due_on"] = clock.due_on.isoformat()
+    incident.extend(due_on=clock.due_on)
 
 
 def _feedback(incident: Incident, cleaned: dict[str, Any], actor: Any) -> None:
@@ -463,6 +486,7 @@ STEPS: dict[str, Step] = {
         Step("accept", gettext_lazy("签收"), step_forms.NoteForm, _accept),
         Step("assign", gettext_lazy("交办"), step_forms.DepartmentForm, _assign),
         Step("reassign", gettext_lazy("改派"), step_forms.ReassignForm, _reassign),
+        Step("extend", gettext_lazy("延期"), step_forms.ExtendForm, _extend),
         Step("feedback", gettext_lazy("反馈"), step_forms.HandlingForm, _feedback, photos=True),
         Step("verify", gettext_lazy("核查"), step_forms.VerifyForm, _verify),
         Step("close", gettext_lazy("办结"), step_forms.CloseForm, _close),
