@@ -58,6 +58,11 @@ class IncidentCategory(models.Model):
             raise ValidationError(errors)
 
 
+def not_extended(incident: Incident) -> bool:
+    """One extension per incident (本县事件处置规则)."""
+    return not incident.extension_days
+
+
 class IncidentNumberSequence(CountyYearCounter):
     """Incident numbers per county and year, gap-free like case numbers: taken in the
     report's transaction, so a failed report gives its number back."""
@@ -195,6 +200,7 @@ class Incident(FSMModelMixin, models.Model):
     )
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     due_on = models.DateField(_("反馈期限"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("已延期工作日"), default=0)
     handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     handling = models.TextField(_("处置情况"), blank=True)
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
@@ -328,11 +334,12 @@ class Incident(FSMModelMixin, models.Model):
         source=State.ASSIGNED,
         target=State.ASSIGNED,
         permission="incidents.extend_incident",
+        conditions=[not_extended],
     )
-    def extend(self, *, due_on) -> None:
+    def extend(self, *, days: int, due_on) -> None:
         """延期: once, approved by the command room (the clock keeps the approver and the
         reason); the department keeps the incident."""
-        self.due_on = due_on
+        self.extension_days, self.due_on = days, due_on
         self._moved()
 
     @transition(

@@ -198,6 +198,7 @@ class Step:
     form: type[forms.Form]
     apply: Callable[[Incident, dict[str, Any], Any], None]
     photos: bool = False  # takes photos (of what was done)
+    refused: Any = None  # why the step's conditions refuse it (its state allows it)
 
 
 def _perm(name: str) -> str:
@@ -245,10 +246,15 @@ def incident_fire(
                 _("事件已被他人处理（当前状态：%(state)s），请刷新后重试")
                 % {"state": incident.get_state_display()}
             )
-        if not can_proceed(getattr(incident, name)):
+        if not can_proceed(getattr(incident, name), check_conditions=False):
             raise NotAllowed(
                 _("事件当前状态为「%(state)s」，不能执行「%(action)s」")
                 % {"state": incident.get_state_display(), "action": step.label}
+            )
+        if not can_proceed(getattr(incident, name)):
+            # A rule of the step besides the state (so far: one extension per incident).
+            raise NotAllowed(
+                step.refused or _("该事件现在不能执行「%(action)s」") % {"action": step.label}
             )
         if not may_fire(actor, incident, name):
             raise Forbidden(_("该事件已上报县中心，由县中心指挥处置"))
@@ -385,7 +391,7 @@ def _extend(incident: Incident, cleaned: dict[str, Any], actor: Any) -> None:
         errors = {"note" if name == "reason" else name: msgs for name, msgs in errors.items()}
         raise Invalid(_("请检查填写的内容"), errors=errors) from exc
     cleaned["due_on"] = clock.due_on.isoformat()
-    incident.extend(due_on=clock.due_on)
+    incident.extend(days=cleaned["days"], due_on=clock.due_on)
 
 
 def _feedback(incident: Incident, cleaned: dict[str, Any], actor: Any) -> None:
@@ -486,7 +492,13 @@ STEPS: dict[str, Step] = {
         Step("accept", gettext_lazy("签收"), step_forms.NoteForm, _accept),
         Step("assign", gettext_lazy("交办"), step_forms.DepartmentForm, _assign),
         Step("reassign", gettext_lazy("改派"), step_forms.ReassignForm, _reassign),
-        Step("extend", gettext_lazy("延期"), step_forms.ExtendForm, _extend),
+        Step(
+            "extend",
+            gettext_lazy("延期"),
+            step_forms.ExtendForm,
+            _extend,
+            refused=gettext_lazy("该事件已延期过一次，不能再次延期"),
+        ),
         Step("feedback", gettext_lazy("反馈"), step_forms.HandlingForm, _feedback, photos=True),
         Step("verify", gettext_lazy("核查"), step_forms.VerifyForm, _verify),
         Step("close", gettext_lazy("办结"), step_forms.CloseForm, _close),

@@ -137,7 +137,7 @@ def test_one_extension_approved_by_the_command_room_at_most_15_working_days(plac
     incident.refresh_from_db()
     assert incident.due_on == date(2026, 3, 12)
     clock = Clock.objects.get(subject="incident", subject_id=incident.pk, stopped_at__isnull=True)
-    assert clock.due_on == incident.due_on and clock.extended_days == 5
+    assert clock.due_on == incident.due_on and clock.extended_days == incident.extension_days == 5
     assert clock.extension_approved_by == dispatcher
     assert clock.extension_reason == "需协调劳动监察大队联合处置"
     event = incident.events.last()
@@ -148,7 +148,7 @@ def test_one_extension_approved_by_the_command_room_at_most_15_working_days(plac
     )
 
     again = _extend(dispatcher, incident, {"days": 1, "note": "再延"})
-    assert again.status_code == 400 and "已延长过一次" in again.json()["errors"]["days"][0]
+    assert again.status_code == 409 and "已延期过一次" in again.json()["detail"]
     incident.refresh_from_db()
     assert incident.due_on == date(2026, 3, 12)
 
@@ -172,3 +172,19 @@ def test_the_messages_open_the_incident_page(client, place, time_machine):
 def test_beat_runs_the_overdue_scan():
     tasks_run = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks.scan_overdue.name in tasks_run
+
+
+def test_the_command_room_extends_on_the_incident_page(client, place, time_machine):
+    time_machine.move_to(MONDAY)
+    incident = incident_in(place, "assigned")
+    client.force_login(place.users["town_dispatcher"])
+    url = f"/incidents/{incident.number}/"
+    assert 'data-transition="extend"' in client.get(url).content.decode()
+    response = client.post(
+        f"{url}steps/extend/", {"days": "3", "note": "企业负责人外出，需延期约谈"}, follow=True
+    )
+    page = response.content.decode()
+    assert "反馈期限 2026年3月10日" in page
+    assert 'data-transition="extend"' not in page  # once only
+    client.force_login(place.users["department_handler"])
+    assert 'data-transition="extend"' not in client.get(url).content.decode()
