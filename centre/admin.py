@@ -11,7 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.template import TemplateSyntaxError, engines
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre import tokens
@@ -32,7 +34,12 @@ from centre.models import (
     Window,
 )
 from centre.roles import ROLES
-from centre.services import audit_record, check_role_combination, user_refresh_staff_flag
+from centre.services import (
+    audit_log_export,
+    audit_record,
+    check_role_combination,
+    user_refresh_staff_flag,
+)
 from centre.validators import CheckedText
 
 User = get_user_model()
@@ -143,18 +150,49 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AuditLogAdmin(ReadOnlyAdmin):
     list_display = [
         "at",
-        "actor_username",
+        "actor_name",
         "action",
-        "object_type",
+        "object_kind",
         "object_repr",
         "case_number",
         "ip_address",
     ]
+    fields = [
+        "at",
+        "actor_name",
+        "action",
+        "county",
+        "object_kind",
+        "object_id",
+        "object_repr",
+        "case_number",
+        "ip_address",
+        "user_agent",
+        "detail",
+    ]
+    readonly_fields = fields
     list_filter = ["action", "county", ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_username", "object_repr", "object_id", "case_number", "ip_address"]
     date_hierarchy = "at"
-    list_select_related = ["county"]
+    list_select_related = ["county", "actor"]
     show_full_result_count = False  # a count over millions of rows on every page is slow
+    actions = ["export_csv"]
+
+    @admin.display(description=_("操作人"), ordering="actor_username")
+    def actor_name(self, entry: AuditLog) -> str:
+        return entry.actor_display()
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_kind(self, entry: AuditLog) -> str:
+        return entry.object_kind()
+
+    @admin.action(description=_("导出所选审计日志（CSV）"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        body = audit_log_export(actor=request.user, entries=queryset, request=request)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+        return response
 
 
 class DocumentTemplateForm(CheckedModelForm):

@@ -3,6 +3,7 @@ category taxonomy, and the append-only audit log."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -349,7 +350,26 @@ class AuditLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()}"
+
+    def actor_display(self) -> str:
+        """The person as an auditor reads them: today's full name beside the account
+        the row was written with (a failed login has only the name that was typed)."""
+        name = self.actor.get_full_name() if self.actor_id else ""
+        if not name:
+            return self.actor_username
+        return _("%(name)s（%(username)s）") % {"name": name, "username": self.actor_username}
+
+    def object_kind(self) -> str:
+        """The kind of object in words (the model's verbose name), not ``app.model``;
+        a model since removed keeps its label rather than failing the page."""
+        if not self.object_type:
+            return ""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
 
 
 class Heartbeat(models.Model):

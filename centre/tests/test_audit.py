@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+from datetime import UTC, datetime
 
-from centre.models import AuditLog
+import pytest
+import time_machine
+from django.urls import reverse
+
+from centre.models import AuditLog, Category
 from centre.net import client_ip
 from centre.services import audit_record
 
@@ -44,3 +50,60 @@ def test_audit_record_keeps_who_what_where(rf, clerk, county):
     assert entry.user_agent == "Chromium 156"
     assert entry.detail == {"field": "id_number"}
     assert entry.at is not None
+
+
+@pytest.fixture
+def night_entry(clerk):
+    """A change written at 01:30 UTC, which is 09:30 in the county (Asia/Shanghai)."""
+    category = Category.objects.create(code="02", name="邻里纠纷")
+    with time_machine.travel(datetime(2026, 3, 5, 1, 30, tzinfo=UTC), tick=False):
+        return audit_record(actor=clerk, action=AuditLog.Action.CHANGE, obj=category)
+
+
+@pytest.mark.django_db
+def test_auditor_reads_names_object_kinds_and_local_time(client, auditor, clerk, night_entry):
+    clerk.first_name = "王小梅"
+    clerk.save()
+    client.force_login(auditor)
+    listing = client.get(reverse("admin:centre_auditlog_changelist")).content.decode()
+    detail = client.get(
+        reverse("admin:centre_auditlog_change", args=[night_entry.pk])
+    ).content.decode()
+    for page in (listing, detail):
+        assert "王小梅（clerk）" in page
+        assert "纠纷类别" in page  # the object's kind in words
+        assert "centre.category" not in page
+        assert "2026年3月5日 09:30" in page
+        assert "01:30" not in page
+
+
+@pytest.mark.django_db
+def test_auditor_exports_the_log_as_the_page_shows_it(client, auditor, clerk, night_entry):
+    clerk.first_name = "王小梅"
+    clerk.save()
+    client.force_login(auditor)
+    response = client.post(
+        reverse("admin:centre_auditlog_changelist"),
+        {"action": "export_csv", "_selected_action": [night_entry.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["时间", "操作人", "操作"]
+    assert rows[1][:5] == [
+        "2026-03-05 09:30:00",
+        "王小梅（clerk）",
+        "修改",
+        night_entry.county.name,
+        "纠纷类别",
+    ]
+    # The export is itself on the record, under the auditor's name.
+    assert AuditLog.objects.filter(actor=auditor, action=AuditLog.Action.EXPORT).exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_login_shows_the_name_that_was_typed(client, auditor):
+    audit_record(actor=None, action=AuditLog.Action.LOGIN_FAILED, username="nobody")
+    client.force_login(auditor)
+    listing = client.get(reverse("admin:centre_auditlog_changelist")).content.decode()
+    assert "nobody" in listing
