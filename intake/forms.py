@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 
 from centre.models import Category, County, Region
 from centre.validators import CheckedText
@@ -37,6 +40,33 @@ def category_choices() -> list[tuple[str, Any]]:
     ]
 
 
+@functools.lru_cache(maxsize=1024)
+def search_terms(label: str) -> str:
+    """What the category picker's filter matches besides the Chinese text: the pinyin
+    initials and full pinyin of each part of ``邻里纠纷 / 相邻关系`` and of the whole, so
+    that "ldbc" finds 劳动报酬. Computed here (pypinyin) rather than in the browser, which
+    has no pinyin table."""
+    parts = [part for part in label.split(" / ") if part]
+    terms: list[str] = []
+    for text in [*parts, "".join(parts)]:
+        for style in (Style.FIRST_LETTER, Style.NORMAL):
+            term = "".join(lazy_pinyin(text, style=style, errors="ignore")).lower()
+            if term and term not in terms:
+                terms.append(term)
+    return " ".join(terms)
+
+
+class CategorySelect(forms.Select):
+    """The category picker: a plain select (it works without JS) whose options carry their
+    pinyin in ``data-search`` for static/js/desk.js's filter box."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-search"] = search_terms(str(label))
+        return option
+
+
 class CaseForm(CheckedText, forms.Form):
     channel = forms.ChoiceField(
         label=_("来源渠道"),
@@ -50,7 +80,9 @@ class CaseForm(CheckedText, forms.Form):
         initial=Case.Nature.DISPUTE,
         widget=forms.Select(attrs=_S),
     )
-    category = forms.ChoiceField(label=_("纠纷类别"), widget=forms.Select(attrs=_S))
+    category = forms.ChoiceField(
+        label=_("纠纷类别"), widget=CategorySelect(attrs={**_S, "data-category-picker": ""})
+    )
     town = forms.ChoiceField(label=_("乡镇/街道"), widget=forms.Select(attrs=_S))
     village = forms.CharField(
         label=_("村/社区"), required=False, widget=forms.Select(attrs=_S, choices=[("", "——")])
@@ -81,6 +113,10 @@ class CaseForm(CheckedText, forms.Form):
     def __init__(self, *args: Any, county: County, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.county = county
+        if not self.is_bound:
+            # The clerk starts typing at once; after a failed submit the error summary
+            # takes the focus instead (desk.html).
+            self.fields["channel"].widget.attrs["autofocus"] = True
         self.fields["category"].choices = category_choices()
         towns = Region.objects.filter(county=county, level=Region.Level.TOWN).order_by("code")
         self.fields["town"].choices = [("", "——")] + [(t.code, t.name) for t in towns]
@@ -132,7 +168,7 @@ class PartyForm(CheckedText, forms.Form):
         label=_("类型"),
         choices=Party.Kind.choices,
         initial=Party.Kind.PERSON,
-        widget=forms.Select(attrs=_S),
+        widget=forms.Select(attrs={**_S, "data-party-kind": ""}),
     )
     name = forms.CharField(label=_("姓名/名称"), max_length=100, widget=forms.TextInput(attrs=_C))
     id_type = forms.ChoiceField(
@@ -177,17 +213,32 @@ class PartyForm(CheckedText, forms.Form):
         }
         self.fields["id_number"].widget.attrs.update(lookup)
         self.fields["phone"].widget.attrs.update(lookup)
+        # desk.js checks these as they are typed, through party_field_error below.
+        for name in CHECKED_FIELDS:
+            self.fields[name].widget.attrs["data-check"] = name
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
         return identity.normalize_phone(value) if value else ""
 
-    def clean_credit_code(self) -> str:
-        value = self.cleaned_data["credit_code"]
-        return identity.normalize_credit_code(value) if value else ""
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # A field the party's kind does not use is hidden at the desk (desk.js) and is
+        # neither checked nor kept, so a value left in it never blocks the registration.
+        unused = {
+            Party.Kind.ORGANISATION: ("id_type", "id_number"),
+            Party.Kind.PERSON: ("credit_code", "legal_representative"),
+        }.get(data.get("kind"), ())
+        for name in unused:
+            self.errors.pop(name, None)
+            data[name] = ""
+        if data.get("kind") == Party.Kind.ORGANISATION:
+            return data
+        if data.get("credit_code"):
+            try:
+                data["credit_code"] = identity.normalize_credit_code(data["credit_code"])
+            except ValidationError as exc:
+                self.add_error("credit_code", exc)
         if data.get("id_number"):
             id_type = data.get("id_type") or IdType.RESIDENT_ID
             try:
@@ -214,6 +265,24 @@ class PartyForm(CheckedText, forms.Form):
         )
 
 
+# The party fields checked as they are typed (intake.views.field_check).
+CHECKED_FIELDS = ("id_number", "phone", "credit_code")
+# A party row's form prefix, as the formset and party_form name them.
+PARTY_PREFIX_RE = re.compile(r"parties-\d{1,2}")
+
+
+def party_field_error(data: Any, *, prefix: str, field: str) -> str:
+    """The message the desk would show under one field of one party row if the form were
+    submitted now: the same form and validators, so the two never disagree. Empty when
+    the field is fine (or not filled in yet)."""
+    form = PartyForm(data, prefix=prefix)
+    form.is_valid()
+    errors = form.errors.get(field)
+    if not errors:
+        return ""
+    return _("%(label)s：%(error)s") % {"label": form.fields[field].label, "error": errors[0]}
+
+
 class BasePartyFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
@@ -226,6 +295,37 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = forms.formset_factory(
     PartyForm, formset=BasePartyFormSet, extra=0, min_num=1, validate_min=True, max_num=50
 )
+
+
+def error_summary(case_form: CaseForm, parties: forms.BaseFormSet) -> list[dict[str, str]]:
+    """Each error of a failed registration, for the summary at the top of the desk: its
+    text and the element it links to. Fields in error are marked for Bootstrap
+    (is-invalid) and for screen readers (aria-invalid, aria-describedby)."""
+    summary: list[dict[str, str]] = []
+
+    def collect(form: forms.Form, anchor: str) -> None:
+        for name, errors in form.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+                summary.extend({"anchor": anchor, "text": str(e)} for e in errors)
+                continue
+            bound = form[name]
+            widget = form.fields[name].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{bound.id_for_label}-error"
+            summary.extend(
+                {
+                    "anchor": bound.id_for_label,
+                    "text": _("%(label)s：%(error)s") % {"label": bound.label, "error": e},
+                }
+                for e in errors
+            )
+
+    collect(case_form, "register-form")
+    summary.extend({"anchor": "party-list", "text": str(e)} for e in parties.non_form_errors())
+    for form in parties.forms:
+        collect(form, f"party-{form.prefix}")
+    return summary
 
 
 def initial_parties() -> list[dict[str, str]]:

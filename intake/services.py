@@ -737,6 +737,29 @@ def party_reveal(*, actor: Any, case: Case, party: Party, request: Any = None) -
     return values
 
 
+def party_reveal_at_desk(
+    *, actor: Any, party: Party, county: County, request: Any = None
+) -> dict[str, str]:
+    """A known party's name, address and full phone, filled into the desk's form when the
+    clerk types that party's ID number and asks for it. Full values are a reveal: written
+    to the audit log as ``party_reveal`` writes it (no case yet, so none is named)."""
+    keyring = get_keyring()
+    values = {
+        "name": party.name,
+        "address": party.address,
+        "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
+    }
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.VIEW_PERSONAL_DATA,
+        request=request,
+        obj=party,
+        county=county,
+        detail={"fields": [k for k, v in values.items() if v], "where": "desk_fill"},
+    )
+    return values
+
+
 def parties_reveal(
     *, actor: Any, case: Case, parties: list[Party], request: Any = None
 ) -> dict[int, dict[str, str]]:

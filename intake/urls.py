@@ -8,6 +8,8 @@ urlpatterns = [
     path("grid/", views.grid, name="grid"),
     path("party-form/", views.party_form, name="party_form"),
     path("lookup/", views.party_lookup, name="party_lookup"),
+    path("check/", views.field_check, name="field_check"),
+    path("fill/", views.party_fill, name="party_fill"),
     path("suggest/", views.suggestion, name="suggest"),
     path("villages/", views.villages, name="villages"),
     path("deadline/", views.deadline_calculator, name="deadline"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("cases/<str:number>/risk/", views.case_raise_risk, name="raise_risk"),
     path("cases/<str:number>/clocks/<int:pk>/<str:action>/", views.clock_action, name="clock"),
     path("cases/<str:number>/attachments/", views.attachment_upload, name="attach"),
+    path("cases/<str:number>/receipt/", views.receipt_print, name="receipt"),
     path("cases/<str:number>/documents/", views.document_status, name="documents"),
     path("cases/<str:number>/documents/<int:pk>/", views.document_download, name="document"),
 ]

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +23,13 @@ from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
+from centre.throttles import UserThrottle
 from centre.validators import day_in_range, out_of_range_message
-from intake import deadlines, documents, selectors, services, triage, workflow
+from intake import deadlines, documents, selectors, services, shares, triage, workflow
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
+    CHECKED_FIELDS,
+    PARTY_PREFIX_RE,
     AttachmentForm,
     CaseForm,
     PartyForm,
@@ -34,11 +37,13 @@ from intake.forms import (
     ProgressForm,
     RiskForm,
     case_input,
+    error_summary,
     initial_parties,
+    party_field_error,
 )
 from intake.identity import IdType, normalize_id_number, normalize_phone
 from intake.list_rows import case_rows, row_values
-from intake.models import Case, CaseDocument, CaseEvent, CaseParty
+from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
 from intake.panels import render_panels
 from intake.public import progress_lookup
 
@@ -89,14 +94,19 @@ def desk(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _attach_errors(exc, case_form, parties)
             else:
+                # The tag shows the case page's 打印回执 / 登记下一件 buttons.
                 messages.success(
-                    request, _("登记成功，案件编号 %(number)s") % {"number": case.number}
+                    request,
+                    _("登记成功，案件编号 %(number)s") % {"number": case.number},
+                    extra_tags="registered",
                 )
                 return redirect("intake:case", number=case.number)
     else:
         case_form = CaseForm(county=profile.county)
         parties = PartyFormSet(prefix="parties", initial=initial_parties())
     from centre.models import DeadlineRule
+
+    failed = request.method == "POST"
 
     return render(
         request,
@@ -106,6 +116,9 @@ def desk(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "case_form": case_form,
             "parties": parties,
+            "errors": error_summary(case_form, parties) if failed else [],
+            "suggestion": _suggest(request.POST) if failed else None,
+            "lost_files": [f.name for f in request.FILES.getlist("attachments")],
             "today": visible_cases(request.user)
             .filter(registered_by=request.user)
             .select_related(*selectors.LIST_RELATED)
@@ -163,22 +176,84 @@ def party_lookup(request: HttpRequest) -> HttpResponse:
         phone = normalize_phone(raw_phone) if raw_phone else ""
     parties = selectors.party_by_identity(id_type=id_type, id_number=id_number, phone=phone)
     cases = selectors.party_history(request.user, parties) if parties else []
-    return render(request, "intake/_party_history.html", {"parties": parties, "cases": cases})
+    # A person known by the ID number typed (not by a shared phone) can be filled in.
+    known = next(
+        (
+            p
+            for p in selectors.party_by_identity(id_type=id_type, id_number=id_number)
+            if p.kind == Party.Kind.PERSON
+        ),
+        None,
+    )
+    return render(
+        request,
+        "intake/_party_history.html",
+        {"parties": parties, "cases": cases, "known": known, "prefix": prefix},
+    )
+
+
+@desk_required(DESK)
+@require_POST
+def field_check(request: HttpRequest) -> JsonResponse:
+    """As the clerk types (desk.js): the message the form would give one party field
+    (ID number, phone, credit code), from the form's own validators. A POST: the values
+    travel in the body, never in a URL; the answer holds no personal data."""
+    if not UserThrottle().allow_request(request, None):
+        return JsonResponse({"message": _("请求过于频繁，请稍后再试")}, status=429)
+    prefix = request.POST.get("prefix", "")
+    field = request.POST.get("field", "")
+    if field not in CHECKED_FIELDS or not PARTY_PREFIX_RE.fullmatch(prefix):
+        return JsonResponse({"message": _("无法检查该字段")}, status=400)
+    message = party_field_error(request.POST, prefix=prefix, field=field)
+    return JsonResponse({"field": field, "valid": not message, "message": message})
+
+
+@desk_required(DESK)
+@require_POST
+def party_fill(request: HttpRequest) -> JsonResponse:
+    """The known party's name, address and phone for the row whose ID number was typed
+    (desk.js, after the clerk asks for it). Found again by that number, never by a key a
+    client could walk through; audited as the case page's reveal is."""
+    if not UserThrottle().allow_request(request, None):
+        return JsonResponse({"message": _("请求过于频繁，请稍后再试")}, status=429)
+    prefix = request.POST.get("prefix", "")
+    id_type = request.POST.get(f"{prefix}-id_type", "") or IdType.RESIDENT_ID
+    try:
+        id_number = normalize_id_number(id_type, request.POST.get(f"{prefix}-id_number", ""))
+    except ValidationError:
+        return JsonResponse({"message": _("证件号码有误")}, status=400)
+    party = next(
+        (
+            p
+            for p in selectors.party_by_identity(id_type=id_type, id_number=id_number)
+            if p.kind == Party.Kind.PERSON
+        ),
+        None,
+    )
+    if party is None:
+        return JsonResponse({"message": _("未找到该当事人")}, status=404)
+    values = services.party_reveal_at_desk(
+        actor=request.user, party=party, county=_county(request).county, request=request
+    )
+    return JsonResponse(values)
 
 
 @desk_required(DESK)
 @require_GET
 def suggestion(request: HttpRequest) -> HttpResponse:
     """The suggested window for the nature and category chosen so far (htmx)."""
-    nature = request.GET.get("nature", "")
-    if nature not in Case.Nature.values:
+    suggestion = _suggest(request.GET)
+    if suggestion is None:
         return HttpResponse("")
-    category = Category.objects.filter(code=request.GET.get("category", "")).first()
-    return render(
-        request,
-        "intake/_suggestion.html",
-        {"suggestion": triage.suggest(nature=nature, category=category)},
-    )
+    return render(request, "intake/_suggestion.html", {"suggestion": suggestion})
+
+
+def _suggest(params):
+    nature = params.get("nature", "")
+    if nature not in Case.Nature.values:
+        return None
+    category = Category.objects.filter(code=params.get("category", "")).first()
+    return triage.suggest(nature=nature, category=category)
 
 
 @desk_required(DESK)
@@ -253,7 +328,17 @@ def _filters(request: HttpRequest) -> selectors.CaseFilters:
         county=g.get("county", ""),
         overdue=g.get("overdue") == "1",
         outcome=g.get("outcome", ""),
+        rate=_rate(request),
     )
+
+
+def _rate(request: HttpRequest) -> str:
+    """A rate's drill-down (intake.shares); one that does not exist is named and ignored."""
+    key = request.GET.get("rate", "")
+    if key and shares.get(key) is None:
+        messages.warning(request, _("指标「%(value)s」不存在，已忽略") % {"value": key})
+        return ""
+    return key
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -271,7 +356,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if text:
             params[SEARCH_KEY] = _search_keep(request, text)
         return redirect(f"{reverse('intake:cases')}?{urlencode(params)}")
-    cases = row_values(selectors.case_list(request.user, _filters(request)))
+    filters = _filters(request)
+    share = shares.get(filters.rate)
+    listed = selectors.case_list(request.user, filters)
+    cases = row_values(listed, counted=share is not None)
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -291,6 +379,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "risks": [("mass", _("群体性")), ("repeat", _("重复来访")), *Case.RiskLevel.choices],
             "channels": Case.Channel.choices,
             "count_cap": COUNT_CAP,
+            "share": share,
+            "share_counts": selectors.share_counts(listed, share) if share else None,
         },
     )
 
@@ -329,18 +419,22 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     case = selectors.case_detail(access_case_for(request.user, number))
-    transitions = workflow.available(case, request.user)
+    steps, apart = workflow.arrange(case, workflow.available(case, request.user))
     return render(
         request,
         "intake/case.html",
         {
             "case": case,
+            "lead": steps[0].name if steps else "",
             "transitions": [
                 (spec, spec.form(case=case, auto_id=f"id_{spec.name}_%s"))
-                for spec in transitions
+                for spec in steps
                 if not spec.panel_only
             ],
-            "panel_transitions": [spec for spec in transitions if spec.panel_only],
+            "panel_transitions": [spec for spec in steps if spec.panel_only],
+            "destructive": [
+                (spec, spec.form(case=case, auto_id=f"id_{spec.name}_%s")) for spec in apart
+            ],
             "panels": render_panels(request, case),
             "clocks": deadlines.clocks_of(case),
             "can_manage_clocks": request.user.has_perm("centre.supervise_windows"),
@@ -368,6 +462,12 @@ def case_transition(request: HttpRequest, number: str, name: str) -> HttpRespons
         version = None
     data = request.POST.copy()
     data.pop("version", None)
+    spec = workflow.REGISTRY.get(name)
+    # The page asks to confirm a step that ends the case unresolved (a box to tick, no
+    # script needed); the API's callers say what they mean already.
+    if spec is not None and spec.destructive and not data.pop("confirmed", None):
+        messages.error(request, _("请勾选「确认%(action)s」后再提交") % {"action": spec.label})
+        return redirect("intake:case", number=number)
     try:
         case = workflow.fire(
             actor=request.user, number=number, name=name, data=data, version=version
@@ -438,6 +538,21 @@ def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.error(request, _("请选择要上传的文件"))
     return redirect("intake:case", number=number)
+
+
+def receipt_print(request: HttpRequest, number: str) -> HttpResponse:
+    """The case's receipt to print (the success panel's 打印回执); while it is still being
+    rendered, back to the case page, which shows it when ready."""
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    receipt = case.documents.filter(
+        kind=CaseDocument.Kind.RECEIPT, status=CaseDocument.Status.READY
+    ).first()
+    if receipt is None:
+        messages.info(request, _("回执正在生成，稍后在“文书”中打开"))
+        return redirect("intake:case", number=number)
+    return redirect("intake:document", number=number, pk=receipt.pk)
 
 
 def document_download(request: HttpRequest, number: str, pk: int) -> HttpResponse:
