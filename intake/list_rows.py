@@ -44,9 +44,10 @@ def escape(value: object) -> str:
     return _escape(str(value), quote=True)
 
 
-def row_values(cases: QuerySet[Case]) -> QuerySet:
-    """The list's queryset as the rows' values (its order and filters kept)."""
-    return cases.prefetch_related(None).values(*ROW_FIELDS)
+def row_values(cases: QuerySet[Case], *, counted: bool = False) -> QuerySet:
+    """The list's queryset as the rows' values (its order and filters kept); ``counted``:
+    with the mark of a rate's drill-down (``selectors.case_list`` with ``rate``)."""
+    return cases.prefetch_related(None).values(*ROW_FIELDS, *(("counted",) if counted else ()))
 
 
 def _parties(case_ids: list[int]) -> dict[int, list[tuple]]:
@@ -71,6 +72,7 @@ def case_rows(rows: list[dict[str, Any]], case_url: str) -> SafeString:
     mass = f'<span class="badge text-bg-danger">{escape(_("群体性"))}</span> '
     repeat = f'<span class="badge text-bg-warning">{escape(_("重复来访"))}</span> '
     risk_word = escape(_("风险"))
+    counted = f' <span class="badge text-bg-success">{escape(_("计入分子"))}</span>'
     colon = escape(_("："))  # a full-width colon in Chinese, ": " in English
     datetime_format = get_format("DATETIME_FORMAT")  # the language's, looked up once
     url = escape(case_url)
@@ -88,8 +90,11 @@ def case_rows(rows: list[dict[str, Any]], case_url: str) -> SafeString:
         level = r["risk_level"]
         registered = DateFormat(timezone.localtime(r["registered_at"])).format(datetime_format)
         window = r["window__name"]
+        # In a rate's drill-down, the cases its numerator counts stand out.
+        mark = r.get("counted")
         out.append(
-            f'<tr><td><a href="{url}{number}/">{number}</a></td>'
+            ('<tr class="table-success" data-counted="1">' if mark else "<tr>")
+            + f'<td><a href="{url}{number}/">{number}</a>{counted if mark else ""}</td>'
             f'<td class="text-nowrap">{escape(registered)}</td>'
             f'<td class="small">{people}</td>'
             f"<td>{escape(r['summary'])}</td>"

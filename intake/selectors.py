@@ -11,13 +11,25 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, Reverse
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from centre.crypto import get_keyring
 from centre.models import Clock, Region
+from intake import shares
 from intake.access import visible_cases
 from intake.identity import IdType, normalize_phone
 from intake.models import Case, CaseEvent, CaseParty, Party
@@ -48,6 +60,8 @@ class CaseFilters:
     overdue: bool = False
     # Closed with this outcome (the dashboard's 当场解答 …).
     outcome: str = ""
+    # A rate's drill-down (intake.shares): its denominator's cases, its numerator's marked.
+    rate: str = ""
 
 
 def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -66,6 +80,8 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         .prefetch_related(parties)
         .defer("description")
     )
+    if share := shares.get(filters.rate):
+        qs = qs.filter(share.within()).annotate(counted=share.counted())
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.channel:
@@ -136,6 +152,14 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         newest = Coalesce("registered_at", "registered_at")
         return qs.order_by(newest.desc(), "-id")
     return qs.order_by("-registered_at", "-id")
+
+
+def share_counts(cases: QuerySet[Case], share: shares.Share) -> dict[str, int]:
+    """A rate's drill-down (``case_list`` with ``rate``): how many cases its denominator
+    holds and how many of them its numerator counts, exactly, in one query."""
+    return cases.order_by().aggregate(
+        total=Count("pk"), counted=Count("pk", filter=share.counted())
+    )
 
 
 def _day_start(day: date) -> datetime:

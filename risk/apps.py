@@ -8,4 +8,6 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         import risk.demo  # noqa: F401  (registers the warnings' demo seeder)
-        from risk import rollup_demo  # noqa: F401  (registers its demo seeder)
+
+        # Its demo seeder; the rates' drill-downs on the case list.
+        from risk import rollup_demo, shares  # noqa: F401

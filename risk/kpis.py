@@ -29,7 +29,8 @@ from risk.rollups import month_start as _month_start
 from risk.rollups import next_month as _next_month
 from risk.rollups import refreshed_at
 
-# The rates: name → (numerator column, denominator column, label, definition).
+# The rates: name → (numerator column, denominator column, label, definition, the
+# denominator's cases and what the numerator counts of them, as the drill-down names them).
 RATES = {
     "resolution": (
         "resolved",
@@ -39,30 +40,40 @@ RATES = {
             "已化解的办结案件 ÷ 办结案件。化解指办结结果为已化解、协议已履行、经司法确认、"
             "诉讼解决、办理完毕或当场解答；撤回、未化解、不予受理和不予法律援助不计入分子。"
         ),
+        _("办结案件"),
+        _("已化解"),
     ),
     "mediation_success": (
         "mediation_succeeded",
         "mediation_ended",
         _("调解成功率"),
         _("达成调解协议的案件 ÷ 调解已结束（达成协议或调解不成）的案件。"),
+        _("调解已结束（达成协议或调解不成）的案件"),
+        _("达成调解协议"),
     ),
     "judicial_confirmation": (
         "confirmed",
         "agreed",
         _("司法确认率"),
         _("经法院裁定确认有效的调解协议 ÷ 达成调解协议的案件。"),
+        _("达成调解协议的案件"),
+        _("经法院裁定确认"),
     ),
     "on_time": (
         "on_time",
         "closed",
         _("按期办结率"),
         _("办结且每一项法定期限都未超期的案件 ÷ 办结案件。"),
+        _("办结案件"),
+        _("每一项法定期限都未超期"),
     ),
     "one_visit": (
         "one_visit",
         "closed",
         _("最多跑一地率"),
         _("办结且未在窗口之间转办的案件 ÷ 办结案件。"),
+        _("办结案件"),
+        _("未在窗口之间转办"),
     ),
 }
 TREND_UNITS = ("day", "week", "month")
@@ -346,7 +357,7 @@ def overview(filters: StatsFilters) -> Overview:
         ),
         key=_largest_first,
     )
-    for name, (num, den, label, definition) in RATES.items():
+    for name, (num, den, label, definition, *_names) in RATES.items():
         result.rates[name] = {
             "label": str(label),
             "definition": str(definition),

@@ -109,7 +109,8 @@ def _cards(overview: kpis.Overview, drill: str, overdue_url: str) -> list[dict]:
                 "value": _percent(rate["value"]),
                 "detail": f"{rate['numerator']:,} / {rate['denominator']:,}",
                 "help": rate["definition"],
-                "url": closed if kpis.RATES[key][1] == "closed" else drill,
+                # Its denominator's cases, its numerator's marked (risk.shares).
+                "url": f"{drill}&rate={key}",
             }
         )
     p90 = days["p90"]

@@ -8,6 +8,8 @@ from datetime import date
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
@@ -69,6 +71,7 @@ def test_every_figure_drills_down_to_the_cases_it_counts(client, data, leader):
     _ref, cases = data
     numbers = {k: c.number for k, c in cases.items()}
     assert listed(base) == {numbers[f"c{i}"] for i in range(1, 9)}
+    # A rate lists its denominator's cases (every closed case for the resolution rate).
     assert listed(card(html, "resolution")[0]) == {numbers[f"c{i}"] for i in range(1, 6)}
     assert listed(card(html, "overdue_now")[0]) == {numbers["c6"]}
     assert listed(card(html, "mass")[0]) == {numbers["c8"]}
@@ -80,6 +83,80 @@ def test_every_figure_drills_down_to_the_cases_it_counts(client, data, leader):
     assert listed(f"{base}&window={unassigned['params']['window']}") == {numbers["c8"]}
     october = data_["trend"]["buckets"][data_["trend"]["labels"].index("2026-10-20")]
     assert listed(f"{base}&from={october['from']}&to={october['to']}") == {numbers["c3"]}
+
+
+NUMBER = r"330523-2026-\d{6}"
+
+
+def drilled(client, url: str) -> tuple[list[str], set[str], str]:
+    """The cases a drill-down lists, those marked 计入分子, and what the page says it is."""
+    body = client.get(url).content.decode()
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", body, re.S)
+    numbers = [n for row in rows for n in re.findall(rf'href="/intake/cases/({NUMBER})/"', row)]
+    marked = {
+        m
+        for row in rows
+        if "计入分子" in row and 'data-counted="1"' in row
+        for m in re.findall(rf'href="/intake/cases/({NUMBER})/"', row)
+    }
+    summary = re.search(r'id="share-summary">(.*?)</div>', body, re.S)
+    return numbers, marked, re.sub(r"\s+", " ", summary.group(1)) if summary else ""
+
+
+@pytest.mark.parametrize(
+    ("key", "label", "denominator", "numerator"),
+    [
+        ("resolution", "化解率", {1, 2, 3, 4, 5}, {1, 2, 3, 5}),
+        ("mediation_success", "调解成功率", {1, 2, 5, 7}, {1, 2, 7}),
+        ("judicial_confirmation", "司法确认率", {1, 2, 7}, {2}),
+        ("on_time", "按期办结率", {1, 2, 3, 4, 5}, {1, 3, 4, 5}),
+        ("one_visit", "最多跑一地率", {1, 2, 3, 4, 5}, {1, 2, 4, 5}),
+    ],
+)
+def test_every_rate_drills_down_to_its_denominator_with_its_numerator_marked(
+    client, data, leader, key, label, denominator, numerator
+):
+    """Each rate card's "n / d" is its list: d cases listed, n of them marked, and the page
+    says so; a rate is no longer the whole period's list."""
+    _ref, cases = data
+    html = page(client, leader)
+    url, text = card(html, key)
+    n, d = (int(x) for x in re.search(r"(\d+) / (\d+)", text).groups())
+    numbers, marked, summary = drilled(client, url)
+    assert len(numbers) == len(set(numbers)) == d and len(marked) == n
+    assert set(numbers) == {cases[f"c{i}"].number for i in denominator}
+    assert marked == {cases[f"c{i}"].number for i in numerator}
+    assert f"{label}的分母：" in summary and f"共 {d} 件，其中 {n} 件计入分子" in summary
+
+
+def test_count_cards_list_their_own_cases_unmarked(client, data, leader):
+    html = page(client, leader)
+    for key in ("total", "overdue_now", "answered", "repeat", "mass", "handling_days"):
+        _numbers, marked, summary = drilled(client, card(html, key)[0])
+        assert not marked and not summary, key
+
+
+def test_an_unknown_rate_is_named_and_ignored(client, data, leader):
+    client.force_login(leader)
+    body = client.get("/intake/cases/", {**PERIOD, "rate": "nonsense"}).content.decode()
+    assert "指标「nonsense」不存在，已忽略" in body
+    assert len(set(re.findall(NUMBER, body))) == 8
+
+
+def test_a_rate_drill_down_keeps_its_queries_fixed(client, data, leader, clerk):
+    """The marks and the summary's two figures cost one query, whatever the rows."""
+    ref, _cases = data
+    url = card(page(client, leader), "resolution")[0]
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for day in range(1, 8):
+        make_case(ref, date(2026, 11, day), outcome="resolved", closed_after=1)
+    rollups.rebuild()
+    with CaptureQueriesContext(connection) as more:
+        numbers, marked, _summary = drilled(client, url)
+    assert len(numbers) == 12 and len(marked) == 11
+    assert len(more) == len(few)
 
 
 def test_drill_down_lists_are_masked_for_leaders(client, data, leader, clerk):
