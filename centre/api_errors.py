@@ -22,7 +22,6 @@ from rest_framework.parsers import FormParser as DRFFormParser
 from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.parsers import MultiPartParser as DRFMultiPartParser
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from centre.validators import no_control_characters, refused_in
 
@@ -76,6 +75,11 @@ class JSONRenderer(DRFJSONRenderer):
 
 
 def exception_handler(exc, context):
+    # Imported here: rest_framework.views reads DEFAULT_RENDERER_CLASSES when it is loaded,
+    # which names this module's JSONRenderer — at module level that is a circular import
+    # whenever this module is the first to be loaded (axes' check of AXES_LOCKOUT_CALLABLE).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -224,3 +224,15 @@ def test_check_deploy_refuses_a_loopback_public_address():
     )
     assert result.returncode != 0
     assert "centre.E002" in result.stdout + result.stderr
+
+
+def test_the_api_error_module_loads_first_without_a_circular_import():
+    """axes' check imports AXES_LOCKOUT_CALLABLE (in centre.api_errors) before anything
+    else may have loaded DRF's views, which read DEFAULT_RENDERER_CLASSES (also there)."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.utils.module_loading import import_string\n"
+        "import_string('centre.api_errors.lockout')\n"
+    )
+    result = _run(code, PROD_ENV)
+    assert result.returncode == 0, result.stderr
