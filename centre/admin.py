@@ -90,16 +90,16 @@ class CountyAdmin(AuditedAdmin):
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
-    list_display = ["code", "name", "level", "parent", "county"]
+    list_display = ["code", "name", "name_en", "level", "parent", "county"]
     list_filter = ["level", "county"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent", "county"]
     autocomplete_fields = ["parent"]
 
 
 @admin.register(Window)
 class WindowAdmin(AuditedAdmin):
-    list_display = ["code", "name", "description", "order"]
+    list_display = ["code", "name", "name_en", "description", "order"]
     # The codes are a public contract shared with other platforms.
     readonly_fields = ["code"]
 
@@ -120,9 +120,9 @@ class DepartmentAdmin(AuditedAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin):
-    list_display = ["code", "name", "parent", "active", "order"]
+    list_display = ["code", "name", "name_en", "parent", "active", "order"]
     list_filter = ["active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
 
 
@@ -338,7 +338,16 @@ class CalendarYearAdmin(AuditedAdmin):
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(AuditedAdmin):
-    list_display = ["code", "name", "length", "unit", "extension_length", "source", "active"]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "length",
+        "unit",
+        "extension_length",
+        "source",
+        "active",
+    ]
     list_filter = ["unit", "active"]
-    search_fields = ["code", "name", "source"]
+    search_fields = ["code", "name", "name_en", "source"]
     readonly_fields = ["code"]  # a public contract: other records and platforms use it

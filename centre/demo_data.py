@@ -55,6 +55,25 @@ TOWNS = [
     ("330523203", "山川乡", []),
 ]
 
+# English names of the towns (Region.name_en): pinyin, as on the county's road signs.
+TOWN_NAMES_EN = {
+    "330523001": "Dipu Subdistrict",
+    "330523002": "Changshuo Subdistrict",
+    "330523003": "Lingfeng Subdistrict",
+    "330523004": "Xiaoyuan Subdistrict",
+    "330523101": "Tianzihu Town",
+    "330523102": "Zhangwu Town",
+    "330523103": "Hangai Town",
+    "330523104": "Xiaofeng Town",
+    "330523105": "Baofu Town",
+    "330523106": "Zhangcun Town",
+    "330523107": "Tianhuangping Town",
+    "330523108": "Meixi Town",
+    "330523201": "Xilong Township",
+    "330523202": "Shangshu Township",
+    "330523203": "Shanchuan Township",
+}
+
 # (name, window code or None)
 DEPARTMENTS = [
     ("县矛调中心综合受理窗口", None),
@@ -91,6 +110,66 @@ CATEGORIES = [
     ("16", "损害赔偿", [("1601", "人身损害"), ("1602", "财产损害")]),
     ("99", "其他纠纷", []),
 ]
+
+# English names of the categories (Category.name_en), by code.
+CATEGORY_NAMES_EN = {
+    "01": "Marriage and family",
+    "0101": "Divorce",
+    "0102": "Support of parents or children",
+    "0103": "Inheritance",
+    "02": "Neighbour disputes",
+    "0201": "Adjoining property",
+    "0202": "Homestead land",
+    "0203": "Noise nuisance",
+    "03": "Land and forests",
+    "0301": "Land contract management",
+    "0302": "Forest ownership",
+    "0303": "Bamboo forest transfer",
+    "04": "Land requisition and demolition",
+    "0401": "Requisition compensation",
+    "0402": "Demolition and resettlement",
+    "05": "Labour disputes",
+    "0501": "Labour contracts",
+    "0502": "Work injury compensation",
+    "0503": "Social insurance",
+    "06": "Wage arrears",
+    "0601": "Migrant workers' wages",
+    "0602": "Unpaid wages by employers",
+    "07": "Traffic accidents",
+    "0701": "Personal injury compensation",
+    "0702": "Property damage",
+    "08": "Medical disputes",
+    "0801": "Medical malpractice",
+    "0802": "Doctor-patient communication",
+    "09": "Property management",
+    "0901": "Property services",
+    "0902": "Property fees",
+    "10": "Consumer disputes",
+    "1001": "Product quality",
+    "1002": "Prepaid card refunds",
+    "1003": "Travel services",
+    "11": "Contract disputes",
+    "1101": "Sales contracts",
+    "1102": "Private lending",
+    "1103": "Construction projects",
+    "12": "Business disputes",
+    "1201": "Debts between businesses",
+    "1202": "Businesses and villagers",
+    "13": "Petitions and complaints",
+    "1301": "Conduct of officials",
+    "1302": "Policy demands",
+    "1303": "Repeat petitions",
+    "14": "Legal consultation",
+    "1401": "Civil law consultation",
+    "1402": "Legal aid applications",
+    "15": "Administrative disputes",
+    "1501": "Administrative penalties",
+    "1502": "Administrative licensing",
+    "16": "Damages",
+    "1601": "Personal injury",
+    "1602": "Property damage",
+    "99": "Other disputes",
+}
 
 # (username, full name, roles, department name, window code, region code, title)
 USERS = [

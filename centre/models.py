@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centre.names import ref_name
+
 # GB/T 2260 county codes are six digits; township codes (统计用区划代码) nine, villages
 # twelve; grids are numbered under their village by the county.
 county_code_validator = RegexValidator(r"^\d{6}$", _("县级行政区划代码应为6位数字"))
@@ -71,6 +73,9 @@ class Region(models.Model):
         _("区划代码"), max_length=15, unique=True, validators=[region_code_validator]
     )
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("英文页面显示；留空则显示中文名称")
+    )
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -89,7 +94,7 @@ class Region(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return ref_name(self)
 
     def clean(self) -> None:
         expected = self.PARENT_LEVEL.get(self.level)
@@ -116,6 +121,9 @@ class Window(models.Model):
 
     code = models.CharField(_("编码"), max_length=20, unique=True, choices=Code.choices)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("英文页面显示；留空则显示中文名称")
+    )
     description = models.CharField(_("受理事项"), max_length=200, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -125,7 +133,7 @@ class Window(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return ref_name(self)
 
 
 class Department(models.Model):
@@ -164,6 +172,9 @@ class Category(models.Model):
         _("编码"), max_length=6, unique=True, validators=[category_code_validator]
     )
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("英文页面显示；留空则显示中文名称")
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -181,7 +192,7 @@ class Category(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {ref_name(self)}"
 
     def clean(self) -> None:
         if self.parent_id and self.parent.parent_id:
@@ -541,6 +552,9 @@ class DeadlineRule(models.Model):
 
     code = models.CharField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(
+        _("英文名称"), max_length=200, blank=True, help_text=_("英文页面显示；留空则显示中文名称")
+    )
     length = models.PositiveSmallIntegerField(_("期限"))
     unit = models.CharField(_("单位"), max_length=8, choices=Unit.choices, default=Unit.NATURAL)
     starts_at = models.CharField(_("起算事件"), max_length=100)
@@ -562,7 +576,11 @@ class DeadlineRule(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.length}{self.get_unit_display()}）"
+        return _("%(name)s（%(length)d%(unit)s）") % {
+            "name": ref_name(self),
+            "length": self.length,
+            "unit": self.get_unit_display(),
+        }
 
 
 class Clock(models.Model):

@@ -13,3 +13,13 @@ WINDOWS = [
     ("review", "行政复议", "司法局（行政复议机构）：对行政行为不服"),
     ("legal_aid", "公共法律服务", "司法局、法律援助中心：法律咨询、法律援助申请"),
 ]
+
+# English names (Window.name_en), by code; administrators may change them in the admin.
+WINDOW_NAMES_EN = {
+    "petition": "Petition reception services",
+    "litigation": "Litigation services",
+    "mediation": "Mediation services",
+    "labour": "Labour inspection and arbitration",
+    "review": "Administrative reconsideration",
+    "legal_aid": "Public legal services",
+}

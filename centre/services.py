@@ -31,7 +31,7 @@ from centre.models import (
     Window,
 )
 from centre.net import client_ip
-from centre.reference import WINDOWS
+from centre.reference import WINDOW_NAMES_EN, WINDOWS
 from centre.roles import ADMIN_ROLES, ROLES
 
 User = get_user_model()
@@ -89,13 +89,14 @@ def calendar_sync(*, using: str = "default") -> None:
 
 def rules_sync(*, using: str = "default") -> None:
     """The time limits of LAW.md; an administrator's edits to existing rules are kept."""
-    from centre.law_rules import RULES
+    from centre.law_rules import RULE_NAMES_EN, RULES
 
     for code, name, length, unit, starts, ext, ext_unit, cap, approver, source in RULES:
         DeadlineRule.objects.using(using).get_or_create(
             code=code,
             defaults={
                 "name": name,
+                "name_en": RULE_NAMES_EN.get(code, ""),
                 "length": length,
                 "unit": unit,
                 "starts_at": starts,
@@ -112,7 +113,13 @@ def windows_sync(*, using: str = "default") -> None:
     """Create missing windows; an administrator's edits to existing ones are kept."""
     for order, (code, name, description) in enumerate(WINDOWS, start=1):
         Window.objects.using(using).get_or_create(
-            code=code, defaults={"name": name, "description": description, "order": order}
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": WINDOW_NAMES_EN[code],
+                "description": description,
+                "order": order,
+            },
         )
 
 

@@ -65,6 +65,7 @@ class Command(BaseCommand):
                     "county": county,
                     "parent": None,
                     "name": town_name,
+                    "name_en": demo_data.TOWN_NAMES_EN.get(town_code, ""),
                     "level": Region.Level.TOWN,
                     "order": order,
                 },
@@ -101,12 +102,23 @@ class Command(BaseCommand):
     def _categories(self) -> None:
         for order, (code, name, children) in enumerate(demo_data.CATEGORIES, start=1):
             parent, _ = Category.objects.update_or_create(
-                code=code, defaults={"name": name, "parent": None, "order": order}
+                code=code,
+                defaults={
+                    "name": name,
+                    "name_en": demo_data.CATEGORY_NAMES_EN.get(code, ""),
+                    "parent": None,
+                    "order": order,
+                },
             )
             for child_order, (child_code, child_name) in enumerate(children, start=1):
                 Category.objects.update_or_create(
                     code=child_code,
-                    defaults={"name": child_name, "parent": parent, "order": child_order},
+                    defaults={
+                        "name": child_name,
+                        "name_en": demo_data.CATEGORY_NAMES_EN.get(child_code, ""),
+                        "parent": parent,
+                        "order": child_order,
+                    },
                 )
 
     def _users(self, county: County) -> list:
