@@ -1,9 +1,24 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from centre.models import Category, Region, Window
+from centre.names import ref_name
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RefNameField(serializers.Field):
+    """A reference object's name in the request's language (``Accept-Language: en`` gives
+    the English name where an administrator has set one), by the rule of centre.names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return ref_name(value)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -37,12 +52,15 @@ class TokenInfoSerializer(serializers.Serializer):
 
 
 class WindowSerializer(serializers.ModelSerializer):
+    name = RefNameField()
+
     class Meta:
         model = Window
         fields = ["code", "name", "description"]
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    name = RefNameField()
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -51,6 +69,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class RegionSerializer(serializers.ModelSerializer):
+    name = RefNameField()
     county = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parent = serializers.SerializerMethodField()
     has_children = serializers.BooleanField(read_only=True)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from centre.models import Category, DeadlineRule, Region, Window
 
@@ -47,3 +48,22 @@ def test_the_demo_towns_and_categories_have_english_names(settings):
     with translation.override("en"):
         assert _render(Region.objects.get(name="递铺街道")) == "Dipu Subdistrict"
         assert str(Category.objects.get(code="0202")) == "0202 Homestead land"
+
+
+def test_the_api_names_reference_data_in_the_language_asked_for(clerk, county):
+    api = APIClient()
+    api.force_authenticate(clerk)
+    Category.objects.create(code="02", name="邻里纠纷", name_en="Neighbour disputes")
+    Region.objects.create(
+        county=county, code="330523001", name="递铺街道", name_en="Dipu Subdistrict", level="town"
+    )
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    windows = {w["code"]: w["name"] for w in api.get("/api/v1/windows/", **english).json()}
+    assert windows["mediation"] == "Mediation services"
+    categories = api.get("/api/v1/categories/", **english).json()
+    assert {"code": "02", "name": "Neighbour disputes", "parent": None} in categories
+    towns = api.get(f"/api/v1/regions/?parent={county.code}", **english).json()
+    assert [t["name"] for t in towns] == ["Dipu Subdistrict"]
+    # Chinese by default, whatever was asked before.
+    windows = {w["code"]: w["name"] for w in api.get("/api/v1/windows/").json()}
+    assert windows["mediation"] == "调解服务"
