@@ -95,7 +95,9 @@ def rule_due(rule, start: date, *, paused_days: int = 0, extended: int = 0) -> D
     else:
         due = due_date(begin, rule.length + extended, rule.unit)
     if extended and rule.extension_cap:
-        cap = start + timedelta(days=rule.extension_cap + paused_days)
-        if due.date > cap:
-            due = Due(cap, due.provisional)
+        # The cap is a natural-day period too: ending on a rest day, it ends on the next
+        # working day (民事诉讼法 第85条), like any other period.
+        cap = due_date(begin, rule.extension_cap)
+        if due.date > cap.date:
+            due = Due(cap.date, due.provisional or cap.provisional)
     return due

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from centre.deadlines import calendar_changed, due_date
+from centre.deadlines import calendar_changed, due_date, rule_due
 from centre.models import CalendarYear, Holiday
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,71 @@ def test_rules_are_seeded_from_law_md_with_their_sources():
     )
     assert "第187条" in rule.source
     assert DeadlineRule.objects.get(code="labour_inspection_close").unit == "working"
+
+
+def _holidays_2026():
+    """Each 2026 public holiday's first day (a rest day that is not a plain weekend),
+    and each make-up working day (调休上班) on a weekend, from chinese_calendar."""
+    import chinese_calendar
+
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(365)]
+    firsts = [
+        d
+        for d in days
+        if chinese_calendar.is_holiday(d)
+        and chinese_calendar.get_holiday_detail(d)[1] is not None
+        and not chinese_calendar.is_holiday(d - timedelta(days=1))
+    ]
+    makeups = [d for d in days if d.weekday() >= 5 and chinese_calendar.is_workday(d)]
+    return firsts, makeups
+
+
+HOLIDAY_FIRSTS, MAKEUP_DAYS = _holidays_2026()
+
+
+def _binding_rule():
+    """A rule whose cap always binds after an extension: 20 + 20 days, at most 30."""
+    from centre.models import DeadlineRule
+
+    return DeadlineRule(
+        code="cap_test",
+        length=20,
+        unit="natural",
+        extension_length=20,
+        extension_unit="natural",
+        extension_cap=30,
+    )
+
+
+def test_2026_has_its_seven_holidays_and_make_up_days():
+    # 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆
+    assert len(HOLIDAY_FIRSTS) == 7 and len(MAKEUP_DAYS) >= 5
+
+
+@pytest.mark.parametrize("holiday", HOLIDAY_FIRSTS, ids=str)
+def test_a_cap_ending_on_a_holiday_ends_on_the_next_working_day(holiday):
+    """民事诉讼法 第85条: the cap of the special procedure is a period like any other."""
+    import chinese_calendar
+
+    start = holiday - timedelta(days=30)
+    uncapped = rule_due(_binding_rule(), start).date
+    capped = rule_due(_binding_rule(), start, extended=20).date
+    expected = holiday
+    while not chinese_calendar.is_workday(expected):
+        expected += timedelta(days=1)
+    assert capped == expected > holiday
+    assert uncapped < capped < due_date(start, 40).date  # the cap binds here
+
+
+@pytest.mark.parametrize("makeup", MAKEUP_DAYS, ids=str)
+def test_a_cap_ending_on_a_make_up_working_day_ends_that_day(makeup):
+    start = makeup - timedelta(days=30)
+    assert rule_due(_binding_rule(), start, extended=20).date == makeup
+
+
+def test_the_court_s_review_accepted_on_7_september_and_extended_ends_after_national_day():
+    from centre.models import DeadlineRule
+
+    rule = DeadlineRule.objects.get(code="confirmation_decide")
+    due = rule_due(rule, date(2026, 9, 7), extended=10).date
+    assert due == date(2026, 10, 8)  # not 10-07, inside the holiday
