@@ -232,8 +232,6 @@ class PartyForm(CheckedText, forms.Form):
         for name in unused:
             self.errors.pop(name, None)
             data[name] = ""
-        if data.get("kind") == Party.Kind.ORGANISATION:
-            return data
         if data.get("credit_code"):
             try:
                 data["credit_code"] = identity.normalize_credit_code(data["credit_code"])
