@@ -26,6 +26,8 @@ ROLE_PERMS = {
     "hand_off": "intake.hand_off_case",
     "close": "intake.close_case",
     "withdraw": "intake.withdraw_case",
+    # Mediating again after a failure is the same right as starting a mediation.
+    "resume_mediation": "intake.start_mediation_case",
 }
 
 
@@ -309,9 +311,11 @@ class Case(FSMModelMixin, models.Model):
         self.triage_override_reason = override_reason
         self._moved()
 
+    # From a failed mediation too: a dispute that is not for the courts goes to the body
+    # that can still take it up, not to a dead end.
     @transition(
         field=state,
-        source=[State.REGISTERED, State.TRIAGED],
+        source=[State.REGISTERED, State.TRIAGED, State.MEDIATION_FAILED],
         target=State.REFERRED,
         permission=ROLE_PERMS["refer"],
     )
@@ -354,6 +358,17 @@ class Case(FSMModelMixin, models.Model):
     )
     def apply_confirmation(self) -> None:
         self._moved("confirmation_applied_at")
+
+    # A failed mediation, or an agreement the court refused to confirm, may be mediated
+    # again: the parties change the agreement or reach a new one (民事诉讼法 第206条).
+    @transition(
+        field=state,
+        source=State.MEDIATION_FAILED,
+        target=State.MEDIATING,
+        permission=ROLE_PERMS["resume_mediation"],
+    )
+    def resume_mediation(self) -> None:
+        self._moved()
 
     @transition(
         field=state,

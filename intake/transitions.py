@@ -57,6 +57,20 @@ class CloseForm(TransitionForm):
     )
     note = forms.CharField(label=_("办结说明"), required=False, max_length=500)
 
+    # What closing usually records from each state: a case the court took is closed on its
+    # real outcome (诉讼解决), not as 已化解 by a careless default.
+    DEFAULT_OUTCOME = {
+        Case.State.LITIGATING: Case.Outcome.LITIGATED,
+        Case.State.CONFIRMED: Case.Outcome.CONFIRMED,
+        Case.State.AGREED: Case.Outcome.PERFORMED,
+        Case.State.REFERRED: Case.Outcome.HANDLED,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.case.state in self.DEFAULT_OUTCOME:
+            self.initial["outcome"] = self.DEFAULT_OUTCOME[self.case.state]
+
 
 class WithdrawForm(TransitionForm):
     reason = forms.CharField(
@@ -109,6 +123,7 @@ register(
         form=WithdrawForm,
         note_field="reason",
         style="danger",
+        destructive=True,
         apply=lambda case, d: case.withdraw(),
         after=_stop_clocks,
     )

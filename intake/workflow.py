@@ -90,6 +90,13 @@ class TransitionSpec:
     perm: str = ""
     # The process's model, for the labels of its states on the timeline.
     process_model: type | None = None
+    # Why the step cannot be taken now although the state allows it ("" when it can): a
+    # fact the window keeps outside the case's FSM (the court has not accepted the
+    # application yet). Such a step is neither offered nor carried out (409, this reason).
+    unavailable: Callable[[Case], str] | None = None
+    # Ends the case without its matter being resolved (撤回): set apart on the case page
+    # and confirmed there before it is sent.
+    destructive: bool = False
 
 
 REGISTRY: dict[str, TransitionSpec] = {}
@@ -167,11 +174,19 @@ def _target(spec: TransitionSpec, case: Case) -> Any:
     return case if spec.process is None else spec.process(case)
 
 
-def _can_proceed(spec: TransitionSpec, case: Case) -> bool:
+def _state_allows(spec: TransitionSpec, case: Case) -> bool:
     if spec.process is not None and not case.is_open:
         return False  # withdrawn while the window handled it: its process ends there
     target = _target(spec, case)
     return target is not None and can_proceed(getattr(target, spec.name))
+
+
+def _why_not(spec: TransitionSpec, case: Case) -> str:
+    return spec.unavailable(case) if spec.unavailable is not None else ""
+
+
+def _can_proceed(spec: TransitionSpec, case: Case) -> bool:
+    return _state_allows(spec, case) and not _why_not(spec, case)
 
 
 def available(case: Case, user: Any) -> list[TransitionSpec]:
@@ -181,6 +196,32 @@ def available(case: Case, user: Any) -> list[TransitionSpec]:
         for name, spec in REGISTRY.items()
         if _can_proceed(spec, case) and may_fire(user, case, name)
     ]
+
+
+# The step a case in each state usually waits for: the case page leads with it. The
+# others follow in workflow order; the steps that end a case unresolved stand apart.
+EXPECTED_NEXT = {
+    Case.State.REGISTERED: "triage",
+    Case.State.TRIAGED: "start_mediation",
+    Case.State.MEDIATING: "record_agreement",
+    Case.State.AGREED: "apply_confirmation",
+    Case.State.CONFIRMING: "confirm",
+    Case.State.CONFIRMED: "close",
+    Case.State.MEDIATION_FAILED: "hand_off",
+    Case.State.LITIGATING: "close",
+    Case.State.REFERRED: "close",
+}
+
+
+def arrange(
+    case: Case, specs: list[TransitionSpec]
+) -> tuple[list[TransitionSpec], list[TransitionSpec]]:
+    """The available steps as the case page shows them: the expected next one first, then
+    the rest; and apart, the destructive ones."""
+    expected = EXPECTED_NEXT.get(case.state)
+    main = [s for s in specs if not s.destructive]
+    main.sort(key=lambda s: s.name != expected)  # stable: the rest keep workflow order
+    return main, [s for s in specs if s.destructive]
 
 
 def fire(
@@ -203,11 +244,13 @@ def fire(
                 _("案件已被他人更新（当前状态：%(state)s），请刷新后重试")
                 % {"state": case.get_state_display()}
             )
-        if not _can_proceed(spec, case):
+        if not _state_allows(spec, case):
             raise NotAllowed(
                 _("案件当前状态为「%(state)s」，不能执行「%(action)s」")
                 % {"state": case.get_state_display(), "action": spec.label}
             )
+        if reason := _why_not(spec, case):
+            raise NotAllowed(reason)
         _carry_out(actor=actor, case=case, spec=spec, data=data)
     return case
 

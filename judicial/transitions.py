@@ -48,27 +48,24 @@ class ApplyConfirmationForm(TransitionForm):
         return data
 
 
-class _DecisionForm(TransitionForm):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        confirmation = services.open_confirmation(self.case)
-        if confirmation is None:
-            raise ValidationError(_("没有待审查的司法确认申请"))
-        if confirmation.accepted_at is None and self.requires_acceptance:
-            raise ValidationError(_("法院尚未受理该申请，请先受理"))
-        return data
+def _not_accepted(case) -> str:
+    """A ruling (确认 or 驳回) is made on an application the court has accepted (受理,
+    民事诉讼法 第205条, 法释〔2011〕5号 第4条): before that the judge is offered 受理 only."""
+    confirmation = services.open_confirmation(case)
+    if confirmation is None:
+        return str(_("没有待审查的司法确认申请"))
+    if confirmation.accepted_at is None:
+        return str(_("法院尚未受理该申请，请先受理"))
+    return ""
 
 
-class ConfirmForm(_DecisionForm):
-    requires_acceptance = True
+class ConfirmForm(TransitionForm):
     note = forms.CharField(
         label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RefuseConfirmationForm(_DecisionForm):
-    # Refusing also answers an application the court does not accept (不予受理).
-    requires_acceptance = False
+class RefuseConfirmationForm(TransitionForm):
     ground = forms.ChoiceField(
         label=_("驳回理由（民诉法解释第358条）"),
         choices=Confirmation.Ground.choices,
@@ -109,6 +106,7 @@ register(
         label=_("裁定确认调解协议有效"),
         form=ConfirmForm,
         style="success",
+        unavailable=_not_accepted,
         apply=lambda case, d: case.confirm(),
         after=lambda case, actor, d: services.confirmation_decide(
             actor=actor,
@@ -125,6 +123,7 @@ register(
         form=RefuseConfirmationForm,
         note_field="reason",
         style="danger",
+        unavailable=_not_accepted,
         apply=lambda case, d: case.refuse_confirmation(),
         after=lambda case, actor, d: services.confirmation_decide(
             actor=actor,

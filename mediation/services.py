@@ -409,8 +409,63 @@ def performance_record(*, actor: Any, agreement: Agreement, status: str, note: s
 
 
 def mediation_fail(*, case: Case, reason: str) -> None:
+    """After ``fail_mediation``: the mediation ends, its clock stops, and the county's
+    supervisors and the clerk who registered the case are told, so that someone takes the
+    next step (litigation, referral, mediating again) and the case is no dead end."""
     Mediation.objects.filter(case=case).update(failed_reason=reason, ended_at=timezone.now())
     _stop_clock(case)
+    recipients = {u.pk: u for u in clocks.supervisors_of(case.county_id)}
+    if case.registered_by_id and case.registered_by.is_active:
+        recipients.setdefault(case.registered_by_id, case.registered_by)
+    for user in recipients.values():
+        notification_create(
+            channel=Notification.Channel.INAPP,
+            recipient_user=user,
+            recipient_name=user.get_full_name() or user.username,
+            county=case.county,
+            case_number=case.number,
+            subject=_("调解不成，请安排后续处理 %(number)s") % {"number": case.number},
+            body=_("%(summary)s。调解不成的原因：%(reason)s。可移送诉讼、转办或再次调解。")
+            % {"summary": case.summary, "reason": reason},
+            # The case's version is bumped by each failure: one message per failure, even
+            # when a case mediated again fails a second time.
+            dedupe_key=f"case:{case.number}:v{case.version}:mediation_failed:{user.pk}",
+        )
+
+
+def mediation_resume(*, actor: Any, case: Case, reason: str) -> Mediation:
+    """After ``resume_mediation``: the same mediation and its mediators take the case up
+    again, on a new clock from today; the lead mediator is told."""
+    mediation = Mediation.objects.select_for_update().get(case=case)
+    today = timezone.localdate()
+    due = rule_due(DeadlineRule.objects.get(code=mediation.clock_rule), today)
+    mediation.clock_due, mediation.clock_provisional = due.date, due.provisional
+    mediation.ended_at, mediation.failed_reason = None, ""
+    mediation.save(update_fields=["clock_due", "clock_provisional", "ended_at", "failed_reason"])
+    lead = selectors.lead_participant(mediation)
+    clocks.clock_start(
+        rule_code=mediation.clock_rule,
+        county=case.county_id,
+        case_number=case.number,
+        subject="mediation",
+        subject_id=mediation.pk,
+        start=today,
+        assignee=lead.mediator.user if lead else None,
+        unlimited=mediation.clock_unlimited,
+    )
+    if lead is not None and lead.mediator.user_id:
+        notification_create(
+            channel=Notification.Channel.INAPP,
+            recipient_user=lead.mediator.user,
+            recipient_name=lead.mediator.name,
+            county=case.county,
+            case_number=case.number,
+            subject=_("案件 %(number)s 再次调解") % {"number": case.number},
+            body=_("%(reason)s（调解期限：%(due)s）")
+            % {"reason": reason, "due": due.date.strftime("%Y年%m月%d日")},
+            dedupe_key=f"case:{case.number}:v{case.version}:mediation_resumed",
+        )
+    return mediation
 
 
 def mediation_end(*, case: Case) -> None:

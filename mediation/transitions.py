@@ -151,3 +151,36 @@ register(
         after=lambda case, actor, d: services.mediation_fail(case=case, reason=d["reason"]),
     )
 )
+
+
+class ResumeMediationForm(TransitionForm):
+    reason = forms.CharField(
+        label=_("再次调解的理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写再次调解的理由")},
+    )
+
+
+def _never_mediated(case) -> str:
+    # Mediating again is taken up by the mediators who tried: a case that failed at a
+    # window's own process, never mediated here, has none to resume with.
+    if Mediation.objects.filter(case=case).exists():
+        return ""
+    return str(_("本案没有调解记录，不能再次调解"))
+
+
+register(
+    TransitionSpec(
+        name="resume_mediation",
+        label=_("再次调解"),
+        form=ResumeMediationForm,
+        note_field="reason",
+        style="success",
+        unavailable=_never_mediated,
+        apply=lambda case, d: case.resume_mediation(),
+        after=lambda case, actor, d: services.mediation_resume(
+            actor=actor, case=case, reason=d["reason"]
+        ),
+    )
+)

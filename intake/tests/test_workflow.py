@@ -27,11 +27,14 @@ ALLOWED = {
     # The court's judge and clerk close a case the court has taken (outcome litigated).
     "close": {"clerk", "supervisor", "judge", "court_clerk"},
     "withdraw": {"clerk", "supervisor"},
+    # A failed mediation is no dead end: whoever may start a mediation may start it again.
+    "resume_mediation": {"supervisor"},
 }
 # from-state → to-state, as the issue fixes them.
 GRAPH = {
     "triage": ({"registered"}, "triaged"),
-    "refer": ({"registered", "triaged"}, "referred"),
+    # From a failed mediation too: referred to the body that can still take it up.
+    "refer": ({"registered", "triaged", "mediation_failed"}, "referred"),
     "start_mediation": ({"triaged"}, "mediating"),
     "record_agreement": ({"mediating"}, "agreed"),
     "fail_mediation": ({"mediating"}, "mediation_failed"),
@@ -41,6 +44,7 @@ GRAPH = {
     "hand_off": ({"mediation_failed"}, "litigating"),
     "close": ({"agreed", "confirmed", "litigating", "referred"}, "closed"),
     "withdraw": (set(Case.State.values) - {"closed"}, "closed"),
+    "resume_mediation": ({"mediation_failed"}, "mediating"),
 }
 
 

@@ -124,11 +124,30 @@ def test_the_extension_never_passes_thirty_days(clerk, agreed, judge, time_machi
     assert (confirmation.decide_due - accepted).days <= 30
 
 
-def test_confirm_needs_acceptance_first(api, clerk, agreed, judge):
+def test_confirm_needs_acceptance_first(api, client, clerk, agreed, judge):
+    """确认 and 驳回 are rulings on an accepted application: before 受理 the judge is
+    offered neither, and the server refuses both (409, saying why)."""
     workflow.fire(actor=clerk, number=agreed.number, name="apply_confirmation", data={})
     api.force_authenticate(judge)
-    response = api.post(f"/api/v1/cases/{agreed.number}/transitions/confirm/", {}, format="json")
-    assert response.status_code == 400 and "尚未受理" in response.json()["detail"]
+    for name, data in (("confirm", {}), ("refuse_confirmation", {"reason": "不明确"})):
+        response = api.post(
+            f"/api/v1/cases/{agreed.number}/transitions/{name}/", data, format="json"
+        )
+        assert response.status_code == 409 and "尚未受理" in response.json()["detail"], name
+    offered = api.get(f"/api/v1/cases/{agreed.number}/transitions/").json()
+    assert [t["name"] for t in offered] == []
+    client.force_login(judge)
+    page = client.get(f"/intake/cases/{agreed.number}/").content.decode()
+    assert "受理申请" in page
+    assert 'data-transition="confirm"' not in page
+    assert 'data-transition="refuse_confirmation"' not in page
+
+    services.confirmation_accept(actor=judge, confirmation=Confirmation.objects.get(case=agreed))
+    offered = api.get(f"/api/v1/cases/{agreed.number}/transitions/").json()
+    assert [t["name"] for t in offered] == ["confirm", "refuse_confirmation"]
+    page = client.get(f"/intake/cases/{agreed.number}/").content.decode()
+    assert 'data-transition="confirm"' in page and 'data-transition="refuse_confirmation"' in page
+    assert "受理申请" not in page
 
 
 def test_confirmed_ruling_with_the_courts_number(
@@ -173,6 +192,7 @@ def test_refused_ruling_sends_the_case_back_to_mediation_failed(
     api, clerk, agreed, judge, django_capture_on_commit_callbacks
 ):
     workflow.fire(actor=clerk, number=agreed.number, name="apply_confirmation", data={})
+    services.confirmation_accept(actor=judge, confirmation=Confirmation.objects.get(case=agreed))
     api.force_authenticate(judge)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(

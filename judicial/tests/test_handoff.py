@@ -148,3 +148,14 @@ def test_court_outcome_needs_the_courts_right(clerk, failed, mediator):
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_closing_a_litigated_case_defaults_to_its_court_outcome(client, clerk, failed, court):
+    """Closed by hand after the handoff, the case is proposed as 诉讼解决, not 已化解."""
+    workflow.fire(actor=clerk, number=failed.number, name="hand_off", data={})
+    client.force_login(clerk)
+    page = client.get(f"/intake/cases/{failed.number}/").content.decode()
+    close = page[page.index('data-transition="close"') :]
+    close = close[: close.index("</form>")]
+    assert re.search(r'<option value="litigated"[^>]*selected', close)
+    assert not re.search(r'<option value="resolved"[^>]*selected', close)
