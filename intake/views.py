@@ -25,7 +25,7 @@ from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
 from centre.throttles import UserThrottle
 from centre.validators import day_in_range, out_of_range_message
-from intake import deadlines, documents, selectors, services, shares, triage, workflow
+from intake import deadlines, documents, list_filters, selectors, services, shares, triage, workflow
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
     CHECKED_FIELDS,
@@ -381,6 +381,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "count_cap": COUNT_CAP,
             "share": share,
             "share_counts": selectors.share_counts(listed, share) if share else None,
+            **list_filters.context(request.user, filters),
         },
     )
 

@@ -46,6 +46,7 @@ PARAMS = (
     "county",
     "overdue",
     "outcome",
+    "rate",  # a rate's denominator (intake.shares)
 )
 CHUNK_SIZE = 2000
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -112,6 +113,7 @@ def filters_from_params(params: Mapping[str, str]) -> selectors.CaseFilters:
         county=params.get("county", ""),
         overdue=params.get("overdue") == "1",
         outcome=params.get("outcome", ""),
+        rate=params.get("rate", ""),
     )
 
 

@@ -20,6 +20,7 @@ from centre.access import desk_required
 from centre.models import AuditLog, ExportJob
 from centre.services import audit_record
 from centre.validators import day_in_range
+from intake import shares
 from intake.models import Case
 from risk import ledger
 
@@ -40,6 +41,7 @@ def _labels() -> dict[str, str]:
         "county": _("县级代码"),
         "overdue": _("仅看当前超期"),
         "outcome": _("办结结果"),
+        "rate": _("指标的分母"),
     }
 
 
@@ -66,6 +68,7 @@ def _describe(params: dict[str, str]) -> list[tuple[str, str]]:
         "channel": dict(Case.Channel.choices),
         "overdue": {"1": _("是")},
         "outcome": dict(Case.Outcome.choices),
+        "rate": {k: s.label for k, s in shares.SHARES.items()},
     }
     return [
         (label, str(choices.get(key, {}).get(params[key], params[key])))

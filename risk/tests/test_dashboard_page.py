@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 from html import unescape
+from urllib.parse import parse_qsl
 
 import pytest
 from django.db import connection
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.tests.factories import reference_data, register
-from risk import rollups
+from risk import ledger, rollups
 from risk.tests.kpi_data import make_case, november, reference
 
 PERIOD = {"from": "2026-10-15", "to": "2026-11-30"}
@@ -157,6 +158,43 @@ def test_a_rate_drill_down_keeps_its_queries_fixed(client, data, leader, clerk):
         numbers, marked, _summary = drilled(client, url)
     assert len(numbers) == 12 and len(marked) == 11
     assert len(more) == len(few)
+
+
+def visible_text(html: str) -> str:
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_a_drill_down_names_its_town_window_category_and_county(client, data, leader):
+    """What a leader reads on the list is 山川乡 and 安吉县, never 330523108 or 330523."""
+    ref, _cases = data
+    html = page(client, leader, region=ref["town2"].code)
+    url = card(html, "mediation_success")[0]
+    assert "region=330523108" in url and "county=330523" in url
+    body = client.get(f"{url}&window=petition&category=02").content.decode()
+    assert re.search(r'<option value="330523108" selected>山川乡</option>', body)
+    summary = visible_text(re.search(r'id="filter-summary">(.*?)</p>', body, re.S).group(1))
+    for words in (
+        "乡镇/街道：山川乡",
+        "县（市、区）：安吉县",
+        "承办窗口：接访服务",
+        "纠纷类别：邻里纠纷",
+    ):
+        assert words in summary, summary
+    assert "调解成功率的分母" in summary
+    assert "2026年10月15日至2026年11月30日" in summary
+    text = visible_text(body)
+    assert not re.search(r"330523(?!-\d{4}-)", text), text  # codes only inside case numbers
+
+
+def test_a_rate_drill_down_exports_its_denominator_to_the_ledger(client, data, leader):
+    _ref, cases = data
+    url = card(page(client, leader), "mediation_success")[0]
+    body = client.get(url).content.decode()
+    assert '<input type="hidden" name="rate" value="mediation_success">' in body
+    params = ledger.clean_params(dict(parse_qsl(url.split("?", 1)[1])))
+    listed = ledger.ledger_cases(leader, ledger.filters_from_params(params))
+    assert {c.number for c in listed} == {cases[c].number for c in ("c1", "c2", "c5", "c7")}
 
 
 def test_drill_down_lists_are_masked_for_leaders(client, data, leader, clerk):
