@@ -32,6 +32,19 @@ from centre.models import Clock, County, DeadlineRule, Notification
 OWN_OVERDUE_SUBJECTS: set[str] = set()
 
 
+# Subjects whose clocks only their own procedure pauses and extends, with the approval
+# their rule names (DeadlineRule.extension_approver: the court president for the court's
+# clocks, the department head for labour inspection …), registered by their apps. The
+# case page's supervisor controls are for the centre's own clocks (registration,
+# mediation, performance follow-up); on these they are refused, so that one due date is
+# kept in one place.
+PROCEDURE_SUBJECTS: set[str] = set()
+
+
+def adjustable_on_case_page(clock: Clock) -> bool:
+    return clock.subject not in PROCEDURE_SUBJECTS
+
+
 def clock_start(
     *,
     rule_code: str,

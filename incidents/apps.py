@@ -16,6 +16,7 @@ class IncidentsConfig(AppConfig):
         # Overdue incidents are urged and supervised by incidents.overdue, not the clocks
         # scan; their numbers in messages open the incident's page.
         clocks.OWN_OVERDUE_SUBJECTS.add(CLOCK_SUBJECT)
+        clocks.PROCEDURE_SUBJECTS.add(CLOCK_SUBJECT)
         links.NUMBER_PAGES["SJ"] = "incidents:detail"
         post_migrate.connect(_sync, sender=self)
 

@@ -6,15 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from centre.models import Clock
+from centre.names import ref_name
 from intake.models import Case
 
 
 def clocks_of(case: Case) -> list[Clock]:
-    return list(
+    """The case's clocks, each marked ``adjustable`` when a supervisor may pause or extend
+    it on the case page (not the court's or a window procedure's own)."""
+    from centre.clocks import adjustable_on_case_page
+
+    found = list(
         Clock.objects.filter(case_number=case.number)
         .select_related("rule")
         .order_by("stopped_at", "due_on", "id")
     )
+    for clock in found:
+        clock.adjustable = adjustable_on_case_page(clock)
+    return found
 
 
 def for_case(case: Case) -> list[dict[str, Any]]:
@@ -23,7 +31,7 @@ def for_case(case: Case) -> list[dict[str, Any]]:
     return [
         {
             "rule": clock.rule.code,
-            "label": clock.rule.name,
+            "label": ref_name(clock.rule),
             "started": clock.started_on.isoformat(),
             "due": None if clock.unlimited else clock.due_on.isoformat(),
             "days_left": clock.days_left,

@@ -141,6 +141,9 @@ def window_transition(
     assignee), the ``document`` it issues; ``after`` does the rest. A step that closed the
     case stops every clock left on it."""
 
+    # The window's own clocks are extended by its own steps (the approver its rule names).
+    clocks.PROCEDURE_SUBJECTS.add(model._meta.model_name)
+
     def follow_up(process: WindowProcess, actor: Any, data: dict[str, Any]) -> None:
         case = process.case
         if stops:
@@ -177,6 +180,7 @@ def due_from_today(rule_code: str) -> date:
 
 # --- the clocks, documents and messages of a process ------------------------------------
 def _subject(process: WindowProcess) -> str:
+    # The clocks' subject; window_transition registers it in clocks.PROCEDURE_SUBJECTS.
     return process._meta.model_name
 
 

@@ -614,7 +614,15 @@ def clock_action(request: HttpRequest, number: str, pk: int, action: str) -> Htt
     case = access_case_for(request.user, number)
     if not request.user.has_perm("centre.supervise_windows"):
         return render(request, "403.html", status=403)
-    clock = get_object_or_404(Clock, pk=pk, case_number=case.number)
+    clock = get_object_or_404(Clock.objects.select_related("rule"), pk=pk, case_number=case.number)
+    if not clocks.adjustable_on_case_page(clock):
+        # Nothing changes: the procedure that owns the clock keeps its one due date.
+        messages.error(
+            request,
+            _("「%(rule)s」须由%(approver)s在办理程序中批准中止或延长，不能在此调整")
+            % {"rule": clock.rule.name, "approver": clock.rule.extension_approver or _("办理机关")},
+        )
+        return render(request, "403.html", status=403)
     reason = request.POST.get("reason", "")
     try:
         if action == "pause":

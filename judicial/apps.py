@@ -8,9 +8,13 @@ class JudicialConfig(AppConfig):
 
     def ready(self) -> None:
         # Workflow steps, document renderers, the case-page panel, the delegated clock.
+        from centre import clocks
         from judicial import demo, documents, panels, transitions  # noqa: F401
         from judicial.services import delegation_clock
         from mediation.services import CLOCK_RULE_PROVIDERS
 
+        # The court's review clocks are the court's: the president approves their extension
+        # (法释〔2011〕5号 第5条) through judicial.services, never a centre supervisor.
+        clocks.PROCEDURE_SUBJECTS.add("confirmation")
         if delegation_clock not in CLOCK_RULE_PROVIDERS:
             CLOCK_RULE_PROVIDERS.append(delegation_clock)

@@ -283,3 +283,33 @@ def test_the_queue_keeps_its_queries_fixed(client, clerk, supervisor, ref, chen,
     with CaptureQueriesContext(connection) as six:
         client.get("/judicial/")
     assert len(six) == len(one)
+
+
+@pytest.mark.parametrize("action", ["extend", "pause"])
+def test_a_window_supervisor_cannot_pause_or_extend_the_court_s_clock(
+    client, clerk, agreed, judge, supervisor, time_machine, action
+):
+    """The court's review clock is the court's: its president approves an extension
+    (法释〔2011〕5号 第5条) through the court's own step. On the case page the supervisor
+    sees who approves it and no controls; a forged request is refused and changes nothing."""
+    from centre.models import Clock
+
+    time_machine.move_to("2026-11-27 10:00 +08:00")
+    workflow.fire(actor=clerk, number=agreed.number, name="apply_confirmation", data={})
+    confirmation = Confirmation.objects.get(case=agreed)
+    services.confirmation_accept(actor=judge, confirmation=confirmation)
+    clock = Clock.objects.get(subject="confirmation", rule__code="confirmation_decide")
+    before = (clock.due_on, clock.extended_days, clock.paused_at)
+    client.force_login(supervisor)
+    page = client.get(f"/intake/cases/{agreed.number}/").content.decode()
+    box = page[page.index('data-clock="confirmation_decide"') :]
+    box = box[: box.index("</li>")]
+    assert "须经本院院长批准" in box and "/clocks/" not in box
+    response = client.post(
+        f"/intake/cases/{agreed.number}/clocks/{clock.pk}/{action}/", {"reason": "需补充材料"}
+    )
+    assert response.status_code == 403
+    clock.refresh_from_db()
+    confirmation.refresh_from_db()
+    assert (clock.due_on, clock.extended_days, clock.paused_at) == before
+    assert confirmation.decide_due == clock.due_on

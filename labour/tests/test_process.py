@@ -361,3 +361,17 @@ def test_finality_follows_the_amount_the_award_determines(
     case = fire(arbitrator_user, case, "labour_arbitration_award", **AWARD, amount="20000")
     arbitration = Arbitration.objects.get(case=case)
     assert arbitration.final and "20000" in arbitration.final_ground
+
+
+def test_the_arbitration_clock_is_the_commission_s_to_extend_not_a_supervisor_s(
+    client, accepted, supervisor
+):
+    """Each clock's rule says who approves: the arbitration award's extension is the
+    commission's own step (劳动争议调解仲裁法 第43条); the case page refuses a supervisor."""
+    clock = Clock.objects.get(case_number=accepted.number, stopped_at__isnull=True)
+    due = clock.due_on
+    client.force_login(supervisor)
+    url = f"/intake/cases/{accepted.number}/clocks/{clock.pk}/extend/"
+    assert client.post(url, {"reason": "案情复杂"}).status_code == 403
+    clock.refresh_from_db()
+    assert clock.due_on == due and not clock.extended_days
