@@ -24,4 +24,5 @@ urlpatterns = [
     path("cases/<str:number>/receipt/", views.receipt_print, name="receipt"),
     path("cases/<str:number>/documents/", views.document_status, name="documents"),
     path("cases/<str:number>/documents/<int:pk>/", views.document_download, name="document"),
+    path("cases/<str:number>/documents/<int:pk>/link/", views.document_link, name="document_link"),
 ]

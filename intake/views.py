@@ -569,6 +569,15 @@ def document_download(request: HttpRequest, number: str, pk: int) -> HttpRespons
     )
 
 
+def document_link(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """One document's link, polled by htmx (intake/_document_link.html) until it is ready."""
+    if not request.user.is_authenticated:
+        raise Http404
+    case = access_case_for(request.user, number)
+    document = get_object_or_404(case.documents, pk=pk)
+    return render(request, "intake/_document_link.html", {"case": case, "d": document})
+
+
 def document_status(request: HttpRequest, number: str) -> HttpResponse:
     """The documents panel, polled by htmx while a document is being generated."""
     if not request.user.is_authenticated:

@@ -228,6 +228,7 @@ def session_save(
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
+        data=_session_event(session),
         note=(_("记录调解：%(outcome)s") % {"outcome": outcome or _("已记录")})
         if held_at
         else _("安排调解：%(when)s")
@@ -255,9 +256,16 @@ def session_record(
         case=session.mediation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
+        data=_session_event(session),
         note=_("记录调解：%(outcome)s") % {"outcome": outcome or _("已记录")},
     )
     return session
+
+
+def _session_event(session: Session) -> dict[str, int]:
+    """The timeline names a session by its number in the mediation (调解会谈（第2次）)."""
+    number = Session.objects.filter(mediation_id=session.mediation_id, pk__lte=session.pk).count()
+    return {"session": number}
 
 
 def signatures_check(case: Case, signatures: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -28,7 +28,8 @@ def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, co
     page.locator("#my-cases").get_by_role("link", name=case.number).click()
     page.wait_for_url(f"**/intake/cases/{case.number}/")
 
-    page.get_by_text("安排或记录调解").click()
+    # The session form is in view, not folded away.
+    assert page.locator("#session-form").get_by_label("实际调解时间").is_visible()
     held = timezone.localtime() - timedelta(hours=1)
     page.get_by_label("实际调解时间").fill(held.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("方式", exact=True).select_option("on_site")
@@ -39,8 +40,8 @@ def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, co
     assert page.get_by_text("调解记录已保存").is_visible()
     assert "双方达成一致" in page.locator("#sessions").inner_text()
 
-    page.get_by_text("达成调解协议", exact=True).first.click()
     form = page.locator("#panel-record_agreement")
+    assert form.get_by_label("纠纷的主要事实").is_visible()
     form.get_by_label("纠纷的主要事实").fill("李国强加建围墙占用共用通道约0.5米。")
     form.get_by_label("争议事项").fill("围墙是否拆除。")
     form.get_by_label("各方当事人的责任").fill("李国强负主要责任。")
@@ -52,7 +53,7 @@ def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, co
     assert page.get_by_text("调解协议已确认").is_visible()
     assert page.locator("#case-state").inner_text() == "已达成调解协议"
 
-    link = page.locator("[data-agreement-pdf='1']")
+    link = page.locator("[data-agreement-pdf='1'] [data-status='ready'] a")
     link.wait_for(timeout=20_000)
     response = page.context.request.get(link.get_attribute("href"))
     assert response.status == 200
