@@ -171,7 +171,14 @@ def test_keyboard_only_registration_of_a_person_against_an_organisation(page, cl
     }
     assert AuditLog.objects.filter(action=AuditLog.Action.VIEW_PERSONAL_DATA).count() == 1
 
-    # One key to the next walk-in.
+    # One key to print the receipt, one to the next walk-in.
+    page.locator("[data-document='receipt'][data-status='ready']").wait_for(timeout=20_000)
+    with page.expect_popup() as popup:
+        page.keyboard.press("p")
+    receipt = popup.value
+    receipt.wait_for_url("**/documents/*/")
+    assert receipt.context.request.get(receipt.url).body().startswith(b"%PDF")
+    receipt.close()
     assert page.get_by_role("link", name="登记下一件 N").is_visible()
     assert page.get_by_role("link", name="打印回执 P").is_visible()
     page.keyboard.press("n")
