@@ -20,34 +20,15 @@ from centre.access import desk_required
 from centre.models import AuditLog, ExportJob
 from centre.services import audit_record
 from centre.validators import day_in_range
-from intake import shares
-from intake.models import Case
+from intake import list_filters
 from risk import ledger
 
 RECENT = 20
 
 
-def _labels() -> dict[str, str]:
-    return {
-        "state": _("状态"),
-        "window": _("承办窗口"),
-        "category": _("纠纷类别"),
-        "region": _("区划代码"),
-        "risk": _("风险"),
-        "from": _("登记日期自"),
-        "to": _("登记日期至"),
-        "q": _("搜索"),
-        "channel": _("来源渠道"),
-        "county": _("县级代码"),
-        "overdue": _("仅看当前超期"),
-        "outcome": _("办结结果"),
-        "rate": _("指标的分母"),
-    }
-
-
 def _date_errors(params: dict[str, str]) -> list[tuple[str, str]]:
     """A message naming the field and the rule for each date that is not a day."""
-    labels, errors = _labels(), []
+    labels, errors = {"from": _("登记日期自"), "to": _("登记日期至")}, []
     for key in ("from", "to"):
         value = params.get(key)
         try:
@@ -63,18 +44,16 @@ def _date_errors(params: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _describe(params: dict[str, str]) -> list[tuple[str, str]]:
-    choices = {
-        "state": dict(Case.State.choices),
-        "channel": dict(Case.Channel.choices),
-        "overdue": {"1": _("是")},
-        "outcome": dict(Case.Outcome.choices),
-        "rate": {k: s.label for k, s in shares.SHARES.items()},
-    }
-    return [
-        (label, str(choices.get(key, {}).get(params[key], params[key])))
-        for key, label in _labels().items()
-        if params.get(key)
-    ]
+    """The job's filters in words, as the case list says them (places by name, not code)."""
+    filters = ledger.filters_from_params(params)
+    region = list_filters.place(filters.region, [])
+    county = list_filters.county_name(filters.county)
+    described = list_filters.described(
+        filters, region=region, county=county, raw_region=filters.region
+    )
+    if filters.q:
+        described.append((_("搜索"), filters.q))
+    return described
 
 
 def _job_for(request: HttpRequest, pk: int) -> ExportJob:

@@ -195,6 +195,9 @@ def test_a_rate_drill_down_exports_its_denominator_to_the_ledger(client, data, l
     params = ledger.clean_params(dict(parse_qsl(url.split("?", 1)[1])))
     listed = ledger.ledger_cases(leader, ledger.filters_from_params(params))
     assert {c.number for c in listed} == {cases[c].number for c in ("c1", "c2", "c5", "c7")}
+    job = ledger.ledger_request(actor=leader, params=params)
+    described = client.get(reverse("risk:ledger", args=[job.pk])).content.decode()
+    assert "指标：调解成功率的分母" in described and "县（市、区）：安吉县" in described
 
 
 def test_drill_down_lists_are_masked_for_leaders(client, data, leader, clerk):
