@@ -38,6 +38,9 @@ def test_judge_confirms_an_agreement_and_downloads_the_ruling(
     page.locator("#queue").get_by_role("link", name=case.number).click()
     page.wait_for_url(f"**/intake/cases/{case.number}/")
 
+    # 确认 / 驳回 come only once the application is accepted (受理).
+    assert page.locator("form[data-transition='confirm']").count() == 0
+    assert page.locator("form[data-transition='refuse_confirmation']").count() == 0
     page.get_by_role("button", name="受理申请").click()
     assert page.get_by_text("已受理，审查期限开始计算").is_visible()
     form = page.locator("form[data-transition='confirm']")

@@ -58,3 +58,96 @@ def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, co
     response = page.context.request.get(link.get_attribute("href"))
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+
+
+def _login(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def test_a_failed_mediation_offers_the_next_steps_on_a_phone(
+    page, clerk, supervisor, county, make_user
+):
+    from centre.models import Notification
+    from intake import workflow
+
+    ref = reference_data(county)
+    org = organisation(county)
+    chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))
+    case = start(register(clerk, ref), supervisor, org, [chen])
+    workflow.fire(
+        actor=chen.user, number=case.number, name="fail_mediation", data={"reason": "一方拒绝到场"}
+    )
+    assert Notification.objects.filter(recipient_user=supervisor, case_number=case.number).exists()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    _login(page, "supervisor")
+    page.goto(f"/intake/cases/{case.number}/")
+    actions = page.locator("#actions")
+    # 移送诉讼 leads, the one primary button; 转办 and 再次调解 follow.
+    primary = actions.locator(".btn-primary")
+    assert primary.count() == 1 and primary.inner_text() == "移送诉讼"
+    assert actions.get_by_role("button", name="转办").is_visible()
+    again = actions.locator("form[data-transition='resume_mediation']")
+    again.get_by_label("再次调解的理由").fill("被申请人同意再次到场")
+    again.get_by_role("button", name="再次调解").click()
+    page.wait_for_url(f"**/intake/cases/{case.number}/")
+    assert page.locator("#case-state").inner_text() == "调解中"
+    assert page.locator("#session-form").is_visible()
+
+
+def test_withdrawal_asks_to_be_confirmed(page, clerk, supervisor, county, make_user):
+    from intake.models import Case
+
+    ref = reference_data(county)
+    org = organisation(county)
+    chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))
+    case = start(register(clerk, ref), supervisor, org, [chen])
+
+    _login(page, "clerk")
+    page.goto(f"/intake/cases/{case.number}/")
+    withdraw = page.locator("#destructive-steps form[data-transition='withdraw']")
+    assert "btn-outline-danger" in withdraw.get_by_role("button", name="撤回").get_attribute(
+        "class"
+    )
+    withdraw.get_by_label("撤回原因").fill("双方自行和解")
+    withdraw.get_by_role("button", name="撤回").click()
+    # Not ticked: the browser keeps the form; nothing is sent.
+    assert page.locator("#case-state").inner_text() == "调解中"
+    assert Case.objects.get(pk=case.pk).state == Case.State.MEDIATING
+    withdraw.get_by_label("确认撤回").check()
+    withdraw.get_by_role("button", name="撤回").click()
+    page.wait_for_url(f"**/intake/cases/{case.number}/")
+    assert page.locator("#case-state").inner_text() == "已办结"
+    assert Case.objects.get(pk=case.pk).outcome == Case.Outcome.WITHDRAWN
+
+
+def test_the_agreement_pdf_link_appears_without_a_reload(
+    page, clerk, supervisor, county, make_user
+):
+    from intake import tasks, workflow
+    from intake.models import CaseDocument
+    from mediation.tests.factories import agreement_data
+
+    ref = reference_data(county)
+    org = organisation(county)
+    chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))
+    case = start(register(clerk, ref), supervisor, org, [chen])
+    workflow.fire(
+        actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+    )
+    document = CaseDocument.objects.get(case=case, kind="agreement")
+    CaseDocument.objects.filter(pk=document.pk).update(status="pending")
+
+    _login(page, "mediator")
+    page.goto(f"/intake/cases/{case.number}/")
+    agreement = page.locator("[data-agreement-pdf='1']")
+    assert "生成中" in agreement.inner_text()
+    tasks.render_case_document(document.pk)  # the worker finishes while the page is open
+    link = agreement.locator("[data-status='ready'] a")
+    link.wait_for(timeout=10_000)
+    response = page.context.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
