@@ -14,8 +14,8 @@ class RefNameField(serializers.Field):
     """A reference object's name in the request's language (``Accept-Language: en`` gives
     the English name where an administrator has set one), by the rule of centre.names."""
 
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+    def __init__(self, of: str = "*", **kwargs):
+        super().__init__(source=of, read_only=True, **kwargs)
 
     def to_representation(self, value) -> str:
         return ref_name(value)

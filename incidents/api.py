@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from centre.models import Department
 from centre.selectors import staff_of
+from centre.serializers import RefNameField
 from incidents import selectors, services
 from incidents.access import access_incident_for
 from incidents.models import Incident, IncidentEvent
@@ -35,7 +36,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
     grade_label = serializers.CharField(source="get_grade_display")
     grade_colour = serializers.CharField()
     town = serializers.CharField(source="town.code")
-    town_name = serializers.CharField(source="town.name")
+    town_name = RefNameField(of="town")
     grid = serializers.CharField(source="grid.code")
     grid_name = serializers.CharField(source="grid.name")
     department = serializers.SerializerMethodField()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from centre.models import Category, County, Region
+from centre.names import ref_name
 from centre.validators import CheckedText
 from intake import identity
 from intake.identity import IdType
@@ -30,13 +31,14 @@ def category_choices() -> list[tuple[str, Any]]:
     groups: dict[Category, list[tuple[str, str]]] = {}
     for category in Category.objects.filter(active=True).select_related("parent"):
         if category.parent_id is None:
-            groups.setdefault(category, []).insert(0, (category.code, category.name))
+            groups.setdefault(category, []).insert(0, (category.code, ref_name(category)))
         else:
             groups.setdefault(category.parent, []).append(
-                (category.code, f"{category.parent.name} / {category.name}")
+                (category.code, f"{ref_name(category.parent)} / {ref_name(category)}")
             )
     return [("", "——")] + [
-        (parent.name, items) for parent, items in sorted(groups.items(), key=lambda g: g[0].code)
+        (ref_name(parent), items)
+        for parent, items in sorted(groups.items(), key=lambda g: g[0].code)
     ]
 
 

@@ -19,6 +19,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from centre.names import pick
 from intake.models import Case, CaseParty
 
 # What a row shows, read as values (no model instances).
@@ -28,8 +29,11 @@ ROW_FIELDS = (
     "registered_at",
     "summary",
     "category__name",
+    "category__name_en",
     "region__name",
+    "region__name_en",
     "window__name",
+    "window__name_en",
     "state",
     "risk_mass",
     "risk_repeat",
@@ -89,7 +93,7 @@ def case_rows(rows: list[dict[str, Any]], case_url: str) -> SafeString:
         )
         level = r["risk_level"]
         registered = DateFormat(timezone.localtime(r["registered_at"])).format(datetime_format)
-        window = r["window__name"]
+        window = pick(r["window__name"], r["window__name_en"])
         # In a rate's drill-down, the cases its numerator counts stand out.
         mark = r.get("counted")
         out.append(
@@ -98,8 +102,8 @@ def case_rows(rows: list[dict[str, Any]], case_url: str) -> SafeString:
             f'<td class="text-nowrap">{escape(registered)}</td>'
             f'<td class="small">{people}</td>'
             f"<td>{escape(r['summary'])}</td>"
-            f"<td>{escape(r['category__name'])}</td>"
-            f"<td>{escape(r['region__name'])}</td>"
+            f"<td>{escape(pick(r['category__name'], r['category__name_en']))}</td>"
+            f"<td>{escape(pick(r['region__name'], r['region__name_en']))}</td>"
             f"<td>{escape(window) if window else '—'}</td>"
             f'<td><span class="badge text-bg-secondary">{states[r["state"]]}</span></td>'
             f"<td>{mass if r['risk_mass'] else ''}{repeat if r['risk_repeat'] else ''}"

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from centre.crypto import get_keyring
+from centre.names import ref_name
 from centre.net import client_ip
 from intake.identity import phone_last4
 from intake.models import Case, CaseParty
@@ -58,7 +59,7 @@ def progress_lookup(*, request: Any, number: str, phone_last4: str) -> dict[str,
         "found": True,
         "number": case.number,
         "stage": case.get_state_display(),
-        "window": case.window.name if case.window_id else "",
+        "window": ref_name(case.window) if case.window_id else "",
         "next_step": NEXT_STEP[case.state],
         "updated": case.state_changed_at,
         "registered": case.registered_at,

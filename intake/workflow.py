@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from centre.forms import BootstrapMixin
+from centre.names import ref_name
 from intake.access import access_case_for
 from intake.models import ROLE_PERMS, Case, CaseEvent
 
@@ -319,7 +320,7 @@ def done_message(case: Case, name: str) -> str:
         "state": case.get_state_display(),
     }
     if name in ("triage", "refer") and case.window_id:
-        message += _("，承办窗口：%(window)s") % {"window": case.window.name}
+        message += _("，承办窗口：%(window)s") % {"window": ref_name(case.window)}
     return message
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre.models import Category, County, Region, Window
+from centre.names import ref_name
 from centre.validators import day_in_range, out_of_range_message
 from intake.models import Case
 from risk.models import OverdueCell, Rollup, RollupDays
@@ -321,7 +322,7 @@ def overview(filters: StatsFilters) -> Overview:
         (
             {
                 "code": windows[pk].code if pk in windows else "",
-                "name": windows[pk].name if pk in windows else str(_("未分流")),
+                "name": ref_name(windows[pk]) if pk in windows else str(_("未分流")),
                 "count": n,
             }
             for pk, n in per["window"].items()
@@ -332,7 +333,7 @@ def overview(filters: StatsFilters) -> Overview:
     categories = {c.pk: c for c in Category.objects.filter(parent__isnull=True)}
     result.by_category = sorted(
         (
-            {"code": categories[pk].code, "name": categories[pk].name, "count": n}
+            {"code": categories[pk].code, "name": ref_name(categories[pk]), "count": n}
             for pk, n in per["category"].items()
             if n and pk in categories
         ),
@@ -349,7 +350,7 @@ def overview(filters: StatsFilters) -> Overview:
         (
             {
                 "code": towns[pk].code,
-                "name": (f"{towns[pk].county.name}·" if several else "") + towns[pk].name,
+                "name": (f"{towns[pk].county.name}·" if several else "") + ref_name(towns[pk]),
                 "count": n,
             }
             for pk, n in per["town"].items()
