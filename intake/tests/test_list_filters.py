@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from centre.tests.factories import RegionFactory
+from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.tests.factories import register
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +66,16 @@ def test_window_category_state_and_dates_read_by_name(client, clerk, ref):
     ):
         assert words in said, said
     assert f'<span class="badge text-bg-info">{ref["county"].name}</span>' in page
+
+
+def test_a_city_leader_reads_each_town_with_its_county(client, ref, county):
+    neighbour = CountyFactory(code="330521", name="德清县", centre_name="德清县矛调中心")
+    RegionFactory(code="330521100", name="武康街道", county=neighbour)
+    city = UserFactory(
+        username="city-leader", roles=["leader"], roles__county=county, roles__scope="city"
+    )
+    client.force_login(city)
+    page = client.get(reverse("intake:cases"), {"region": "330521100"}).content.decode()
+    assert '<option value="330521100" selected>德清县·武康街道</option>' in page
+    assert f'<option value="330523107">{county.name}·天荒坪镇</option>' in page
+    assert "乡镇/街道：德清县·武康街道" in summary(page)
