@@ -99,6 +99,8 @@ def test_keyboard_only_registration_of_a_person_against_an_organisation(page, cl
         ],
     )
     page.set_viewport_size({"width": 1366, "height": 900})
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(error))
     _log_in(page, "clerk")
     assert _focused(page) == "id_channel"  # the first field, ready for typing
 
@@ -184,6 +186,7 @@ def test_keyboard_only_registration_of_a_person_against_an_organisation(page, cl
     page.keyboard.press("n")
     page.wait_for_url("**/intake/")
     assert _focused(page) == "id_channel"
+    assert script_errors == []
 
 
 def test_a_failed_submit_takes_the_focus_to_the_summary_and_keeps_what_was_chosen(
@@ -207,6 +210,16 @@ def test_a_failed_submit_takes_the_focus_to_the_summary_and_keeps_what_was_chose
     first = page.evaluate("() => document.activeElement.id")
     assert first == "id_summary"
     assert "is-invalid" in page.locator("#id_summary").get_attribute("class")
+
+    # A party row added later shows only its kind's fields too.
+    page.get_by_role("button", name="添加当事人").click()
+    added = page.locator("#party-parties-2")
+    added.wait_for()
+    assert added.get_by_label("证件号码").is_visible()
+    assert not added.get_by_label("统一社会信用代码").is_visible()
+    added.get_by_label("类型", exact=True).select_option("organisation")
+    assert added.get_by_label("统一社会信用代码").is_visible()
+    assert not added.get_by_label("证件号码").is_visible()
 
 
 def test_the_desk_is_usable_on_a_phone(page, clerk, county):
