@@ -11,6 +11,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from centre.models import Category, County, CountyYearCounter, Region, Window
+from intake import notes
 from intake.identity import IdType
 
 # Public contract: the transition names and their role permissions.
@@ -536,6 +537,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.transition}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language where the system wrote it (intake.notes)."""
+        return notes.note_text(self.note, self.data)
 
     @property
     def from_state_label(self) -> str:

@@ -224,6 +224,8 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    # The system's notes in the language asked for (intake.notes).
+    note = serializers.CharField(source="note_text", read_only=True)
 
     class Meta:
         model = CaseEvent

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from centre import selectors as centre_selectors
@@ -44,6 +46,7 @@ from intake.forms import (
 from intake.identity import IdType, normalize_id_number, normalize_phone
 from intake.list_rows import case_rows, row_values
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
+from intake.notes import event_note
 from intake.panels import render_panels
 from intake.public import progress_lookup
 
@@ -649,12 +652,18 @@ def clock_action(request: HttpRequest, number: str, pk: int, action: str) -> Htt
             case=case,
             actor=request.user,
             kind=CaseEvent.Kind.TRANSITION,
-            note=_("期限%(action)s：%(rule)s %(reason)s")
-            % {
-                "action": {"pause": _("中止"), "resume": _("恢复"), "extend": _("延长")}[action],
-                "rule": clock.rule.name,
-                "reason": reason,
-            },
+            **event_note(
+                gettext_noop("期限%(action)s：%(rule)s %(reason)s"),
+                {
+                    "action": {
+                        "pause": _lazy("中止"),
+                        "resume": _lazy("恢复"),
+                        "extend": _lazy("延长"),
+                    }[action],
+                    "rule": clock.rule,
+                    "reason": reason,
+                },
+            ),
         )
         messages.success(request, _("期限已更新"))
     return redirect("intake:case", number=number)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm
 
 from centre import clocks, queue
@@ -20,6 +21,7 @@ from centre.services import notification_create
 from intake import services as intake_services
 from intake import workflow
 from intake.models import Case, CaseDocument, CaseEvent
+from intake.notes import event_note
 from judicial.models import Confirmation, Court, Delegation, Handoff, RulingSequence
 from mediation.models import Agreement
 
@@ -180,11 +182,10 @@ def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmati
         case=confirmation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
-        note=_("%(court)s受理司法确认申请，审查期限至%(due)s")
-        % {
-            "court": confirmation.court.name,
-            "due": confirmation.decide_due.strftime("%Y年%m月%d日"),
-        },
+        **event_note(
+            gettext_noop("%(court)s受理司法确认申请，审查期限至%(due)s"),
+            {"court": confirmation.court, "due": confirmation.decide_due},
+        ),
     )
     return confirmation
 
@@ -219,8 +220,10 @@ def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) 
         case=confirmation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
-        note=_("院长批准延长审查期限至%(due)s：%(reason)s")
-        % {"due": confirmation.decide_due.strftime("%Y年%m月%d日"), "reason": reason},
+        **event_note(
+            gettext_noop("院长批准延长审查期限至%(due)s：%(reason)s"),
+            {"due": confirmation.decide_due, "reason": reason},
+        ),
     )
     return confirmation
 
@@ -364,5 +367,5 @@ def delegation_record_unlimited(*, actor: Any, delegation: Delegation) -> None:
         case=delegation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
-        note=_("双方当事人同意委派调解不受30日期限限制"),
+        **event_note(gettext_noop("双方当事人同意委派调解不受30日期限限制")),
     )

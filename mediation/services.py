@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
 from centre import clocks
@@ -19,6 +21,7 @@ from centre.models import DeadlineRule, Notification
 from centre.services import notification_create
 from intake import services as intake_services
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty
+from intake.notes import event_note
 from mediation import selectors
 from mediation.models import Agreement, Mediation, Mediator, Organisation, Participant, Session
 
@@ -150,7 +153,7 @@ def participant_remove(*, actor: Any, participant: Participant) -> None:
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
         transition="",
-        note=_("移除调解员：%(name)s") % {"name": participant.mediator.name},
+        **event_note(gettext_noop("移除调解员：%(name)s"), {"name": participant.mediator.name}),
     )
 
 
@@ -228,11 +231,19 @@ def session_save(
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
-        data=_session_event(session),
-        note=(_("记录调解：%(outcome)s") % {"outcome": outcome or _("已记录")})
-        if held_at
-        else _("安排调解：%(when)s")
-        % {"when": timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")},
+        **(
+            event_note(
+                gettext_noop("记录调解：%(outcome)s"),
+                {"outcome": outcome or _lazy("已记录")},
+                data=_session_event(session),
+            )
+            if held_at
+            else event_note(
+                gettext_noop("安排调解：%(when)s"),
+                {"when": scheduled_at},
+                data=_session_event(session),
+            )
+        ),
     )
     return session
 
@@ -256,8 +267,11 @@ def session_record(
         case=session.mediation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
-        data=_session_event(session),
-        note=_("记录调解：%(outcome)s") % {"outcome": outcome or _("已记录")},
+        **event_note(
+            gettext_noop("记录调解：%(outcome)s"),
+            {"outcome": outcome or _lazy("已记录")},
+            data=_session_event(session),
+        ),
     )
     return session
 
@@ -389,7 +403,9 @@ def agreement_correct(*, actor: Any, agreement: Agreement, note: str, **fields: 
         case=agreement.mediation.case,
         actor=actor,
         kind=CaseEvent.Kind.DOCUMENT,
-        note=_("更正调解协议（第%(v)d版）：%(note)s") % {"v": new.version, "note": note},
+        **event_note(
+            gettext_noop("更正调解协议（第%(v)d版）：%(note)s"), {"v": new.version, "note": note}
+        ),
     )
     return new
 
@@ -407,8 +423,10 @@ def performance_record(*, actor: Any, agreement: Agreement, status: str, note: s
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
-        note=_("履行情况：%(status)s %(note)s")
-        % {"status": Agreement.Performance(status).label, "note": note},
+        **event_note(
+            gettext_noop("履行情况：%(status)s %(note)s"),
+            {"status": Agreement.Performance(status).label, "note": note},
+        ),
     )
     if status == Agreement.Performance.NOT_PERFORMED and case.risk_level == Case.RiskLevel.LOW:
         intake_services.case_raise_risk(
