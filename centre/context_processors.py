@@ -20,6 +20,7 @@ NAV_ITEMS = [
     ("incidents.report_incident", _("事件上报"), "incidents:report"),
     (_INCIDENT_BOARD, _("事件处置"), "incidents:board"),
     ("incidents.view_incident", _("县级事件总览"), "incidents:county"),
+    ("intake.start_mediation_case", _("待分派调解"), "mediation:assign"),
     ("centre.use_mediation_desk", _("我的调解"), "mediation:my_cases"),
     ("centre.use_judicial_desk", _("司法确认"), "judicial:queue"),
     ("petitions.use_petition_desk", _("信访接待"), "petitions:queue"),

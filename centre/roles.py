@@ -204,7 +204,8 @@ ROLES: dict[str, Role] = {
         Role(
             "supervisor",
             _("窗口督办员"),
-            "intake:desk",
+            # Lands on the cases waiting for mediators, not on the intake form.
+            "mediation:assign",
             (
                 "centre.use_intake_desk",
                 "centre.use_mediation_desk",

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case as Cases
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centre.names import ref_name
+from intake.access import visible_cases
 from intake.models import Case
 from mediation.models import (
     Agreement,
@@ -37,6 +40,9 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     open_cases: int = 0
     on_rota: bool = False
+    # An active account to sign in with: a case led by someone who cannot sign in is
+    # stranded (no one sees it on their desk, no one records its sessions).
+    can_sign_in: bool = False
 
 
 def open_case_counts() -> dict[int, int]:
@@ -69,13 +75,19 @@ def mediators_for(county_id: int) -> QuerySet[Mediator]:
 
 
 def suggest_mediators(
-    case: Case, *, on: date | None = None, organisation: Organisation | None = None
+    case: Case,
+    *,
+    on: date | None = None,
+    organisation: Organisation | None = None,
+    pool: list[Mediator] | None = None,
+    loads: dict[int, int] | None = None,
 ) -> list[Suggestion]:
     """Mediators ranked for this case: specialty, organisation and region fit, grade,
     being on the rota that day, and fewest open cases — so that nobody sits idle while
-    others drown (忙闲不均)."""
+    others drown (忙闲不均). A list of many cases passes the county's ``pool``
+    (``mediators_for``) and the ``loads`` once, not once a case."""
     on = on or timezone.localdate()
-    loads = open_case_counts()
+    loads = open_case_counts() if loads is None else loads
     category, parent = case.category, case.category.parent
     region_chain = {
         r.pk
@@ -87,7 +99,7 @@ def suggest_mediators(
         if r is not None
     }
     results = []
-    for mediator in mediators_for(case.county_id):
+    for mediator in mediators_for(case.county_id) if pool is None else pool:
         orgs = [
             o
             for o in mediator.organisations.all()
@@ -100,15 +112,19 @@ def suggest_mediators(
             key=lambda fit: fit[1],
         )
         s = Suggestion(
-            mediator=mediator, organisation=org, score=org_score, reasons=list(org_reasons)
+            mediator=mediator,
+            organisation=org,
+            score=org_score,
+            reasons=list(org_reasons),
+            can_sign_in=mediator.user is not None and mediator.user.is_active,
         )
         specialties = {c.pk for c in mediator.specialties.all()}
         if category.pk in specialties:
             s.score += W_SPECIALTY
-            s.reasons.insert(0, _("擅长%(name)s") % {"name": category.name})
+            s.reasons.insert(0, _("擅长%(name)s") % {"name": ref_name(category)})
         elif parent is not None and parent.pk in specialties:
             s.score += W_SPECIALTY_FAMILY
-            s.reasons.insert(0, _("擅长%(name)s（大类）") % {"name": parent.name})
+            s.reasons.insert(0, _("擅长%(name)s（大类）") % {"name": ref_name(parent)})
         if mediator.grade is not None:
             s.score += max(0, W_GRADE_TOP - W_GRADE_STEP * (mediator.grade.rank - 1))
             s.reasons.append(mediator.grade.name)
@@ -141,7 +157,7 @@ def _organisation_fit(
         reasons.append(_("服务全县"))
     elif org_regions & region_chain:
         score += W_REGION
-        reasons.append(_("服务%(region)s") % {"region": case.region.name})
+        reasons.append(_("服务%(region)s") % {"region": ref_name(case.region)})
     return org, score, reasons
 
 
@@ -228,3 +244,45 @@ def lead_participant(mediation: Mediation) -> Participant | None:
         .select_related("organisation", "mediator")
         .first()
     )
+
+
+# Riskier first: a mass dispute, then by risk level, then a repeat visit (重复来访).
+_RISK_RANK = Cases(
+    When(risk_level=Case.RiskLevel.HIGH, then=Value(2)),
+    When(risk_level=Case.RiskLevel.MEDIUM, then=Value(1)),
+    default=Value(0),
+)
+
+
+def awaiting_assignment(user: Any) -> QuerySet[Case]:
+    """Cases triaged to mediation that no one has assigned mediators to yet, the riskiest
+    and then the longest waiting first: the supervisor's queue."""
+    return (
+        visible_cases(user)
+        .filter(state=Case.State.TRIAGED, window__code="mediation")
+        .select_related("category__parent", "region__parent__parent")
+        .annotate(risk_rank=_RISK_RANK)
+        .order_by("-risk_mass", "-risk_rank", "-risk_repeat", "registered_at", "id")
+    )
+
+
+def assignment_rows(user: Any, *, limit: int) -> list[dict[str, Any]]:
+    """The queue's rows, each with its best suggestion (the mediator the panel would
+    propose): the county's mediators and their loads read once for the whole page."""
+    cases = list(awaiting_assignment(user)[:limit])
+    loads = open_case_counts() if cases else {}
+    pools: dict[int, list[Mediator]] = {}
+    today = timezone.localdate()
+    rows = []
+    for case in cases:
+        if case.county_id not in pools:
+            pools[case.county_id] = list(mediators_for(case.county_id))
+        best = suggest_mediators(case, pool=pools[case.county_id], loads=loads)[:1]
+        rows.append(
+            {
+                "case": case,
+                "waiting_days": (today - timezone.localdate(case.registered_at)).days,
+                "suggestion": best[0] if best else None,
+            }
+        )
+    return rows

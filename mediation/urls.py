@@ -5,6 +5,7 @@ from mediation import views
 app_name = "mediation"
 urlpatterns = [
     path("", views.my_cases, name="my_cases"),
+    path("assign/", views.assign_queue, name="assign"),
     path("cases/<str:number>/start/", views.start, name="start"),
     path("cases/<str:number>/sessions/", views.session, name="session"),
     path("cases/<str:number>/agreement/", views.agreement, name="agreement"),

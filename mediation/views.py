@@ -51,6 +51,24 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
+ASSIGN_LIMIT = 200
+
+
+@desk_required("intake.start_mediation_case")
+def assign_queue(request: HttpRequest) -> HttpResponse:
+    """The supervisor's home: cases waiting for mediators, riskiest and oldest first, each
+    with the mediator the case page would propose."""
+    return render(
+        request,
+        "mediation/assign_queue.html",
+        {
+            "profile": centre_selectors.staff_profile(request.user),
+            "rows": selectors.assignment_rows(request.user, limit=ASSIGN_LIMIT),
+            "limit": ASSIGN_LIMIT,
+        },
+    )
+
+
 def _back(number: str) -> HttpResponse:
     return redirect("intake:case", number=number)
 

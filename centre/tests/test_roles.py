@@ -15,6 +15,7 @@ DESKS = {
     "incidents:report": {"grid_worker"},
     "incidents:county": {"leader", "supervisor"},
     "mediation:my_cases": {"mediator", "supervisor"},
+    "mediation:assign": {"supervisor"},
     "judicial:queue": {"judge", "court_clerk"},
     "risk:dashboard": {"leader", "supervisor"},
 }
@@ -47,7 +48,7 @@ def test_roles_sync_refuses_a_permission_that_does_not_exist(monkeypatch):
         ("mediator", "mediation:my_cases"),
         ("judge", "judicial:queue"),
         ("leader", "risk:dashboard"),
-        ("supervisor", "intake:desk"),
+        ("supervisor", "mediation:assign"),
         ("grid_worker", "incidents:report"),
         ("sysadmin", "admin:index"),
         ("secadmin", "admin:index"),
@@ -105,7 +106,13 @@ def test_navigation_shows_only_what_the_user_may_open(client, leader, supervisor
     assert f'href="{reverse("intake:desk")}"' not in page
     client.force_login(supervisor)
     page = client.get(reverse("intake:desk")).content.decode()
-    for url_name in ("intake:desk", "intake:cases", "mediation:my_cases", "risk:dashboard"):
+    for url_name in (
+        "intake:desk",
+        "intake:cases",
+        "mediation:assign",
+        "mediation:my_cases",
+        "risk:dashboard",
+    ):
         assert f'href="{reverse(url_name)}"' in page
 
 

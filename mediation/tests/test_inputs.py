@@ -94,7 +94,9 @@ def test_a_refused_scan_keeps_the_typed_agreement_and_names_the_file(client, che
     page = client.get(response["Location"]).content.decode()
     assert "附件「签名页.exe」类型不支持" in page
     assert data["terms"] in page and data["facts"] in page
-    assert 'id="panel-record_agreement" open' in page
+    # The form is in view (never folded away), with what was typed.
+    form = page.index('id="panel-record_agreement"')
+    assert page[:form].count("<details") == page[:form].count("</details>")
     assert 'value="paper" selected' in page
     # Shown once: the next visit has an empty form again.
     again = client.get(response["Location"]).content.decode()
