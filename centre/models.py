@@ -501,6 +501,13 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.recipient_name} {self.subject}"
 
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every attempt at this message: a gateway given it as its request's
+        idempotency key (or client message id) sends the message once, even when a worker
+        died after the gateway accepted it and the sweep sends it again."""
+        return f"{settings.NOTIFICATION_KEY_PREFIX}-{self.pk}"
+
 
 class Holiday(models.Model):
     """One day of the official calendar that is not an ordinary weekday/weekend: a public

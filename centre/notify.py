@@ -1,7 +1,10 @@
 """Sending notifications: pluggable backends chosen by ``NOTIFICATION_BACKENDS``.
 
-A backend has ``send(notification, destination) -> None`` and raises on failure. The
-console backend (development) logs the message with the destination masked; a county
+A backend has ``send(notification, destination) -> None`` and raises on failure. It
+passes ``notification.idempotency_key`` to its gateway as the request's idempotency key
+(or client message id): a message is tried again after a failure or after a worker died
+mid-send, always with the same key, so that the gateway sends it once. The console
+backend (development) logs the message with the destination masked; a county
 plugs in its SMS gateway and mail server by naming their classes in settings.
 """
 
@@ -28,7 +31,8 @@ class ConsoleBackend:
 
     def send(self, notification: Notification, destination: str) -> None:
         log.info(
-            "[%s → %s %s] %s：%s",
+            "[%s %s → %s %s] %s：%s",
+            notification.idempotency_key,
             notification.get_channel_display(),
             notification.recipient_name,
             notification.destination_masked,

@@ -408,13 +408,20 @@ def notifications_resend() -> int:
     from centre.tasks import send_notification
 
     now = timezone.now()
+    # A worker died mid-send: whether the gateway took the message is unknown, so it is
+    # sent again with the same idempotency key (the gateway drops a repeat) — unless its
+    # attempts are spent: then it is failed, never left pending to be picked up for ever.
     stuck = Notification.objects.filter(
         status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+    )
+    stuck.filter(attempts__gte=NOTIFICATION_MAX_ATTEMPTS).update(
+        status=Notification.Status.FAILED, error=_("发送中断，已达重试上限")
     )
     stuck.update(status=Notification.Status.PENDING)
     due = Notification.objects.filter(
         Q(status=Notification.Status.PENDING, created_at__lt=now - timedelta(minutes=1))
-        | Q(status=Notification.Status.FAILED, attempts__lt=NOTIFICATION_MAX_ATTEMPTS)
+        | Q(status=Notification.Status.FAILED),
+        attempts__lt=NOTIFICATION_MAX_ATTEMPTS,
     )
     ids = list(due.values_list("pk", flat=True)[:500])
     for pk in ids:

@@ -345,6 +345,8 @@ PARTY_PREVIOUS_KEY_FILES = env_list("PARTY_PREVIOUS_KEY_FILES", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Where notifications go, per channel. A county names its SMS gateway's class here.
+# Notification.idempotency_key's prefix: unique per deployment sharing one gateway account.
+NOTIFICATION_KEY_PREFIX = env_str("NOTIFICATION_KEY_PREFIX", "centre")
 NOTIFICATION_BACKENDS = {
     "sms": env_str("NOTIFICATION_SMS_BACKEND", "centre.notify.ConsoleBackend"),
     "email": env_str("NOTIFICATION_EMAIL_BACKEND", "centre.notify.ConsoleBackend"),
