@@ -61,12 +61,30 @@ def test_the_receipt_says_what_a_resident_needs_and_hides_the_numbers(
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE) and "595.276 x 841.89" in info
 
 
-def test_the_receipt_qr_points_at_the_progress_page(clerk, ref, settings):
-    settings.PUBLIC_BASE_URL = "http://centre.local"
+def test_the_printed_qr_code_leads_to_the_case_s_progress_page(
+    client, clerk, ref, settings, tmp_path
+):
+    """The QR code read back from the rendered PDF (as a phone camera would, from the
+    page at 150 dpi) is the public progress page of this case, and that page opens."""
+    import zxingcpp
+    from PIL import Image
+
+    settings.PUBLIC_BASE_URL = "http://testserver"
     case = register(clerk, ref)
-    context = documents.receipt_context(case)
-    assert context["progress_url"] == f"http://centre.local/progress/?number={case.number}"
-    assert context["qr"].startswith("data:image/svg+xml")
+    receipt = CaseDocument.objects.get(case=case)
+    tasks.render_case_document(receipt.pk)
+    receipt.refresh_from_db()
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", receipt.file.path, tmp_path / "page"],
+        check=True,
+    )
+    codes = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    assert [c.format.name for c in codes] == ["QRCode"]
+    url = codes[0].text
+    assert url == f"http://testserver/progress/?number={case.number}"
+    page = client.get(url.removeprefix("http://testserver"))
+    assert page.status_code == 200
+    assert f'value="{case.number}"' in page.content.decode()
 
 
 def test_rendering_again_does_nothing(clerk, ref):
