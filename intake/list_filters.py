@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from centre import refcache
 from centre import selectors as centre_selectors
 from centre.models import County, Region
+from centre.names import pick, ref_name
 from intake import shares
 from intake.models import Case
 from intake.selectors import CaseFilters
@@ -22,8 +23,18 @@ from intake.selectors import CaseFilters
 @dataclass(frozen=True)
 class Place:
     code: str
-    name: str  # with its county's name when the user reads several counties
+    name: str
+    name_en: str = ""
+    # What it is read with: its county, for a leader reading several; a village's town.
+    above: str = ""
+    above_en: str = ""
     town: bool = True  # else a village or a grid
+
+    @property
+    def label(self) -> str:
+        """In the reader's language, as of this request (the Place itself is cached)."""
+        own = pick(self.name, self.name_en)
+        return f"{pick(self.above, self.above_en)}·{own}" if self.above else own
 
 
 def towns(user: Any) -> list[Place]:
@@ -39,11 +50,12 @@ def _towns(prefix: str) -> list[Place]:
     rows = list(
         Region.objects.filter(county__code__startswith=prefix, level=Region.Level.TOWN)
         .order_by("county__code", "order", "code")
-        .values_list("code", "name", "county__name", "county_id")
+        .values_list("code", "name", "name_en", "county__name", "county_id")
     )
     several = len({county for *_rest, county in rows}) > 1
     return [
-        Place(code, f"{county}·{name}" if several else name) for code, name, county, _pk in rows
+        Place(code, name, name_en, above=county if several else "")
+        for code, name, name_en, county, _pk in rows
     ]
 
 
@@ -62,8 +74,15 @@ def _place(code: str) -> Place | None:
     if region is None:
         return None
     # A village or grid reads with the place above it: 余村 alone may be in two towns.
-    name = f"{region.parent.name}·{region.name}" if region.parent else region.name
-    return Place(region.code, name, town=region.level == Region.Level.TOWN)
+    parent = region.parent
+    return Place(
+        region.code,
+        region.name,
+        region.name_en,
+        above=parent.name if parent else "",
+        above_en=parent.name_en if parent else "",
+        town=region.level == Region.Level.TOWN,
+    )
 
 
 def county_name(code: str) -> str:
@@ -80,8 +99,8 @@ def described(
     filters: CaseFilters, *, region: Place | None, county: str, raw_region: str
 ) -> list[tuple[str, str]]:
     """The active filters as (label, value) in words, for the line above the list."""
-    windows = {w.code: w.name for w in centre_selectors.window_list()}
-    categories = {c.code: c.name for c in centre_selectors.top_categories()}
+    windows = {w.code: ref_name(w) for w in centre_selectors.window_list()}
+    categories = {c.code: ref_name(c) for c in centre_selectors.top_categories()}
     risks = {"mass": _("群体性"), "repeat": _("重复来访"), **dict(Case.RiskLevel.choices)}
     out: list[tuple[str, str]] = []
     if share := shares.get(filters.rate):
@@ -95,7 +114,7 @@ def described(
         out.append((_("纠纷类别"), categories.get(filters.category, filters.category)))
     if raw_region:
         label = _("乡镇/街道") if region is None or region.town else _("发生地")
-        out.append((label, region.name if region else raw_region))
+        out.append((label, region.label if region else raw_region))
     if county:
         out.append((_("县（市、区）"), county))
     if filters.date_from or filters.date_to:

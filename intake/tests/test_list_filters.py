@@ -79,3 +79,18 @@ def test_a_city_leader_reads_each_town_with_its_county(client, ref, county):
     assert '<option value="330521100" selected>德清县·武康街道</option>' in page
     assert f'<option value="330523107">{county.name}·天荒坪镇</option>' in page
     assert "乡镇/街道：德清县·武康街道" in summary(page)
+
+
+def test_each_reader_gets_the_names_in_their_language(client, clerk, ref):
+    """The towns are cached for every reader: each page picks its language's name."""
+    ref["town"].name_en = "Tianhuangping Town"
+    ref["town"].save()
+    client.force_login(clerk)
+    url = reverse("intake:cases")
+    english = client.get(url, {"region": "330523107"}, HTTP_ACCEPT_LANGUAGE="en").content
+    assert '<option value="330523107" selected>Tianhuangping Town</option>' in english.decode()
+    chinese = client.get(url, {"region": "330523107"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    assert '<option value="330523107" selected>天荒坪镇</option>' in chinese.decode()
+    assert "乡镇/街道：天荒坪镇" in summary(chinese.decode())
+    village = client.get(url, {"region": "330523107201"}, HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Tianhuangping Town·余村村" in village.decode()  # the village has no English name
