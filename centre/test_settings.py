@@ -62,11 +62,13 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
-# Each pytest-xdist worker gets its own Redis database, so a real Celery worker started by
-# one test process never takes another's tasks.
+# Each pytest-xdist worker gets its own Redis database after the run's own (REDIS_URL's),
+# so a real Celery worker started by one test process never takes another's tasks, nor
+# another run's (CI gives each run a free block: scripts/free_redis_db.py).
 if REDIS_URL:
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    _db_index = 1 + int(_worker.removeprefix("gw") or 0) % 14
-    CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{_db_index}"
+    _server, _, _base = REDIS_URL.rpartition("/")
+    _db_index = (int(_base or 0) + 1 + int(_worker.removeprefix("gw") or 0)) % 16
+    CELERY_BROKER_URL = f"{_server}/{_db_index}"
 CELERY_TASK_ALWAYS_EAGER = True
 RISK_REFRESH_ON_VIEW = False  # tests refresh explicitly
