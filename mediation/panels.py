@@ -15,6 +15,32 @@ from mediation.transitions import RecordAgreementForm
 
 # The session key of an agreement's typed text, kept when it could not be recorded.
 AGREEMENT_DRAFT = "mediation-agreement-draft:%s"
+# The session key of the mediators, lead and organisation chosen to start a mediation,
+# kept when the start was refused.
+START_DRAFT = "mediation-start-draft:%s"
+
+
+def _start_choice(request: HttpRequest, case: Case, suggestions: list) -> dict:
+    """What the start form shows as chosen: the choice refused a moment ago, as it was
+    made; otherwise the best suggestion whose mediator can sign in, as lead."""
+    draft = request.session.pop(START_DRAFT % case.number, None)
+    if draft:
+        return {
+            "mediators": {str(pk) for pk in draft.get("mediators") or []},
+            "lead": str(draft.get("lead") or ""),
+            "organisation": str(draft.get("organisation") or ""),
+            "linkage": draft.get("linkage") or "",
+        }
+    lead = next((s for s in suggestions if s.can_sign_in), None)
+    if lead is None:
+        return {"mediators": set(), "lead": "", "organisation": "", "linkage": ""}
+    pk = str(lead.mediator.pk)
+    return {
+        "mediators": {pk},
+        "lead": pk,
+        "organisation": str(lead.organisation.pk),
+        "linkage": "",
+    }
 
 
 def mediation_panel(request: HttpRequest, case: Case) -> str | None:
@@ -41,9 +67,14 @@ def mediation_panel(request: HttpRequest, case: Case) -> str | None:
     if can_start:
         suggestions = selectors.suggest_mediators(case)[:12]
         context["suggestions"] = suggestions
+        # Every organisation of the listed mediators: the lead's, whichever is chosen, is
+        # among them (choosing a lead picks its organisation, static/js/mediation_start.js).
         context["organisations"] = sorted(
-            {s.organisation for s in suggestions}, key=lambda o: o.name
+            {o for s in suggestions for o in s.mediator.organisations.all()}
+            | {s.organisation for s in suggestions},
+            key=lambda o: o.name,
         )
+        context["chosen"] = _start_choice(request, case, suggestions)
     if mediation is not None:
         # An agreement not recorded (a refused scan …) comes back as it was typed, once.
         draft = request.session.pop(AGREEMENT_DRAFT % case.number, None) if can_agree else None

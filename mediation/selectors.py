@@ -43,6 +43,11 @@ class Suggestion:
     # An active account to sign in with: a case led by someone who cannot sign in is
     # stranded (no one sees it on their desk, no one records its sessions).
     can_sign_in: bool = False
+    # The organisation serves only other towns (another town's volunteers): ranked after
+    # every mediator whose organisation serves the place of the dispute.
+    out_of_area: bool = False
+    # How the score adds up: (reason, points), shown beside the score.
+    points: list[tuple[str, int]] = field(default_factory=list)
 
 
 def open_case_counts() -> dict[int, int]:
@@ -107,58 +112,61 @@ def suggest_mediators(
         ]
         if not orgs:
             continue
-        org, org_score, org_reasons = max(
+        org, org_points, out_of_area = max(
             (_organisation_fit(o, case, category, parent, region_chain) for o in orgs),
-            key=lambda fit: fit[1],
+            key=lambda fit: (not fit[2], sum(p for _r, p in fit[1])),
         )
         s = Suggestion(
             mediator=mediator,
             organisation=org,
-            score=org_score,
-            reasons=list(org_reasons),
             can_sign_in=mediator.user is not None and mediator.user.is_active,
+            out_of_area=out_of_area,
         )
         specialties = {c.pk for c in mediator.specialties.all()}
         if category.pk in specialties:
-            s.score += W_SPECIALTY
-            s.reasons.insert(0, _("擅长%(name)s") % {"name": ref_name(category)})
+            s.points.append((_("擅长%(name)s") % {"name": ref_name(category)}, W_SPECIALTY))
         elif parent is not None and parent.pk in specialties:
-            s.score += W_SPECIALTY_FAMILY
-            s.reasons.insert(0, _("擅长%(name)s（大类）") % {"name": ref_name(parent)})
+            s.points.append(
+                (_("擅长%(name)s（大类）") % {"name": ref_name(parent)}, W_SPECIALTY_FAMILY)
+            )
+        s.points += org_points
         if mediator.grade is not None:
-            s.score += max(0, W_GRADE_TOP - W_GRADE_STEP * (mediator.grade.rank - 1))
-            s.reasons.append(mediator.grade.name)
+            top = max(0, W_GRADE_TOP - W_GRADE_STEP * (mediator.grade.rank - 1))
+            s.points.append((mediator.grade.name, top))
         s.on_rota = any(entry.covers(on) for entry in mediator.rota.all())
         if s.on_rota:
-            s.score += W_ROTA
-            s.reasons.append(_("当日在中心轮驻"))
+            s.points.append((_("当日在中心轮驻"), W_ROTA))
         s.open_cases = loads.get(mediator.pk, 0)
-        s.score -= W_PER_OPEN_CASE * s.open_cases
-        s.reasons.append(_("在办%(n)d件") % {"n": s.open_cases})
+        s.points.append((_("在办%(n)d件") % {"n": s.open_cases}, -W_PER_OPEN_CASE * s.open_cases))
+        s.score = sum(p for _r, p in s.points)
+        s.reasons = [reason for reason, _p in s.points]
         results.append(s)
-    results.sort(key=lambda s: (-s.score, s.open_cases, s.mediator.name))
+    results.sort(key=lambda s: (s.out_of_area, -s.score, s.open_cases, s.mediator.name))
     return results
 
 
 def _organisation_fit(
     org: Organisation, case: Case, category, parent, region_chain: set[int]
-) -> tuple[Organisation, int, list[str]]:
-    score, reasons = 0, []
+) -> tuple[Organisation, list[tuple[str, int]], bool]:
+    """How well an organisation fits the case: its points, and whether it serves only
+    other places than the dispute's."""
+    points: list[tuple[str, int]] = []
     org_categories = {c.pk for c in org.categories.all()}
     if category.pk in org_categories or (parent is not None and parent.pk in org_categories):
-        score += W_ORG_CATEGORY
-        reasons.append(_("%(org)s受理此类纠纷") % {"org": org.name})
+        points.append((_("%(org)s受理此类纠纷") % {"org": org.name}, W_ORG_CATEGORY))
     if case.suggested_mediation_kind and org.mediation_kind == case.suggested_mediation_kind:
-        score += W_ORG_KIND
-        reasons.append(_("对口%(kind)s") % {"kind": org.get_mediation_kind_display()})
-    org_regions = {r.pk for r in org.regions.all()}
+        points.append((_("对口%(kind)s") % {"kind": org.get_mediation_kind_display()}, W_ORG_KIND))
+    org_regions = list(org.regions.all())
+    out_of_area = False
     if not org_regions:
-        score += W_COUNTY_WIDE
-        reasons.append(_("服务全县"))
-    elif org_regions & region_chain:
-        score += W_REGION
-        reasons.append(_("服务%(region)s") % {"region": ref_name(case.region)})
-    return org, score, reasons
+        points.append((_("服务全县"), W_COUNTY_WIDE))
+    elif {r.pk for r in org_regions} & region_chain:
+        points.append((_("服务%(region)s") % {"region": ref_name(case.region)}, W_REGION))
+    else:
+        out_of_area = True
+        names = "、".join(ref_name(r) for r in org_regions)
+        points.append((_("服务其他地区（%(regions)s）") % {"regions": names}, 0))
+    return org, points, out_of_area
 
 
 def mediation_of(case: Case) -> Mediation | None:

@@ -46,7 +46,20 @@ class StartMediationForm(TransitionForm):
             and not lead.organisations.filter(pk=org.pk).exists()
         ):
             self.add_error("lead", _("主持调解员须属于所选调解组织"))
+        if lead is not None and org is not None and not _someone_signs_in(lead, org):
+            # The lead's desk is where the case is worked on: led by someone who cannot
+            # sign in, in an organisation whose head cannot either, it would sit stranded
+            # with nobody to schedule or record sessions.
+            self.add_error(
+                "lead",
+                _("%(name)s没有可登录的系统账号，案件将无人办理，请另选主持调解员")
+                % {"name": lead.name},
+            )
         return data
+
+
+def _someone_signs_in(lead: Mediator, org: Organisation) -> bool:
+    return any(u is not None and u.is_active for u in (lead.user, org.head))
 
 
 class RecordAgreementForm(TransitionForm):

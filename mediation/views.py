@@ -23,7 +23,7 @@ from intake.access import access_case_for
 from mediation import selectors, services
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
 from mediation.models import Agreement, Participant
-from mediation.panels import AGREEMENT_DRAFT
+from mediation.panels import AGREEMENT_DRAFT, START_DRAFT
 
 DESK = "centre.use_mediation_desk"
 
@@ -98,6 +98,9 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
     }
     if _fire(request, number, "start_mediation", data):
         messages.success(request, _("已启动调解，调解期限开始计算"))
+    else:
+        # The panel shows the choice again as it was made, with the error, not reset.
+        request.session[START_DRAFT % number] = data
     return _back(number)
 
 

@@ -151,3 +151,25 @@ def test_the_agreement_pdf_link_appears_without_a_reload(
     link.wait_for(timeout=10_000)
     response = page.context.request.get(link.get_attribute("href"))
     assert response.status == 200 and response.body().startswith(b"%PDF")
+
+
+def test_choosing_a_lead_picks_the_organisation(page, clerk, supervisor, county, make_user):
+    from intake import workflow
+
+    ref = reference_data(county)
+    org = organisation(county)
+    town = organisation(county, "天荒坪镇人民调解委员会", kind="town")
+    mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))
+    zhou = mediator(county, "周国平", orgs=[town])
+    case = register(clerk, ref)
+    workflow.fire(actor=clerk, number=case.number, name="triage", data={"window": "mediation"})
+
+    _login(page, "supervisor")
+    page.goto(f"/intake/cases/{case.number}/")
+    form = page.locator("#panel-start_mediation")
+    assert form.get_by_label("调解组织（主持）").input_value() == str(org.pk)
+    assert not page.locator("#lead-no-account").is_visible()
+    form.get_by_label("主持 周国平").check()
+    assert form.get_by_label("调解组织（主持）").input_value() == str(town.pk)
+    assert form.get_by_label(zhou.name, exact=True).is_checked()
+    assert page.locator("#lead-no-account").is_visible()

@@ -284,3 +284,39 @@ def test_my_cases_queries_do_not_grow_with_the_cases(client, clerk, supervisor, 
         page = client.get("/mediation/").content.decode()
     assert page.count('href="/intake/cases/330523-') >= 9
     assert len(nine) == len(one)
+
+
+def test_a_lead_who_cannot_sign_in_is_refused(api, clerk, supervisor, ref, org, chen, county):
+    """A case led by someone without an account would sit on no one's desk."""
+    no_account = mediator(county, "周国平", orgs=[org])
+    case = register(clerk, ref)
+    api.force_authenticate(clerk)
+    api.post(
+        f"/api/v1/cases/{case.number}/transitions/triage/", {"window": "mediation"}, format="json"
+    )
+    api.force_authenticate(supervisor)
+    response = api.post(
+        f"/api/v1/cases/{case.number}/transitions/start_mediation/",
+        {"organisation": org.pk, "mediators": [chen.pk, no_account.pk], "lead": no_account.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "周国平没有可登录的系统账号" in response.json()["errors"]["lead"][0]
+    assert Case.objects.get(pk=case.pk).state == "triaged"
+
+
+def test_the_lead_belongs_to_the_organisation(api, clerk, supervisor, ref, org, chen, county):
+    other = organisation(county, "交通事故调委会", kind="industry", mediation_kind="traffic")
+    case = register(clerk, ref)
+    api.force_authenticate(clerk)
+    api.post(
+        f"/api/v1/cases/{case.number}/transitions/triage/", {"window": "mediation"}, format="json"
+    )
+    api.force_authenticate(supervisor)
+    response = api.post(
+        f"/api/v1/cases/{case.number}/transitions/start_mediation/",
+        {"organisation": other.pk, "mediators": [chen.pk], "lead": chen.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "主持调解员须属于所选调解组织" in response.json()["errors"]["lead"][0]

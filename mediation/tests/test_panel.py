@@ -3,6 +3,7 @@ timeline by their number, the agreement's PDF link that appears by itself."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -81,3 +82,62 @@ def test_a_document_link_is_not_shown_to_whom_may_not_see_the_case(
     client.force_login(outsider)
     url = reverse("intake:document_link", args=[case.number, receipt.pk])
     assert client.get(url).status_code == 404
+
+
+def _triaged(clerk, ref):
+    case = register(clerk, ref)
+    return workflow.fire(
+        actor=clerk, number=case.number, name="triage", data={"window": "mediation"}
+    )
+
+
+def _row(page: str, mediator) -> str:
+    row = page[page.index(f'data-mediator="{mediator.pk}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_the_start_form_shows_who_can_sign_in_and_how_the_score_adds_up(
+    client, clerk, supervisor, ref, county, org, chen
+):
+    from mediation.tests.factories import mediator
+
+    top = mediator(county, "周国平", orgs=[org], rank=1, specialties=[ref["category"]])
+    case = _triaged(clerk, ref)
+    page = _page(client, supervisor, case)
+    assert page.index(f'data-mediator="{top.pk}"') < page.index(f'data-mediator="{chen.pk}"')
+    assert "无登录账号" in _row(page, top) and "可登录" in _row(page, chen)
+    assert '擅长相邻关系 <span class="text-muted">+40</span>' in _row(page, top)
+    # The best mediator who can sign in is proposed as lead, and their organisation with them.
+    assert re.search(rf'name="lead" value="{chen.pk}"[^>]*checked', page)
+    assert not re.search(rf'name="lead" value="{top.pk}"[^>]*checked', page)
+    assert re.search(rf'<option value="{org.pk}" selected>', page)
+    assert f'data-organisation="{org.pk}"' in _row(page, chen)
+
+
+def test_a_refused_start_keeps_what_was_chosen(
+    client, clerk, supervisor, ref, county, org, chen, li
+):
+    from mediation.tests.factories import mediator, organisation
+
+    other = organisation(county, "递铺街道人民调解委员会", kind="town")
+    mediator(county, "吴晓梅", orgs=[other])
+    case = _triaged(clerk, ref)
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("mediation:start", args=[case.number]),
+        {
+            "version": case.version,
+            "organisation": other.pk,
+            "mediators": [chen.pk, li.pk],
+            "lead": li.pk,
+            "linkage": "police",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "主持调解员须属于所选调解组织" in page
+    for pk in (chen.pk, li.pk):
+        assert re.search(rf'name="mediators" value="{pk}"[^>]*checked', page)
+    assert re.search(rf'name="lead" value="{li.pk}"[^>]*checked', page)
+    assert re.search(rf'<option value="{other.pk}" selected>', page)
+    assert '<option value="police" selected>' in page

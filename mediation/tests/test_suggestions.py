@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from centre.tests.factories import CategoryFactory
+from centre.tests.factories import CategoryFactory, RegionFactory
 from intake.tests.factories import register
 from mediation.models import RotaEntry
 from mediation.selectors import suggest_mediators
@@ -28,9 +28,11 @@ def test_specialty_beats_no_specialty(county, ref, clerk):
     assert "擅长邻里纠纷（大类）" in ranked[1].reasons
 
 
-def test_the_busy_drop_below_the_idle(county, ref, clerk, supervisor):
+def test_the_busy_drop_below_the_idle(county, ref, clerk, supervisor, make_user):
     org = organisation(county)
-    busy = mediator(county, "忙碌", orgs=[org], specialties=[ref["category"]])
+    busy = mediator(
+        county, "忙碌", orgs=[org], specialties=[ref["category"]], user=make_user("mediator")
+    )
     idle = mediator(county, "空闲", orgs=[org], specialties=[ref["category"]])
     for _ in range(3):
         start(register(clerk, ref), supervisor, org, [busy])
@@ -108,3 +110,46 @@ def test_limited_to_one_organisation_when_asked(county, ref, clerk):
     ranked = suggest_mediators(register(clerk, ref), on=MONDAY, organisation=b)
     assert [s.mediator for s in ranked] == [in_b]
     assert in_a not in [s.mediator for s in ranked]
+
+
+def test_the_towns_own_committee_ranks_above_another_towns_volunteers(county, ref, clerk):
+    """Another town's volunteer who knows the category well still comes after the
+    committee of the dispute's own town: they serve elsewhere."""
+    own = organisation(county, "天荒坪镇人民调解委员会", kind="town", regions=[ref["town"]])
+    elsewhere_region = RegionFactory(code="330523001", name="递铺街道", county=county)
+    other = organisation(county, "递铺街道人民调解委员会", kind="town", regions=[elsewhere_region])
+    volunteer = mediator(
+        county,
+        "钱卫民",
+        orgs=[other],
+        rank=1,
+        background="volunteer",
+        specialties=[ref["category"]],
+    )
+    local = mediator(county, "本镇", orgs=[own], rank=4)
+    ranked = suggest_mediators(register(clerk, ref), on=MONDAY)
+    assert [s.mediator for s in ranked] == [local, volunteer]
+    assert ranked[1].score > ranked[0].score  # ranked by place first, not by points
+    assert ranked[1].out_of_area and "服务其他地区（递铺街道）" in ranked[1].reasons
+
+
+def test_the_score_is_the_sum_of_its_reasons(county, ref, clerk):
+    org = organisation(county, regions=[])
+    chen = mediator(county, "陈建国", orgs=[org], rank=1, specialties=[ref["category"]])
+    top = suggest_mediators(register(clerk, ref), on=MONDAY)[0]
+    assert top.mediator == chen
+    assert top.score == sum(points for _reason, points in top.points)
+    assert ("服务全县", 5) in top.points and ("在办0件", 0) in top.points
+    assert [reason for reason, _points in top.points] == top.reasons
+
+
+def test_who_can_sign_in_is_known(county, ref, clerk, make_user):
+    org = organisation(county)
+    with_account = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "m1"))
+    gone = make_user("mediator", "m2")
+    gone.is_active = False
+    gone.save()
+    left = mediator(county, "李秀兰", orgs=[org], user=gone)
+    without = mediator(county, "周国平", orgs=[org])
+    signs_in = {s.mediator: s.can_sign_in for s in suggest_mediators(register(clerk, ref))}
+    assert signs_in == {with_account: True, left: False, without: False}
