@@ -73,6 +73,7 @@ def celery_worker(transactional_db):
         while not app.control.ping(destination=[name], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Celery worker did not start:\n{process.stdout.read()}")
+        process.worker_name = name
         yield process
     finally:
         app.conf.task_always_eager = True
@@ -92,6 +93,32 @@ def wait_for(condition, timeout: float = 20.0, interval: float = 0.1):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def wait_idle(worker_name: str, timeout: float = 60.0) -> None:
+    """Until the work sent so far is done: the broker holds no message for the worker, and
+    the worker answers that it runs and holds none (a solo worker answers only between
+    tasks, so a reply means no task is running)."""
+
+    def idle() -> bool:
+        with app.connection_for_write() as conn:
+            # Declared, not looked up passively: on Redis an empty queue has no key, and a
+            # passive look-up calls it missing.
+            waiting = conn.default_channel.queue_declare(
+                queue=app.conf.task_default_queue
+            ).message_count
+        if waiting:
+            return False
+        inspect = app.control.inspect(destination=[worker_name], timeout=1)
+        active, reserved = inspect.active() or {}, inspect.reserved() or {}
+        return (
+            worker_name in active
+            and worker_name in reserved
+            and not active[worker_name]
+            and not reserved[worker_name]
+        )
+
+    wait_for(idle, timeout)
 
 
 @contextmanager
@@ -134,6 +161,7 @@ def worker_process(broker_url: str, name: str | None = None, **extra_env: str):
         while not app.control.ping(destination=[name], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Celery worker did not start:\n{process.stdout.read()}")
+        process.worker_name = name
         yield process
     finally:
         if process.poll() is None:
