@@ -313,3 +313,29 @@ def test_a_window_supervisor_cannot_pause_or_extend_the_court_s_clock(
     confirmation.refresh_from_db()
     assert (clock.due_on, clock.extended_days, clock.paused_at) == before
     assert confirmation.decide_due == clock.due_on
+
+
+def test_a_refused_agreement_can_be_mediated_again(clerk, supervisor, agreed, judge, chen):
+    """The ruling tells the parties they may change the agreement or reach a new one
+    (民事诉讼法 第206条): the case goes back to its mediators, and the new agreement is
+    the next version."""
+    workflow.fire(actor=clerk, number=agreed.number, name="apply_confirmation", data={})
+    services.confirmation_accept(actor=judge, confirmation=Confirmation.objects.get(case=agreed))
+    workflow.fire(
+        actor=judge,
+        number=agreed.number,
+        name="refuse_confirmation",
+        data={"reason": "协议约定的拆除范围不明确", "ground": "unclear"},
+    )
+    case = workflow.fire(
+        actor=supervisor,
+        number=agreed.number,
+        name="resume_mediation",
+        data={"reason": "双方同意明确拆除范围后重新达成协议"},
+    )
+    assert case.state == Case.State.MEDIATING
+    case = workflow.fire(
+        actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+    )
+    assert case.state == Case.State.AGREED
+    assert list(case.mediation.agreements.values_list("version", flat=True)) == [1, 2]
