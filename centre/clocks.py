@@ -253,9 +253,23 @@ def _scan_python(today: date) -> dict[str, int]:
     return {"reminded": reminded, "escalated": escalated}
 
 
-# The due date in the messages; DUE_FORMAT_SQL writes the same in PostgreSQL's to_char.
-DUE_FORMAT = "%Y年%m月%d日"
-DUE_FORMAT_SQL = 'YYYY"年"MM"月"DD"日"'
+# The due date in the messages, as a person reads it: 2026年12月8日, not zero-padded, and
+# marked 暂定 when it rests on a year whose holidays are not yet published.
+# DUE_FORMAT_SQL writes the same in PostgreSQL's to_char (FM: no padding).
+DUE_FORMAT_SQL = 'YYYY"年"FMMM"月"FMDD"日"'
+
+
+def due_text(day: date, provisional: bool = False) -> str:
+    text = f"{day.year}年{day.month}月{day.day}日"
+    return text + _("（暂定）") if provisional else text
+
+
+def _due_sql() -> Fragment:
+    return (
+        f"to_char(m.due_on, '{DUE_FORMAT_SQL}')"
+        " || CASE WHEN m.provisional THEN %s::text ELSE '' END",
+        [_("（暂定）")],
+    )
 
 
 def _reminder_texts() -> tuple[str, str]:
@@ -286,7 +300,7 @@ def _reminder(clock: Clock, today: date, offset: int) -> dict[str, Any]:
         "subject": subject % {"number": clock.case_number, "rule": clock.rule.name},
         "body": body
         % {
-            "due": clock.due_on.strftime(DUE_FORMAT),
+            "due": due_text(clock.due_on, clock.provisional),
             "left": (clock.due_on - today).days,
             "source": clock.rule.source,
         },
@@ -306,7 +320,7 @@ def _escalation(clock: Clock, today: date, supervisor: Any) -> dict[str, Any]:
         "subject": subject % {"number": clock.case_number, "rule": clock.rule.name},
         "body": body
         % {
-            "due": clock.due_on.strftime(DUE_FORMAT),
+            "due": due_text(clock.due_on, clock.provisional),
             "days": (today - clock.due_on).days,
             "source": clock.rule.source,
         },
@@ -332,17 +346,21 @@ def _name_sql(alias: str) -> Fragment:
     return f"COALESCE(NULLIF({full}, ''), {alias}.username)", [WHITESPACE]
 
 
-def _message_sql(template: str, values: dict[str, str]) -> Fragment:
-    """``template % values`` in SQL, each value an SQL expression: the translated text with
-    its placeholders cut out, its pieces passed as parameters, so the SQL writes what the
-    Python path formats (``%(n)d`` of an integer prints the digits ``::text`` prints)."""
+def _message_sql(template: str, values: dict[str, str | Fragment]) -> Fragment:
+    """``template % values`` in SQL, each value an SQL expression (or one with its
+    parameters): the translated text with its placeholders cut out, its pieces passed as
+    parameters, so the SQL writes what the Python path formats (``%(n)d`` of an integer
+    prints the digits ``::text`` prints)."""
     cut = "\x00"  # in no translation, and never sent: only the pieces between are
     template = re.sub(r"%\((\w+)\)d", r"%(\1)s", template)
     pieces = (template % {key: f"{cut}{key}{cut}" for key in values}).split(cut)
     sql, params = [], []
     for i, piece in enumerate(pieces):  # text, name, text, name, …, text
         if i % 2:
-            sql.append(f"({values[piece]})::text")
+            value = values[piece]
+            expression, value_params = value if isinstance(value, tuple) else (value, [])
+            sql.append(f"({expression})::text")
+            params += value_params
         elif piece:
             sql.append("%s::text")
             params.append(piece)
@@ -388,7 +406,7 @@ def _messages(kind: str, subject: str, body: str, days: str, recipient: str) -> 
             "body": _message_sql(
                 body,
                 {
-                    "due": f"to_char(m.due_on, '{DUE_FORMAT_SQL}')",
+                    "due": _due_sql(),
                     days: "m.days",
                     "source": "r.source",
                 },
@@ -437,7 +455,7 @@ def _reminders_sql(today: date, offset: int, since: date | None = None) -> Fragm
             FROM (SELECT id FROM never UNION ALL SELECT id FROM wider) picked
             WHERE c.id = picked.id
             RETURNING c.id, c.county_id, c.case_number, c.rule_id, c.due_on, c.assignee_id,
-                c.due_on - %s::date AS days
+                c.provisional, c.due_on - %s::date AS days
         ),
         written AS (
             INSERT INTO {Notification._meta.db_table} {insert}
@@ -476,7 +494,7 @@ def _escalations_sql(today: date) -> Fragment:
         marked AS (
             UPDATE {clock} c SET escalated_at = %s, overdue_since = c.due_on + 1
             FROM picked WHERE c.id = picked.id
-            RETURNING c.id, c.county_id, c.case_number, c.rule_id, c.due_on,
+            RETURNING c.id, c.county_id, c.case_number, c.rule_id, c.due_on, c.provisional,
                 %s::date - c.due_on AS days
         ),
         u (id, county_id, first_name, last_name, username) AS ({supervisors_sql}),

@@ -204,8 +204,8 @@ def surge(ctx: Context) -> list[Finding]:
     iso = last_day.isocalendar()
     period = f"{iso.year}-W{iso.week:02d}"
     span = _("%(first)s至%(last)s") % {
-        "first": (ctx.today - WEEK).strftime("%m月%d日"),
-        "last": last_day.strftime("%m月%d日"),
+        "first": f"{(ctx.today - WEEK).month}月{(ctx.today - WEEK).day}日",
+        "last": f"{last_day.month}月{last_day.day}日",
     }
     findings = []
     for dimension, pk, x, recent_mean, seasonal_mean in fired:

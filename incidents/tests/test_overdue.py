@@ -46,7 +46,7 @@ def test_an_overdue_incident_is_urged_supervised_and_escalated_each_once(place, 
         users["department_handler"],
         users["town_dispatcher"],
     }
-    assert "2026年03月05日到期未反馈" in urged.first().body
+    assert "2026年3月5日到期未反馈" in urged.first().body
     # The general scan's next-day "超期督办" to the supervisors is not sent for incidents.
     clocks.clocks_scan()
     assert not _messages(incident, "超期督办").exists()
