@@ -448,10 +448,6 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             "risk_form": RiskForm(initial={"level": Case.RiskLevel.HIGH}),
             "can_attach": request.user.has_perm("intake.add_attachment") and case.is_open,
             "attachment_form": AttachmentForm(),
-            "pending_documents": any(
-                d.status in (CaseDocument.Status.PENDING, CaseDocument.Status.RUNNING)
-                for d in case.documents.all()
-            ),
         },
     )
 
@@ -582,21 +578,12 @@ def document_link(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 
 def document_status(request: HttpRequest, number: str) -> HttpResponse:
-    """The documents panel, polled by htmx while a document is being generated."""
+    """The documents panel (each pending document's link polls by itself, document_link)."""
     if not request.user.is_authenticated:
         raise Http404
     case = access_case_for(request.user, number)
-    docs = list(case.documents.all())
     return render(
-        request,
-        "intake/_documents.html",
-        {
-            "case": case,
-            "documents": docs,
-            "pending_documents": any(
-                d.status in (CaseDocument.Status.PENDING, CaseDocument.Status.RUNNING) for d in docs
-            ),
-        },
+        request, "intake/_documents.html", {"case": case, "documents": case.documents.all()}
     )
 
 
