@@ -260,6 +260,9 @@ def test_the_queue_puts_the_overdue_first(
     queue = page[page.index('id="queue"') :]
     assert queue.index(numbers[0]) < queue.index(numbers[1])
     assert "已超期" in queue
+    # Case numbers and dates are never broken across lines.
+    assert f'<td class="text-nowrap"><a href="/intake/cases/{numbers[0]}/">' in queue
+    assert '<td class="text-nowrap">2026年11月' in queue
 
 
 def test_the_queue_keeps_its_queries_fixed(client, clerk, supervisor, ref, chen, court, judge):
