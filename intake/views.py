@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
+from centre.names import ref_name
 from centre.services import audit_record
 from centre.throttles import UserThrottle
 from centre.validators import day_in_range, out_of_range_message
@@ -619,7 +620,10 @@ def clock_action(request: HttpRequest, number: str, pk: int, action: str) -> Htt
         messages.error(
             request,
             _("「%(rule)s」须由%(approver)s在办理程序中批准中止或延长，不能在此调整")
-            % {"rule": clock.rule.name, "approver": clock.rule.extension_approver or _("办理机关")},
+            % {
+                "rule": ref_name(clock.rule),
+                "approver": clock.rule.extension_approver or _("办理机关"),
+            },
         )
         return render(request, "403.html", status=403)
     reason = request.POST.get("reason", "")
