@@ -108,3 +108,19 @@ def test_the_dashboard_in_english_has_no_full_width_punctuation(client, leader, 
     assert "Tianhuangping Town" in page  # the town filter
     assert "Mediation services" in page  # the window filter
     assert full_width_in(page, USER_DATA) == []
+
+
+def test_the_stats_api_names_towns_and_categories_in_english(leader, english_case):
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from risk import rollups
+
+    rollups.rebuild()
+    today = timezone.localdate().isoformat()
+    api = APIClient()
+    api.force_authenticate(leader)
+    body = api.get(f"/api/v1/stats/overview/?from={today}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["total"] == 1, body
+    assert [t["name"] for t in body["by_town"]] == ["Tianhuangping Town"]
+    assert [c["name"] for c in body["by_category"]] == ["Neighbour disputes"]
