@@ -13,8 +13,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
 
 from intake.tests.factories import reference_data, register
+from risk import rollups
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +114,6 @@ def test_the_dashboard_in_english_has_no_full_width_punctuation(client, leader, 
 
 
 def test_the_stats_api_names_towns_and_categories_in_english(leader, english_case):
-    from django.utils import timezone
-    from rest_framework.test import APIClient
-
-    from risk import rollups
-
     rollups.rebuild()
     today = timezone.localdate().isoformat()
     api = APIClient()
