@@ -22,7 +22,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre.deadlines import rule_due
+from centre.deadlines import date_text, rule_due
 from centre.models import Clock, County, DeadlineRule, Notification
 
 # Subjects whose app sends its own overdue messages (incident command: 催办 the day after
@@ -253,15 +253,9 @@ def _scan_python(today: date) -> dict[str, int]:
     return {"reminded": reminded, "escalated": escalated}
 
 
-# The due date in the messages, as a person reads it: 2026年12月8日, not zero-padded, and
-# marked 暂定 when it rests on a year whose holidays are not yet published.
-# DUE_FORMAT_SQL writes the same in PostgreSQL's to_char (FM: no padding).
+# The due date in the messages as centre.deadlines.date_text writes it (2026年12月8日, 暂定
+# when provisional), in PostgreSQL's to_char (FM: no zero padding).
 DUE_FORMAT_SQL = 'YYYY"年"FMMM"月"FMDD"日"'
-
-
-def due_text(day: date, provisional: bool = False) -> str:
-    text = f"{day.year}年{day.month}月{day.day}日"
-    return text + _("（暂定）") if provisional else text
 
 
 def _due_sql() -> Fragment:
@@ -300,7 +294,7 @@ def _reminder(clock: Clock, today: date, offset: int) -> dict[str, Any]:
         "subject": subject % {"number": clock.case_number, "rule": clock.rule.name},
         "body": body
         % {
-            "due": due_text(clock.due_on, clock.provisional),
+            "due": date_text(clock.due_on, clock.provisional),
             "left": (clock.due_on - today).days,
             "source": clock.rule.source,
         },
@@ -320,7 +314,7 @@ def _escalation(clock: Clock, today: date, supervisor: Any) -> dict[str, Any]:
         "subject": subject % {"number": clock.case_number, "rule": clock.rule.name},
         "body": body
         % {
-            "due": due_text(clock.due_on, clock.provisional),
+            "due": date_text(clock.due_on, clock.provisional),
             "days": (today - clock.due_on).days,
             "source": clock.rule.source,
         },

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from lunar_python import Lunar, Solar
 
 CACHE_KEY = "centre:calendar:v1"
 CACHE_SECONDS = 300
@@ -29,17 +32,54 @@ class Due:
     provisional: bool
 
 
+@lru_cache(maxsize=32)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The rest days 《全国年节及纪念日放假办法》 (as amended by 国务院令第795号, from 2025)
+    fixes every year: 元旦 1 January; 春节 除夕 and 正月初一 to 初三; 清明节 the day of the
+    solar term; 劳动节 1–2 May; 端午节 五月初五; 中秋节 八月十五; 国庆节 1–3 October. The
+    lunar dates and the solar term come from lunar_python. The make-up working days (调休)
+    and the days bridged to a weekend are the State Council's each year: unknown until
+    published, so a date counted with these is still provisional."""
+    spring = Lunar.fromYmd(year, 1, 1).getSolar()
+    spring_day = date(spring.getYear(), spring.getMonth(), spring.getDay())
+    qingming = Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"]
+    lunar = [Lunar.fromYmd(year, 5, 5).getSolar(), Lunar.fromYmd(year, 8, 15).getSolar()]
+    return frozenset(
+        [
+            date(year, 1, 1),
+            *(spring_day + timedelta(days=n) for n in range(-1, 3)),
+            date(qingming.getYear(), qingming.getMonth(), qingming.getDay()),
+            date(year, 5, 1),
+            date(year, 5, 2),
+            *(date(d.getYear(), d.getMonth(), d.getDay()) for d in lunar),
+            date(year, 10, 1),
+            date(year, 10, 2),
+            date(year, 10, 3),
+        ]
+    )
+
+
 @dataclass(frozen=True)
 class Calendar:
     days: dict[date, str]  # day → "holiday" | "workday"
     years: frozenset[int]
 
     def is_workday(self, day: date) -> tuple[bool, bool]:
-        """(a working day, known from an entered year's schedule)."""
+        """(a working day, known from an entered year's schedule). In a year not entered
+        yet, weekends and the statutory holidays are rest days, provisionally."""
         kind = self.days.get(day)
         if kind is not None:
             return kind == "workday", True
-        return day.weekday() < 5, day.year in self.years
+        if day.year in self.years:
+            return day.weekday() < 5, True
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), False
+
+
+def date_text(day: date, provisional: bool = False) -> str:
+    """A date as a person reads it in Chinese text: 2026年12月8日 (no zero padding), with
+    （暂定） when it rests on a year whose holidays are not yet published."""
+    text = f"{day.year}年{day.month}月{day.day}日"
+    return text + _("（暂定）") if provisional else text
 
 
 def calendar() -> Calendar:

@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centre import clocks
-from centre.clocks import due_text
-from centre.deadlines import due_date, is_workday
+from centre.deadlines import date_text, due_date, is_workday
 from centre.models import Clock
 from centre.services import inbox_notify_many
 from incidents.models import Incident
@@ -90,7 +89,7 @@ def _urgings(incident: Incident, today: date) -> list[dict[str, Any]]:
     }
     body = _("交办%(department)s的事件已于%(due)s到期未反馈，请即处置并反馈。") % {
         "department": incident.department.name if incident.department else "",
-        "due": due_text(incident.due_on),
+        "due": date_text(incident.due_on),
     }
     return [_row(incident, user, "urge", subject, body) for user in recipients.values()]
 
@@ -105,7 +104,7 @@ def _supervision(incident: Incident, today: date, supervisor: Any) -> dict[str, 
         "超期逾%(limit)d个工作日将上报县中心。"
     ) % {
         "department": incident.department.name if incident.department else "",
-        "due": due_text(incident.due_on),
+        "due": date_text(incident.due_on),
         "days": _workdays_overdue(incident.due_on, today),
         "limit": SUPERVISE_AFTER_WORKDAYS,
     }

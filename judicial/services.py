@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm
 
 from centre import clocks, queue
 from centre.counters import next_value
-from centre.deadlines import Due, rule_due
+from centre.deadlines import Due, date_text, rule_due
 from centre.models import Clock, DeadlineRule, Notification
 from centre.services import notification_create
 from intake import services as intake_services
@@ -76,7 +76,9 @@ def application_window(agreement: Agreement) -> tuple[date, Due]:
 def check_in_time(agreement: Agreement, today: date | None = None) -> None:
     today = today or timezone.localdate()
     effective, due = application_window(agreement)
-    if today > due.date:
+    # A provisional last day (next year's holidays not yet published) refuses nothing on
+    # its own: the day after it may turn out to be a holiday, and the application in time.
+    if today > due.date and not due.provisional:
         late = (today - due.date).days
         raise ValidationError(
             _(
@@ -85,8 +87,8 @@ def check_in_time(agreement: Agreement, today: date | None = None) -> None:
             )
             % {
                 "late": late,
-                "effective": effective.strftime("%Y年%m月%d日"),
-                "due": due.date.strftime("%Y年%m月%d日"),
+                "effective": date_text(effective),
+                "due": date_text(due.date),
             }
         )
 

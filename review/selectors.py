@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from centre.deadlines import rule_due
+from centre.deadlines import Due, rule_due
 from centre.models import Clock, DeadlineRule
 from intake.models import Case, CaseParty, Party
 
@@ -32,8 +32,12 @@ def registered_on(case: Case) -> date:
     return timezone.localdate(case.registered_at)
 
 
+def rule_due_of(rule_code: str, start: date) -> Due:
+    return rule_due(DeadlineRule.objects.get(code=rule_code), start)
+
+
 def rule_due_from(rule_code: str, start: date) -> date:
-    return rule_due(DeadlineRule.objects.get(code=rule_code), start).date
+    return rule_due_of(rule_code, start).date
 
 
 def accept_due(case: Case) -> date:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centre.deadlines import date_text
 from centre.forms import DateInput
 from intake.models import Case, CaseDocument, CaseParty
 from intake.processes import extension_apply, extension_form, process_of, window_transition
@@ -87,8 +88,10 @@ class AcceptForm(TransitionForm):
             self.add_error("act_known_on", _("知道该行政行为的日期不能晚于收到申请的日期"))
             return data
         # 第20条: within 60 日 of knowing the act; a later application fails 第30条第1款第4项.
-        last = selectors.rule_due_from("review_apply", known)
-        if received > last:
+        last = selectors.rule_due_of("review_apply", known)
+        # A provisional last day (next year's holidays not yet published) refuses nothing
+        # on its own: the officer decides with the published calendar.
+        if received > last.date and not last.provisional:
             self.add_error(
                 "act_known_on",
                 _(
@@ -97,9 +100,9 @@ class AcceptForm(TransitionForm):
                     "应当决定不予受理（不予受理行政复议申请）"
                 )
                 % {
-                    "known": known.isoformat(),
-                    "last": last.isoformat(),
-                    "received": received.isoformat(),
+                    "known": date_text(known),
+                    "last": date_text(last.date),
+                    "received": date_text(received),
                 },
             )
         return data

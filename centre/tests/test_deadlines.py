@@ -195,3 +195,47 @@ def test_the_court_s_review_accepted_on_7_september_and_extended_ends_after_nati
     rule = DeadlineRule.objects.get(code="confirmation_decide")
     due = rule_due(rule, date(2026, 9, 7), extended=10).date
     assert due == date(2026, 10, 8)  # not 10-07, inside the holiday
+
+
+def test_the_statutory_holidays_of_a_year_not_yet_published():
+    """《全国年节及纪念日放假办法》: 元旦, 春节 (除夕–初三), 清明, 劳动节 1–2 May, 端午, 中秋,
+    国庆 1–3 October — the lunar ones and the solar term computed."""
+    from centre.deadlines import statutory_holidays
+
+    assert statutory_holidays(2027) == {
+        D("2027-01-01"),
+        D("2027-02-05"),  # 除夕
+        D("2027-02-06"),  # 春节
+        D("2027-02-07"),
+        D("2027-02-08"),
+        D("2027-04-05"),  # 清明
+        D("2027-05-01"),
+        D("2027-05-02"),
+        D("2027-06-09"),  # 端午
+        D("2027-09-15"),  # 中秋
+        D("2027-10-01"),
+        D("2027-10-02"),
+        D("2027-10-03"),
+    }
+    # The same rule gives 2026's published holidays (chinese_calendar's table).
+    import chinese_calendar
+
+    for day in statutory_holidays(2026):
+        assert chinese_calendar.is_holiday(day), day
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "unit", "due"),
+    [
+        ("2026-12-02", 30, "natural", "2027-01-04"),  # day 30 is 元旦 (Fri): next Monday
+        ("2027-02-01", 4, "natural", "2027-02-09"),  # 02-05 除夕 … 02-08 初三
+        ("2027-02-04", 1, "working", "2027-02-09"),
+        ("2027-04-04", 1, "natural", "2027-04-06"),  # 清明, a Monday
+        ("2027-06-08", 1, "working", "2027-06-10"),  # 端午 (Wed)
+        ("2027-09-14", 1, "natural", "2027-09-16"),  # 中秋 (Wed)
+        ("2027-09-30", 1, "working", "2027-10-04"),  # 国庆 1–3 October
+    ],
+)
+def test_a_provisional_year_rests_on_its_statutory_holidays(start, days, unit, due):
+    result = due_date(D(start), days, unit)
+    assert (result.date, result.provisional) == (D(due), True)

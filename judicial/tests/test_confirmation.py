@@ -342,3 +342,17 @@ def test_a_refused_agreement_can_be_mediated_again(clerk, supervisor, agreed, ju
     )
     assert case.state == Case.State.AGREED
     assert list(case.mediation.agreements.values_list("version", flat=True)) == [1, 2]
+
+
+def test_a_provisional_last_day_turns_no_application_away(
+    api, clerk, supervisor, ref, chen, court, time_machine
+):
+    """Agreed 2026-12-10: day 30 is Saturday 2027-01-09, so the window ends Monday 01-11 —
+    provisionally, 2027's calendar not being published. An application on the 12th is
+    not refused on that date alone (a make-up rest day may yet move it)."""
+    case = _agreed_on("2026-12-10", clerk, supervisor, ref, chen, time_machine)
+    time_machine.move_to("2027-01-12 09:00 +08:00")
+    response = _apply(api, clerk, case)
+    assert response.status_code == 200, response.json()
+    confirmation = Confirmation.objects.get(case=case)
+    assert confirmation.apply_due.isoformat() == "2027-01-11"

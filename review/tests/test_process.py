@@ -228,7 +228,7 @@ def test_an_application_past_the_60_days_is_not_accepted(clerk, review_officer, 
     with pytest.raises(workflow.Invalid) as invalid:
         fire(review_officer, late, "review_accept", **accept_data(late, act_known_on="2026-09-20"))
     message = invalid.value.errors["act_known_on"][0]["message"]
-    assert "第20条" in message and "60日" in message and "2026-11-19" in message
+    assert "第20条" in message and "60日" in message and "2026年11月19日" in message
     assert "不予受理" in message
     fresh = Case.objects.get(pk=late.pk)
     assert fresh.state == Case.State.TRIAGED
