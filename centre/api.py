@@ -178,7 +178,7 @@ class DeadlineCalculation(APIView):
         try:
             start_day = date.fromisoformat(start)
         except ValueError:
-            errors["start"] = [_("起算日应为 YYYY-MM-DD 格式的日期")]
+            errors["start"] = [_("起算日应写作年-月-日，如 2026-12-08")]
         else:
             if not day_in_range(start_day):  # a period added to it would overflow
                 errors["start"] = [out_of_range_message()]

@@ -244,7 +244,8 @@ class TransitionFire(APIView):
             version = int(version) if version not in (None, "") else None
         except (TypeError, ValueError):
             return Response(
-                {"detail": _("version 应为整数"), "errors": {"version": ["整数"]}}, status=400
+                {"detail": _("版本号应为整数"), "errors": {"version": [_("版本号应为整数")]}},
+                status=400,
             )
         try:
             case = workflow.fire(

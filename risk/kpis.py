@@ -154,7 +154,7 @@ def parse_filters(
         try:
             value = date.fromisoformat(raw)
         except ValueError:
-            raise FilterError(name, str(_("日期格式应为 YYYY-MM-DD"))) from None
+            raise FilterError(name, str(_("日期应写作年-月-日，如 2026-12-08"))) from None
         if not day_in_range(value):  # the periods' arithmetic overflows near date.max
             raise FilterError(name, out_of_range_message())
         return value
@@ -182,7 +182,7 @@ def parse_filters(
             raise FilterError("window", str(_("窗口编码不存在")))
     trend = params.get("trend", "")
     if trend and trend not in TREND_UNITS:
-        raise FilterError("trend", str(_("趋势粒度应为 day、week 或 month")))
+        raise FilterError("trend", str(_("趋势粒度应为按日、按周或按月")))
     filters.trend = trend
     return filters
 
