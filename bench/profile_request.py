@@ -50,14 +50,10 @@ PARTS = [
         "  rows besides the case, built (parties, timeline, right, receipt)",
         ("services.py:_case_rows",),
     ),
-    ("  Model.save() (the case, name-only parties)", ("django/db/models/base.py:save",)),
+    ("  Model.save() (the case, updated parties)", ("django/db/models/base.py:save",)),
     ("  triage suggestion", ("intake/triage.py:suggest",)),
-    (
-        "  one statement: the case's rows, the counter upsert, the case",
-        ("intake/services.py:_case_insert_numbered",),
-    ),
-    ("  BEGIN, parties offered, look-up (one pipeline)", ("centre/pipelined.py:with_begin",)),
-    ("  the case's statement and COMMIT (one pipeline)", ("centre/pipelined.py:with_commit",)),
+    ("  the number (the counter's upsert)", ("intake/services.py:_case_number",)),
+    ("  bulk_create (offers, new parties, the case's rows)", ("query.py:bulk_create",)),
     ("Celery publish after commit (Redis)", ("celery/app/task.py:apply_async",)),
     ("SM4-GCM encrypt", ("centre/crypto.py:encrypt",)),
     ("SM4-GCM decrypt", ("centre/crypto.py:decrypt",)),
@@ -79,10 +75,10 @@ def _watch_number_lock() -> list[float]:
 
     held: list[float] = []
     taken: list[float] = []
-    take, register = services._case_insert_numbered, services.case_register
+    take, register = services._case_number, services.case_register
 
     def take_number(*args, **kwargs):
-        taken.append(time.perf_counter())  # the statement locks the counter row
+        taken.append(time.perf_counter())  # the upsert locks the counter row
         return take(*args, **kwargs)
 
     def case_register(*args, **kwargs):
@@ -90,7 +86,7 @@ def _watch_number_lock() -> list[float]:
         held.append((time.perf_counter() - taken.pop()) * 1000)
         return case
 
-    services._case_insert_numbered, services.case_register = take_number, case_register
+    services._case_number, services.case_register = take_number, case_register
     return held
 
 

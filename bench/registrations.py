@@ -1,7 +1,8 @@
 """Registrations through the API at 16 concurrent clients, beside a hello-world Django view
 served by the same gunicorn command in the same run.
 
-Target (acceptance): ≥ 300 registrations/s with p95 < 60 ms at 16 concurrent clients.
+Target (acceptance, issue 18): registrations at least 5% of the hello-world throughput measured
+in the same run, with p95 < 100 ms at 16 concurrent clients.
 
     .venv/bin/python bench/registrations.py [--workers 4] [--clients 16] [--requests 3000]
 """
@@ -195,8 +196,10 @@ def main() -> None:
     print(
         "  "
         + verdict(
-            "≥ 300/s with p95 < 60 ms (our Python client)",
-            result.throughput >= 300 and result.percentile(0.95) < 60 and not result.errors,
+            "≥ 5% of hello world with p95 < 100 ms (our Python client)",
+            result.throughput >= 0.05 * baseline.throughput
+            and result.percentile(0.95) < 100
+            and not result.errors,
         )
     )
     if with_wrk:
@@ -207,10 +210,8 @@ def main() -> None:
         print(
             "  "
             + verdict(
-                "≥ 300/s with p95 < 60 ms (wrk)",
-                with_wrk.throughput >= 300
-                and with_wrk.p95 < 60
-                and not (with_wrk.bad_status or with_wrk.failures),
+                "p95 < 100 ms (wrk)",
+                with_wrk.p95 < 100 and not (with_wrk.bad_status or with_wrk.failures),
             )
         )
 

@@ -20,9 +20,7 @@ class CentreConfig(AppConfig):
         from centre import (
             audit_hooks,  # noqa: F401  (connects the login audit receivers)
             checks,  # noqa: F401  (registers the deploy checks)
-            psycopg_cache,
             refcache,
         )
 
         refcache.connect()
-        psycopg_cache.apply()

@@ -146,19 +146,26 @@ def _on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
         changed()
 
 
-def connect() -> None:
-    """Called once from ``CentreConfig.ready``."""
-    from django.contrib.auth.models import Group, Permission, User
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+def watch(*models: type) -> None:
+    """Any save or delete of these models is a change of reference data. Each app names
+    the models it reads through this cache, from its ``AppConfig.ready``: ``centre``
+    imports no app."""
+    from django.db.models.signals import post_delete, post_save
 
-    from centre.models import ApiToken, Category, County, Region, StaffProfile, Window
-    from intake.models import TriageRule
-
-    models = (User, ApiToken, Group, Permission, StaffProfile)
-    models += (County, Region, Category, Window, TriageRule)
     for model in models:
-        name = model.__name__
+        name = model._meta.label
         post_save.connect(_on_save, sender=model, dispatch_uid=f"refcache.save.{name}")
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"refcache.delete.{name}")
+
+
+def connect() -> None:
+    """Called once from ``CentreConfig.ready``: the reference data of ``centre`` and of
+    Django's accounts (who holds which right)."""
+    from django.contrib.auth.models import Group, Permission, User
+    from django.db.models.signals import m2m_changed
+
+    from centre.models import ApiToken, Category, County, Region, StaffProfile, Window
+
+    watch(User, ApiToken, Group, Permission, StaffProfile, County, Region, Category, Window)
     for link in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(_on_m2m, sender=link, dispatch_uid=f"refcache.m2m.{link.__name__}")

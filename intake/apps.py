@@ -7,5 +7,9 @@ class IntakeConfig(AppConfig):
     verbose_name = _("受理与分流")
 
     def ready(self) -> None:
-        # Register intake's transitions and its part of seed_demo.
-        from intake import demo, transitions  # noqa: F401
+        from centre import refcache
+        from intake import demo, transitions  # noqa: F401  (transitions, seed_demo's part)
+        from intake.models import TriageRule
+
+        # Read on every registration through the reference cache (intake.triage).
+        refcache.watch(TriageRule)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -15,13 +14,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre import clocks, compiled, ids, inserts, pipelined, queue, refcache
-from centre.counters import next_value, next_value_sql
+from centre import clocks, queue, refcache
+from centre.counters import next_value
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
 from centre.prepared import prepared_statements
@@ -182,57 +181,36 @@ def party_resolve(*, county: County, data: PartyInput, index: int = 0) -> Party:
 
 
 def parties_resolve(
-    *,
-    county: County,
-    parties: list[PartyInput],
-    first_index: int = 0,
-    deferred: list[Party] | None = None,
+    *, county: County, parties: list[PartyInput], first_index: int = 0
 ) -> list[Party]:
-    """``party_resolve`` for all the parties of a registration: the known ones found (and
-    locked) in one query, the new ones inserted without a savepoint.
+    """``party_resolve`` for all the parties of a registration, found and locked in one
+    query.
 
-    ``deferred`` (PostgreSQL, a registration): a new party with nothing unique to collide
-    on (a name, a phone) gets its key now and is added to that list instead of being
-    inserted: the caller inserts it with the case's other rows, in one pipeline. And a
-    party with an ID number or credit code is offered first: inserted under a key taken
-    now, unless one is registered already (``ON CONFLICT DO NOTHING``), in the pipeline
-    that begins the transaction, before the look-up, which then finds every such party,
-    new or not (the new one has our key). One round trip for the BEGIN, the new parties
-    and the look-up, instead of one each."""
+    A party with an ID number or credit code is offered first: inserted unless it is
+    registered already (``ON CONFLICT DO NOTHING``: no savepoint, and a clerk registering
+    the same new person at the same moment waits here for the other's commit). The look-up
+    then finds every such party, new or not. The others (a name and phone, a name alone)
+    are found by the same look-up or created together."""
     lookups = [_party_lookup(p) for p in parties]
-    wanted = [lookup for lookup in lookups if lookup]
-    known: list[Party] = []
-    if wanted:
-        # The query's text depends only on which fields identify each party.
-        shape = tuple(tuple(lookup) for lookup in wanted)
-        values = [value for lookup in wanted for value in lookup.values()]
-        if deferred is None:
-            known = compiled.models(shape, _parties_found, values)
-        else:
-            offers = _parties_offered(county=county, parties=parties, lookups=lookups)
-            with pipelined.with_begin():
-                inserts.insert(offers, ignore_conflicts=True, returning=False)
-                read = compiled.send(shape, _parties_found, values)
-            known = read()
+    offers = _parties_offered(county=county, parties=parties, lookups=lookups)
+    if offers:
+        Party.objects.bulk_create(offers, ignore_conflicts=True)
+    wanted = [Q(**lookup) for lookup in lookups if lookup]
+    known = list(_parties_with_history().filter(reduce(operator.or_, wanted))) if wanted else []
     out: list[Party] = []
+    created: list[Party] = []
     for offset, (data, lookup) in enumerate(zip(parties, lookups, strict=True)):
-        index = first_index + offset
         party = next((k for k in known if lookup and _party_matches(k, lookup)), None)
         if party is None:
-            party = _party_create(county=county, data=data, lookup=lookup, deferred=deferred)
-            if party.pk is None:
-                # Two clerks registering the same new person at once: the other insert
-                # won; take the record it created (locked, so its commit is awaited).
-                party = _parties_with_history().get(**lookup)
-            else:
-                # The same person twice in one registration is the same record.
-                known.append(party)
-                out.append(party)
-                continue
+            party = _party_new(county=county, data=data, lookup=lookup)
+            created.append(party)
+            known.append(party)  # the same person twice in one registration: one record
+            out.append(party)
+            continue
         if data.id_number and party.name != data.name:
             raise ValidationError(
                 {
-                    f"parties[{index}].name": [
+                    f"parties[{first_index + offset}].name": [
                         _("该证件号码已登记为「%(name)s」，与所填姓名不一致，请核对")
                         % {"name": party.name}
                     ]
@@ -244,6 +222,7 @@ def parties_resolve(
         if changed:
             party.save(update_fields=[*changed, "updated_at"])
         out.append(party)
+    Party.objects.bulk_create(created)
     return out
 
 
@@ -253,8 +232,8 @@ def _parties_with_history() -> QuerySet[Party]:
     at all (重复来访), and at least MASS_RESPONDENT_OPEN_CASES open ones as respondent
     (群体性). Both stop at the first rows they need, however many cases a party has.
 
-    Built once per process (resolving the sub-queries cost ~0.4 ms a registration) and
-    only ever filtered, which copies it: never evaluate it as it is."""
+    Built once per process and only ever filtered, which copies it: never evaluate it as
+    it is."""
     as_respondent_open = CaseParty.objects.filter(
         party=OuterRef("pk"), role=CaseParty.Role.RESPONDENT, case__state__in=Case.OPEN_STATES
     ).order_by()
@@ -263,13 +242,6 @@ def _parties_with_history() -> QuerySet[Party]:
         has_cases=Exists(CaseParty.objects.filter(party=OuterRef("pk"))),
         several_open_as_respondent=Exists(as_respondent_open[nth - 1 : nth]),
     )
-
-
-def _parties_found(shape: tuple[tuple[str, ...], ...], values: list[str]) -> QuerySet[Party]:
-    """The parties identified by ``values``, one lookup of ``shape`` after the other."""
-    given = iter(values)
-    wanted = [Q(**{name: next(given) for name in names}) for names in shape]
-    return _parties_with_history().filter(reduce(operator.or_, wanted))
 
 
 def _party_lookup(data: PartyInput) -> dict[str, Any]:
@@ -295,23 +267,20 @@ def _party_lookup(data: PartyInput) -> dict[str, Any]:
 
 
 def _party_matches(party: Party, lookup: dict[str, Any]) -> bool:
-    return all(getattr(party, name) == value for name, value in lookup.items())
+    return bool(lookup) and all(getattr(party, name) == value for name, value in lookup.items())
 
 
 def _parties_offered(
     *, county: County, parties: list[PartyInput], lookups: list[dict[str, Any]]
 ) -> list[Party]:
-    """A new row, with its key, for each party with an ID number or credit code (once
-    per person), in the order of their identifiers: two registrations offering the same
-    two new people insert them in the same order, so neither waits for the other in a
-    circle (a deadlock)."""
+    """A new row for each party with an ID number or credit code (once per person), in the
+    order of their identifiers: two registrations offering the same two new people insert
+    them in the same order, so neither waits for the other in a circle (a deadlock)."""
     offers: dict[tuple[Any, ...], Party] = {}
     for data, lookup in zip(parties, lookups, strict=True):
         key = tuple(lookup.values())
         if (data.id_number or data.credit_code) and key not in offers:
-            party = _party_new(county=county, data=data, lookup=lookup)
-            party.pk = ids.next_id(Party)
-            offers[key] = party
+            offers[key] = _party_new(county=county, data=data, lookup=lookup)
     return [offers[key] for key in sorted(offers)]
 
 
@@ -326,25 +295,6 @@ def _party_new(*, county: County, data: PartyInput, lookup: dict[str, Any]) -> P
     if data.credit_code:
         party.credit_code = data.credit_code
     _party_update_contact(party, data)
-    return party
-
-
-def _party_create(
-    *, county: County, data: PartyInput, lookup: dict[str, Any], deferred: list[Party] | None
-) -> Party:
-    """A new party row; its ``pk`` stays None if a party with the same ID number or
-    credit code was created meanwhile (``INSERT … ON CONFLICT DO NOTHING``)."""
-    party = _party_new(county=county, data=data, lookup=lookup)
-    if data.id_number or data.credit_code:
-        # ON CONFLICT DO NOTHING where the ID number or credit code could collide: unlike
-        # a savepoint around save(), a conflict costs no round trip and does not abort
-        # the transaction.
-        inserts.insert([party], ignore_conflicts=True)
-    elif deferred is not None:
-        party.pk = ids.next_id(Party)
-        deferred.append(party)
-    else:
-        inserts.insert([party])
     return party
 
 
@@ -387,87 +337,17 @@ def _registering_clerk_permissions() -> tuple[int, ...]:
     )
 
 
-def _take_number(county: County, year: int) -> int:
-    """The next number of the county's year. The counter row stays locked until the
-    registration commits (or rolls back with it), so numbers are unique and gapless; it
-    is taken last so that the lock is held for as little as possible."""
-    return next_value(CaseNumberSequence, county=county, year=year)
-
-
 def _case_number(case: Case) -> None:
-    case.sequence = _take_number(case.county, case.year)
+    """The next number of the county's year. The counter row stays locked until the
+    registration commits (or rolls back with it), so numbers are unique and gapless."""
+    case.sequence = next_value(CaseNumberSequence, county=case.county, year=case.year)
     case.number = f"{case.county.code}-{case.year}-{case.sequence:06d}"
-
-
-def _case_insert_numbered(case: Case, rows: list[list[Model]]) -> Callable[[], None]:
-    """Send the insert of ``case`` (its key already set) with the next number of its
-    county's year, taken in the same statement (the counter's upsert in a ``WITH``
-    clause): the counter row is locked from there to the commit. ``rows`` (groups of
-    instances of one model each, e.g. the case's parties) are inserted by the same
-    statement, each group in a ``WITH`` clause of its own: one statement to send, bind
-    and run instead of one per group (their foreign keys, the case's included, are checked
-    at commit). Returns the function that reads the number back into ``case``: in a
-    pipeline, once it has been answered (reading inside would make psycopg wait there;
-    see ``centre.pipelined``)."""
-    groups = [group for group in rows if group]
-    parts = [inserts.statement(group, returning=True) for group in groups]
-    params = [value for _, values in parts for value in values]
-    params += [case.county_id, case.year]
-    fields = inserts.insert_fields(Case, True)
-    for model_field, value in zip(
-        fields, inserts.prepared_values(case, fields, connection), strict=True
-    ):
-        if model_field.name == "number":
-            params.append(f"{case.county.code}-{case.year}-")
-        elif model_field.name != "sequence":
-            params.append(value)
-    cursor = connection.cursor()
-    try:
-        cursor.execute(_numbered_insert_sql(tuple(sql for sql, _ in parts)), params)
-    except BaseException:
-        cursor.close()
-        raise
-
-    def read() -> None:
-        with cursor:
-            case.sequence, case.number = cursor.fetchone()
-        for group in [*groups, [case]]:
-            inserts.saved(group, connection.alias)
-
-    return read
-
-
-@functools.lru_cache(maxsize=64)
-def _numbered_insert_sql(inserts_with: tuple[str, ...] = ()) -> str:
-    qn = connection.ops.quote_name
-    clauses = [f"w{i}" for i in range(len(inserts_with))]
-    # The rows first, then the counter row is locked (until the commit).
-    counter = next_value_sql(CaseNumberSequence, ("county", "year"), after=tuple(clauses))
-    fields = inserts.insert_fields(Case, True)
-    values = []
-    for model_field in fields:
-        if model_field.name == "sequence":
-            values.append("n.last")
-        elif model_field.name == "number":
-            # {county}-{year}-{6 digits}, as _case_number (a seventh digit if ever needed).
-            values.append("%s || lpad(n.last::text, greatest(6, length(n.last::text)), '0')")
-        else:
-            values.append("%s")
-    # PostgreSQL runs every data-modifying WITH clause exactly once.
-    withs = [f"{name} AS ({sql})" for name, sql in zip(clauses, inserts_with, strict=True)]
-    withs.append(f"n AS ({counter})")
-    # Names from the models' meta, quoted; every value is a parameter.
-    return (
-        f"WITH {', '.join(withs)} "  # noqa: S608
-        f"INSERT INTO {qn(Case._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"SELECT {', '.join(values)} FROM n RETURNING {qn('sequence')}, {qn('number')}"
-    )
 
 
 def _case_rows(*, actor: Any, case: Case, resolved: list[tuple[str, Party]]) -> list[list[Model]]:
     """What a registration writes besides the case row and its attachments, not written
     yet: its parties' links, the timeline entry, the clerk's right, the receipt to render
-    (which is kicked after commit). Groups of one model each."""
+    (which is kicked after commit). Groups of one model each, for ``bulk_create``."""
     return [
         [
             CaseParty(case=case, party=party, role=role, order=i)
@@ -526,14 +406,9 @@ def case_register(
         )
     for upload in attachments or []:
         attachment_rules.check(upload)
-    postgresql = connection.vendor == "postgresql"
-    # New parties with nothing unique: written with the case's rows (PostgreSQL).
-    deferred: list[Party] | None = [] if postgresql else None
     resolved: list[tuple[str, Party]] = []
     for party_data, party in zip(
-        data.parties,
-        parties_resolve(county=county, parties=data.parties, deferred=deferred),
-        strict=True,
+        data.parties, parties_resolve(county=county, parties=data.parties), strict=True
     ):
         if (party_data.role, party.pk) not in {(r, p.pk) for r, p in resolved}:
             resolved.append((party_data.role, party))
@@ -545,11 +420,9 @@ def case_register(
     suggestion = triage.suggest(nature=data.nature, category=data.category)
     staff = staff_of(actor)
     now = timezone.now()
-    year = timezone.localdate(now).year
-
     case = Case(
         county=county,
-        year=year,
+        year=timezone.localdate(now).year,
         channel=data.channel,
         nature=data.nature,
         category=data.category,
@@ -568,35 +441,17 @@ def case_register(
         risk_level=risk_level_for(mass=mass, repeat=repeat),
         state_changed_at=now,
     )
-    if not postgresql:
-        # SQLite (the demo) runs one writing transaction at a time: no lock to shorten.
-        _case_number(case)
-        inserts.insert([case])
-        for group in _case_rows(actor=actor, case=case, resolved=resolved):
-            inserts.insert(group, returning=False)
-        _case_register_after(actor=actor, case=case, attachments=attachments)
-        return case
-    # The number is taken last, just before commit: its counter row stays locked from
-    # there to the commit. The case gets its key from the table's sequence first, and is
-    # inserted numbered, with all its rows, in one statement, sent with the COMMIT when
-    # nothing else is to be written (no attachment, no time limit to start): one round
-    # trip, and the counter row is held only for the case row and the commit.
-    case.pk = ids.next_id(Case)
-    last = not attachments and not _case_starts_clock(case)
-    rows = [deferred, *_case_rows(actor=actor, case=case, resolved=resolved)]
-    with pipelined.with_commit() if last else pipelined.pipelined():
-        read_number = _case_insert_numbered(case, rows)
-    read_number()
-    if last:
-        return case  # committed: nothing may be sent after (see centre.pipelined)
+    rows = _case_rows(actor=actor, case=case, resolved=resolved)
+    # The number is taken once the parties are written and locked, and everything else is
+    # ready: the county's counter row is locked from here to the commit, for the case's
+    # own rows only, while other clerks wait for the next number.
+    _case_number(case)
+    case.save()
+    for group in rows:
+        if group:
+            type(group[0]).objects.bulk_create(group)
     _case_register_after(actor=actor, case=case, attachments=attachments)
     return case
-
-
-def _case_starts_clock(case: Case) -> bool:
-    """The time limit the receipt announces runs from registration; a dispute's clock
-    starts when mediation is assigned (the mediation app starts it)."""
-    return receipt_time_limit(case.nature) is not None and case.nature != Case.Nature.DISPUTE
 
 
 def _case_register_after(*, actor: Any, case: Case, attachments: list[UploadedFile] | None) -> None:
@@ -604,8 +459,10 @@ def _case_register_after(*, actor: Any, case: Case, attachments: list[UploadedFi
     # Stored under the case number (intake.models._attachment_path), so once it is known.
     for upload in attachments or []:
         _attachment_save(actor=actor, case=case, upload=upload)
-    if _case_starts_clock(case):
-        limit = receipt_time_limit(case.nature)
+    limit = receipt_time_limit(case.nature)
+    # The time limit the receipt announces runs from registration; a dispute's clock
+    # starts when mediation is assigned (the mediation app starts it).
+    if limit is not None and case.nature != Case.Nature.DISPUTE:
         clocks.clock_start(
             rule_code=limit.rule,
             county=case.county,
@@ -618,18 +475,12 @@ def _case_register_after(*, actor: Any, case: Case, attachments: list[UploadedFi
 
 
 def document_request(
-    *,
-    case: Case,
-    kind: str,
-    ref_id: int | None = None,
-    ref_version: int | None = None,
-    returning: bool = True,
+    *, case: Case, kind: str, ref_id: int | None = None, ref_version: int | None = None
 ) -> CaseDocument:
     """A pending document row now, its rendering after commit (and by the sweep if the
-    message is lost). ``returning=False``: its ``pk`` is not read back (see
-    ``centre.inserts.insert``)."""
+    message is lost)."""
     document = _document_pending(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
-    inserts.insert([document], returning=returning)
+    document.save()
     return document
 
 

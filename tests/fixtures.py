@@ -14,11 +14,10 @@ def _fresh_cache():
     """Each test starts with an empty cache (reference lists, sessions, throttles)."""
     from django.core.cache import cache
 
-    from centre import ids, refcache
+    from centre import refcache
 
     cache.clear()
     refcache.clear_local()
-    ids.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -36,30 +36,27 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
     clerks = [make_user("clerk", f"clerk{i}") for i in range(CLERKS)]
     # Some registrations fail, before or just after taking their number; the numbers of
     # those that took one must be reused.
-    real_rows, real_take = services._case_rows, services._case_insert_numbered
+    real_rows, real_after = services._case_rows, services._case_register_after
 
     def failing_rows(*, case, **kwargs):
         if case.summary.startswith("失败前"):
             raise RuntimeError("PDF queue unavailable")
         return real_rows(case=case, **kwargs)
 
-    def failing_take(case, rows):
-        read_number = real_take(case, rows)
-        if failing_take.after.get(threading.get_ident()):
-            read_number()  # PostgreSQL has numbered and inserted it: the counter row is locked
+    def failing_after(*, case, **kwargs):
+        real_after(case=case, **kwargs)
+        if case.summary.startswith("失败后"):
+            # Numbered and written: the counter row is locked, and its number must return.
             raise RuntimeError("lost the connection after taking the number")
-        return read_number
 
-    failing_take.after = {}
     monkeypatch.setattr(services, "_case_rows", failing_rows)
-    monkeypatch.setattr(services, "_case_insert_numbered", failing_take)
+    monkeypatch.setattr(services, "_case_register_after", failing_after)
     # Receipts are not the point here; rendering 45 PDFs eagerly would only slow the test.
     monkeypatch.setattr(queue, "send", lambda task, *args: True)
     barrier = threading.Barrier(CLERKS)
 
     def register(i: int) -> Case:
         summary = {3: "失败前", 7: "失败后"}.get(i % 10, "并发") + str(i)
-        failing_take.after[threading.get_ident()] = summary.startswith("失败后")
         data = case_input(
             category=ref["category"],
             region=ref["village"],
@@ -173,17 +170,20 @@ def test_the_same_step_twice_at_once_happens_once(make_user):
     assert case.events.filter(transition="withdraw").count() == 1
 
 
-def test_a_registration_waiting_on_its_rows_does_not_hold_the_case_number(make_user, monkeypatch):
-    """The case's rows are written before its number is taken, in the same statement: a
-    registration held up writing them (here, by another transaction's party with the
-    same key) leaves the county's counter free for the other clerks meanwhile."""
+def test_a_registration_waiting_on_its_parties_does_not_hold_the_case_number(
+    make_user, monkeypatch
+):
+    """The parties are written and locked before the number is taken: a registration held
+    up there (here, by another clerk registering the same new person, not yet committed)
+    leaves the county's counter free for the other clerks meanwhile."""
     import time
 
     import psycopg
     from django.db import connections
 
-    from centre import ids
+    from centre.crypto import get_keyring
     from intake.models import CaseNumberSequence, Party
+    from intake.tests.factories import resident_id
 
     ref = reference_data()
     clerk = make_user("clerk")
@@ -193,40 +193,29 @@ def test_a_registration_waiting_on_its_rows_does_not_hold_the_case_number(make_u
         county=ref["county"],
         data=case_input(category=ref["category"], region=ref["village"]),
     )
-    key = Party.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
-    real_next_id, handed = ids.next_id, []
-
-    def next_id(model):  # the registration's first new party gets ``key``
-        if model is Party and not handed:
-            handed.append(key)
-            return key
-        return real_next_id(model)
-
-    monkeypatch.setattr(ids, "next_id", next_id)
+    id_number = resident_id(serial=778)
     dsn = connections["default"].get_connection_params()
     dsn.pop("cursor_factory", None), dsn.pop("context", None), dsn.pop("prepare_threshold", None)
     with psycopg.connect(**dsn) as other, psycopg.connect(**dsn, autocommit=True) as probe:
-        # Another transaction holds a party row under the key the registration will use
-        # for its new respondent known by name only.
+        # Another transaction holds, uncommitted, a party with the applicant's ID number.
         other.execute(
-            "INSERT INTO intake_party (id, county_id, kind, name, id_type, id_number_masked,"
-            " legal_representative, phone_masked, address, created_at, updated_at)"
-            " VALUES (%s, %s, 'person', '占位', '', '', '', '', '', now(), now())",
-            [key, ref["county"].pk],
+            "INSERT INTO intake_party (county_id, kind, name, id_type, id_number_index,"
+            " id_number_masked, legal_representative, phone_masked, address, created_at,"
+            " updated_at) VALUES (%s, 'person', '陈新', 'resident_id', %s, '', '', '', '',"
+            " now(), now())",
+            [ref["county"].pk, get_keyring().blind_index(id_number, purpose="id_number")],
         )
         result: dict = {}
 
         def register():
             try:
-                # The applicant by name and phone (found or new, no offer), the respondent
-                # by name only: both written by the case's statement.
                 result["case"] = services.case_register(
                     actor=clerk,
                     county=ref["county"],
                     data=case_input(
                         category=ref["category"],
                         region=ref["village"],
-                        parties=[applicant(id_type="", id_number=""), respondent()],
+                        parties=[applicant(name="陈新", id_number=id_number), respondent()],
                     ),
                 )
             except Exception as exc:
@@ -239,7 +228,7 @@ def test_a_registration_waiting_on_its_rows_does_not_hold_the_case_number(make_u
         for _ in range(100):  # until the registration waits for that row
             waiting = probe.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND query LIKE 'WITH w0 AS%%'"
+                " AND query LIKE 'INSERT INTO \"intake_party\"%%'"
             ).fetchone()[0]
             if waiting:
                 break
@@ -252,8 +241,9 @@ def test_a_registration_waiting_on_its_rows_does_not_hold_the_case_number(make_u
                 [ref["county"].pk],
             ).fetchone()
         assert row == (first.sequence,)
-        other.rollback()  # the placeholder goes: the registration goes on
+        other.rollback()  # the other clerk gave up: the registration goes on
         thread.join(timeout=30)
     assert "error" not in result, result
     assert result["case"].sequence == first.sequence + 1
     assert CaseNumberSequence.objects.get(county=ref["county"]).last == first.sequence + 1
+    assert Party.objects.get(name="陈新").case_parties.get().case == result["case"]

@@ -1,6 +1,6 @@
 """Registrations as they run in production: their own transaction, not a savepoint in a
-test's (the BEGIN goes with the parties' look-up, the COMMIT with the case's rows; see
-centre.pipelined). Everything is written, or nothing; two round trips to PostgreSQL."""
+test's. Everything is written, or nothing; the county's counter row is locked only for the
+case's own rows at the end."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from centre import queue
 from centre.models import Clock
-from centre.tests.wire import Wire
 from intake import services
 from intake.models import Attachment, Case, CaseDocument, CaseEvent, CaseParty, Party
 from intake.tests.factories import applicant, case_input, phone, resident_id, respondent
@@ -33,11 +33,11 @@ def _register(clerk, ref, **kw):
     return services.case_register(actor=clerk, county=ref["county"], data=data)
 
 
-def test_a_registration_is_committed_whole_in_two_round_trips(clerk, ref, kicks):
-    _register(clerk, ref)  # the process's reference data and blocks of keys
+def test_a_registration_is_committed_whole_and_numbered_last(clerk, ref, kicks):
+    _register(clerk, ref)  # the process's reference data
     known = applicant(name="孙丽", id_number=resident_id(serial=901), phone=phone(901))
     _register(clerk, ref, parties=[known, respondent(name="王五")])
-    with Wire() as wire:
+    with CaptureQueriesContext(connection) as queries:
         # A new applicant, the known one as respondent, a new third party by name only.
         case = _register(
             clerk,
@@ -48,8 +48,19 @@ def test_a_registration_is_committed_whole_in_two_round_trips(clerk, ref, kicks)
                 respondent(role="third_party", name="钱七"),
             ],
         )
-    assert wire.waits == 2 and wire.simple_queries == []
-    assert not connection.in_atomic_block and connection.connection.autocommit
+    assert not connection.in_atomic_block
+    # From the number on, only the case's own rows are written before the commit: the
+    # counter row is not held while the parties are looked up, locked or written.
+    sent = [q["sql"] for q in queries.captured_queries]
+    taken = next(i for i, sql in enumerate(sent) if "intake_casenumbersequence" in sql)
+    assert not any("intake_party" in sql for sql in sent[taken:])
+    assert [sql.split('"')[1] for sql in sent[taken + 1 :] if sql != "COMMIT"] == [
+        "intake_case",
+        "intake_caseparty",
+        "intake_caseevent",
+        "intake_caseuserobjectpermission",
+        "intake_casedocument",
+    ]
     stored = Case.objects.get(number=case.number)
     assert stored.number.endswith("-000003") and stored.sequence == 3
     assert [(cp.party.name, cp.role) for cp in stored.case_parties.order_by("order")] == [
