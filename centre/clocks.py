@@ -269,7 +269,7 @@ def _due_sql() -> Fragment:
 def _reminder_texts() -> tuple[str, str]:
     return (
         _("期限提醒：%(number)s %(rule)s"),
-        _("将于%(due)s届满（还剩%(left)d日）。依据：%(source)s"),
+        _("将于%(due)s届满（含当日，还剩%(left)d日）。依据：%(source)s"),
     )
 
 
