@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from intake.tests.factories import reference_data, register
+from mediation.tests.factories import mediator, organisation, start
 from risk import rollups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,6 +58,19 @@ def test_the_desk_has_no_serious_violations(page, clerk, case):
 def test_a_case_page_has_no_serious_violations(page, clerk, case):
     page.set_viewport_size({"width": 1400, "height": 1000})
     _log_in(page, "clerk")
+    page.goto(f"/intake/cases/{case.number}/")
+    page.wait_for_load_state("networkidle")
+    found = _violations(page)
+    assert not found, "\n".join(found)
+
+
+def test_a_case_in_mediation_has_no_serious_violations(page, county, supervisor, make_user, case):
+    """The mediator's page: the mediation panel with its session and agreement forms."""
+    org = organisation(county)
+    chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"), rank=1)
+    start(case, supervisor, org, [chen])
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    _log_in(page, "mediator")
     page.goto(f"/intake/cases/{case.number}/")
     page.wait_for_load_state("networkidle")
     found = _violations(page)
