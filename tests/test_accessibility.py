@@ -19,6 +19,7 @@ from risk import rollups
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
+LANG = {"简体中文": "zh-CN", "English": "en"}
 
 
 def _log_in(page, username: str) -> None:
@@ -46,11 +47,15 @@ def case(county, clerk):
     return register(clerk, reference_data(county))
 
 
-def test_the_desk_has_no_serious_violations(page, clerk, case):
+@pytest.mark.parametrize("language", ["简体中文", "English"])
+def test_the_desk_has_no_serious_violations(page, clerk, case, language):
     page.set_viewport_size({"width": 1400, "height": 1000})
     _log_in(page, "clerk")
+    page.get_by_role("button", name=language).click()  # the footer's language switch
+    page.wait_for_load_state("networkidle")
     page.goto("/intake/")
     page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == LANG[language]
     found = _violations(page)
     assert not found, "\n".join(found)
 
