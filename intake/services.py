@@ -217,9 +217,9 @@ def parties_resolve(
                 }
             )
         # Contact details are brought up to date; a party who comes back with the same
-        # ones costs no write.
+        # ones costs no write (nor one created above, inserted below with them).
         changed = _party_update_contact(party, data)
-        if changed:
+        if changed and party.pk is not None:
             party.save(update_fields=[*changed, "updated_at"])
         out.append(party)
     Party.objects.bulk_create(created)

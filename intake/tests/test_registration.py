@@ -116,6 +116,20 @@ def test_the_same_person_twice_in_one_registration_is_one_record(clerk, ref):
     assert case.case_parties.count() == 3
 
 
+def test_a_new_person_named_twice_by_name_and_phone_is_one_record_with_the_last_address(clerk, ref):
+    case = register(
+        clerk,
+        ref,
+        parties=[
+            applicant(),
+            respondent(name="王五", phone=phone(31), address="递铺街道1号"),
+            respondent(role="third_party", name="王五", phone=phone(31), address="递铺街道2号"),
+        ],
+    )
+    assert Party.objects.get(name="王五").address == "递铺街道2号"
+    assert case.case_parties.count() == 3
+
+
 def test_the_same_credit_code_reuses_the_organisation(clerk, ref):
     code = credit_code()
     org = {"kind": Party.Kind.ORGANISATION, "credit_code": code}
