@@ -37,7 +37,7 @@ def test_acceptance_notice(
         "决定予以受理",
         "2026年12月7日",  # the day accepted
         "六十日内办结",
-        "2027年2月5日",  # the handling period's end
+        "2027年2月9日",  # the handling period's end (除夕–初三 2027 are holidays)
         "第三十四条",
         "安吉县信访局",  # the issuing organ
     ]:

@@ -73,8 +73,10 @@ def test_accept_starts_the_60_day_clock_and_stops_the_15_day_notice(
     assert petition.accepted_by == petition_officer
     assert _clock(case, "petition_notice").stopped_at is not None
     handle = _clock(case, "petition_handle")
-    # 60 days from 2026-12-07 is 2027-02-05 (a Friday; 2027 counts weekends only: 暂定).
-    assert handle.due_on.isoformat() == "2027-02-05" and handle.stopped_at is None
+    # 60 days from 2026-12-07 is 2027-02-05, 除夕: 2027 not yet published, its statutory
+    # holidays (除夕 to 初三) still count — the period ends on Tuesday 02-09, 暂定.
+    assert handle.due_on.isoformat() == "2027-02-09" and handle.stopped_at is None
+    assert handle.provisional
     assert petition.handle_due == handle.due_on
     doc = CaseDocument.objects.get(case=case, kind="petition_acceptance")
     assert doc.status == CaseDocument.Status.READY
@@ -113,7 +115,7 @@ def test_one_extension_by_at_most_30_days_by_a_supervisor_and_the_petitioner_tol
     case = fire(supervisor, case, "petition_extend", days=30, reason="涉及多个部门，需会商核实")
     clock = _clock(case, "petition_handle")
     # 60 + 30 = 90 days from 2026-12-07 is Sunday 2027-03-07: the period ends on Monday.
-    assert before.isoformat() == "2027-02-05" and clock.due_on.isoformat() == "2027-03-08"
+    assert before.isoformat() == "2027-02-09" and clock.due_on.isoformat() == "2027-03-08"
     assert clock.extended_days == 30 and clock.extension_approved_by == supervisor
     petition = Petition.objects.get(case=case)
     assert petition.handle_due == clock.due_on and petition.extended_by == supervisor
