@@ -138,8 +138,7 @@ def confirmation_apply(
             county=case.county,
             case_number=case.number,
             subject=_("新的司法确认申请 %(number)s") % {"number": case.number},
-            body=_("请于%(due)s前决定是否受理。")
-            % {"due": confirmation.accept_due.strftime("%Y年%m月%d日")},
+            body=_("请于%(due)s前决定是否受理。") % {"due": date_text(confirmation.accept_due)},
         )
     return confirmation
 

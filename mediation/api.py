@@ -42,9 +42,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if not attrs.get("scheduled_at") and not attrs.get("held_at"):
-            raise serializers.ValidationError(
-                {"scheduled_at": [_("请填写安排时间（scheduled_at）或实际调解时间（held_at）")]}
-            )
+            raise serializers.ValidationError({"scheduled_at": [_("请填写安排时间或实际调解时间")]})
         return attrs
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
 from centre import clocks
-from centre.deadlines import rule_due
+from centre.deadlines import date_text, rule_due
 from centre.models import DeadlineRule, Notification
 from centre.services import notification_create
 from intake import services as intake_services
@@ -116,7 +116,7 @@ def mediation_start(
                 case_number=case.number,
                 subject=_("新分派的调解案件 %(number)s") % {"number": case.number},
                 body=_("%(summary)s（调解期限：%(due)s）")
-                % {"summary": case.summary, "due": due.date.strftime("%Y年%m月%d日")},
+                % {"summary": case.summary, "due": date_text(due.date, due.provisional)},
             )
     heads = {
         p.organisation.head
@@ -212,7 +212,8 @@ def session_save(
         created_by=actor,
     )
     if held_at is None and notify:
-        when = timezone.localtime(scheduled_at).strftime("%Y年%m月%d日 %H:%M")
+        local = timezone.localtime(scheduled_at)
+        when = f"{date_text(local.date())} {local:%H:%M}"
         intake_services.parties_notify(
             case=case,
             subject=_("调解通知"),
@@ -296,10 +297,7 @@ def signatures_check(case: Case, signatures: list[dict[str, Any]]) -> list[dict[
         if pid is None:
             errors.append(_("第%(n)d项签署人不是本案当事人") % {"n": i + 1})
         elif method not in ("paper", "onscreen"):
-            errors.append(
-                _("第%(n)d项签署方式应为 paper（纸质签名扫描）或 onscreen（现场屏幕确认）")
-                % {"n": i + 1}
-            )
+            errors.append(_("第%(n)d项签署方式应为纸质签名扫描或现场屏幕确认") % {"n": i + 1})
         else:
             signed[pid] = {
                 "party": pid,
@@ -488,7 +486,7 @@ def mediation_resume(*, actor: Any, case: Case, reason: str) -> Mediation:
             case_number=case.number,
             subject=_("案件 %(number)s 再次调解") % {"number": case.number},
             body=_("%(reason)s（调解期限：%(due)s）")
-            % {"reason": reason, "due": due.date.strftime("%Y年%m月%d日")},
+            % {"reason": reason, "due": date_text(due.date, due.provisional)},
             dedupe_key=f"case:{case.number}:v{case.version}:mediation_resumed",
         )
     return mediation
