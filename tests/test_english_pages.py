@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from intake.tests.factories import reference_data, register
+from mediation.tests.factories import mediator, organisation, start
 from risk import rollups
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,15 @@ def english_case(county, clerk):
     return register(clerk, ref, summary="A wall blocks the lane")
 
 
-USER_DATA = ("张建华", "李国强", "余村村", "A wall blocks the lane")
+# What people typed or named (parties, places without an English name, organisations).
+USER_DATA = (
+    "张建华",
+    "李国强",
+    "余村村",
+    "A wall blocks the lane",
+    "安吉县人民调解委员会",
+    "陈建国",
+)
 
 
 def _english(client, user, url):
@@ -103,6 +112,19 @@ def test_the_desk_in_english_has_no_full_width_punctuation(client, clerk, englis
 def test_the_case_page_in_english_has_no_full_width_punctuation(client, clerk, english_case):
     page = _english(client, clerk, reverse("intake:case", args=[english_case.number]))
     assert "Neighbour disputes / Adjoining property" in page
+    assert full_width_in(page, USER_DATA) == []
+
+
+def test_a_case_in_mediation_in_english_has_no_full_width_punctuation(
+    client, county, supervisor, make_user, english_case
+):
+    """The case page with its clocks and the mediation panel, as the mediator reads it."""
+    org = organisation(county)
+    user = make_user("mediator", "mediator")
+    chen = mediator(county, "陈建国", orgs=[org], user=user, rank=1)
+    start(english_case, supervisor, org, [chen])
+    page = _english(client, user, reverse("intake:case", args=[english_case.number]))
+    assert "People&#x27;s mediation period" in page  # the clock's rule
     assert full_width_in(page, USER_DATA) == []
 
 
