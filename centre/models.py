@@ -320,6 +320,8 @@ class AuditLog(models.Model):
         VIEW_PERSONAL_DATA = "personal_data.view", _("查看个人信息")
         EXPORT = "data.export", _("导出")
         DEMO_SEED = "system.seed_demo", _("载入演示数据")
+        AUDIT_KEY_ROTATED = "audit.key_rotated", _("更换审计日志密钥")
+        AUDIT_PURGED = "audit.purged", _("清理过期审计日志")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -348,6 +350,12 @@ class AuditLog(models.Model):
     ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (centre.audit): the entry's place in it, the key that sealed it and the
+    # HMAC-SM3 over its content and the previous entry's MAC. Empty only on entries written
+    # before the chain began (AuditChainHead.legacy_through_id).
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
+    key_id = models.CharField(_("密钥编号"), max_length=8, blank=True)
+    mac = models.CharField(_("校验码"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计日志")
@@ -381,6 +389,30 @@ class AuditLog(models.Model):
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit log's chain, a single row.
+
+    Every append locks this row in the writer's transaction, so entries are sealed one at a
+    time and each names the one committed before it. The head also remembers where the chain
+    starts: after the entries written before it existed, and after a purge of entries past
+    their retention (the purged chain's last MAC carries on).
+    """
+
+    seq = models.BigIntegerField(default=0)
+    mac = models.CharField(max_length=64, blank=True)
+    base_seq = models.BigIntegerField(default=0)
+    base_mac = models.CharField(max_length=64, blank=True)
+    legacy_through_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("审计日志链头")
+        verbose_name_plural = _("审计日志链头")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.seq}"
 
 
 class Heartbeat(models.Model):
@@ -812,3 +844,53 @@ class CountyYearCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}-{self.year}: {self.last}"
+
+
+class AccountSecurity(models.Model):
+    """An account's authentication state (GB/T 22239-2019 8.1.4.1 身份鉴别): when its
+    password was last set, whether it must be changed at the next login (set by an
+    administrator), and its one live session (``centre.accounts``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="security",
+        verbose_name=_("账号"),
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
+    # The session the last login ended, so that its browser is told why on the login page.
+    ended_session_key = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("账号安全状态")
+        verbose_name_plural = _("账号安全状态")
+        indexes = [models.Index(fields=["ended_session_key"], name="account_ended_session")]
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords, never the passwords: a new one may not
+    be any of them (``centre.accounts.PasswordHistoryValidator``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name=_("账号"),
+    )
+    password = models.CharField(max_length=128, editable=False)
+    changed_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"
