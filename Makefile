@@ -35,6 +35,7 @@ assets: static/vendor/.built
 
 run: install .env
 	test -f var/party.key || DEBUG=1 $(BIN)/python manage.py generate_party_key var/party.key
+	test -f var/audit.key || DEBUG=1 $(BIN)/python manage.py generate_party_key var/audit.key
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	@echo "打开 / open http://127.0.0.1:$(PORT)/  （演示账号见上 / demo logins above）"

@@ -83,19 +83,33 @@ class _Key:
     def __init__(self, master: bytes) -> None:
         if len(master) != MASTER_SECRET_BYTES:
             raise ValueError(f"a master secret is {MASTER_SECRET_BYTES} bytes")
-        digest = hashes.Hash(hashes.SM3())
-        digest.update(master)
-        self.key_id: bytes = digest.finalize()[:KEY_ID_BYTES]
-        self.sm4_key: bytes = _derive(master, length=16, info=_SM4_INFO)
-        self.hmac_key: bytes = _derive(master, length=32, info=_INDEX_INFO)
+        self.key_id: bytes = master_key_id(master)
+        self.sm4_key: bytes = derive_key(master, length=16, info=_SM4_INFO)
+        self.hmac_key: bytes = derive_key(master, length=32, info=_INDEX_INFO)
 
     def __repr__(self) -> str:
         return f"<party key {self.key_id.hex()}>"
 
 
-def _derive(master: bytes, *, length: int, info: bytes) -> bytes:
+def derive_key(master: bytes, *, length: int, info: bytes) -> bytes:
+    """A key for one purpose (``info``) from a master secret, by HKDF-SM3; keys derived
+    with different labels are independent. The audit log's MAC key comes from here too."""
     # The master secret is already uniformly random, so HKDF needs no salt.
     return HKDF(algorithm=hashes.SM3(), length=length, salt=None, info=info).derive(master)
+
+
+def master_key_id(master: bytes) -> bytes:
+    """The public name of a master secret: the first bytes of its SM3 digest."""
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(master)
+    return digest.finalize()[:KEY_ID_BYTES]
+
+
+def hmac_sm3(key: bytes, data: bytes) -> bytes:
+    """HMAC-SM3 of ``data`` (GB/T 15852.2 with SM3, the MAC 密评 expects)."""
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize()
 
 
 class Keyring:
@@ -153,9 +167,8 @@ class Keyring:
         """Hex HMAC-SM3 of a normalized value; the same value in another field differs."""
         if not _PURPOSE_RE.fullmatch(purpose):
             raise ValueError(f"purpose must match {_PURPOSE_RE.pattern}: {purpose!r}")
-        mac = hmac.HMAC(self._current.hmac_key, hashes.SM3())
-        mac.update(purpose.encode("ascii") + b"\x00" + value.encode("utf-8"))
-        return mac.finalize().hex()
+        data = purpose.encode("ascii") + b"\x00" + value.encode("utf-8")
+        return hmac_sm3(self._current.hmac_key, data).hex()
 
     def key_id_of(self, token: bytes | memoryview) -> bytes:
         """The id of the key that sealed a token (a re-key job finds stale rows with it)."""

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centre.audit import audit_append
 from centre.models import (
     AuditLog,
     CalendarYear,
@@ -148,14 +149,15 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     username: str = "",
 ) -> AuditLog:
-    """Append one row to the audit log. ``actor`` may be anonymous (a failed login)."""
+    """Append one row to the audit log, sealed onto its hash chain (centre.audit).
+    ``actor`` may be anonymous (a failed login)."""
     is_user = getattr(actor, "is_authenticated", False)
     county_id = county.pk if county is not None else None
     if county_id is None and is_user:
         # A missing profile raises RelatedObjectDoesNotExist, an AttributeError.
         county_id = getattr(getattr(actor, "staff", None), "county_id", None)
     meta = getattr(request, "META", {}) if request is not None else {}
-    return AuditLog.objects.create(
+    entry = AuditLog(
         actor=actor if is_user else None,
         actor_username=actor.get_username() if is_user else username[:150],
         action=action,
@@ -168,6 +170,7 @@ def audit_record(
         user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
         detail=detail or {},
     )
+    return audit_append(entry)
 
 
 def audit_log_export(

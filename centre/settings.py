@@ -343,6 +343,17 @@ PARTY_KEY_FILE = env_str("PARTY_KEY_FILE") or (str(VAR_DIR / "party.key") if DEB
 # Keys retired by a rotation: they still decrypt old rows until those are re-encrypted.
 PARTY_PREVIOUS_KEY_FILES = env_list("PARTY_PREVIOUS_KEY_FILES", [])
 
+# --- Audit log (centre.audit) ---------------------------------------------------------------
+# The audit log's entries are chained with HMAC-SM3 (GB/T 22239-2019 8.1.4.3 c: audit records
+# protected from change and deletion). Its key, like the party key, is only ever a file;
+# `manage.py rotate_audit_key` writes a new one, and the retired ones stay listed so that
+# `manage.py verify_audit` can still check the entries they sealed.
+AUDIT_KEY_FILE = env_str("AUDIT_KEY_FILE") or (str(VAR_DIR / "audit.key") if DEBUG else None)
+AUDIT_PREVIOUS_KEY_FILES = env_list("AUDIT_PREVIOUS_KEY_FILES", [])
+# 《网络安全法》第二十一条 (3): network logs kept for no less than six months; the deploy check
+# refuses fewer than 180 days, and purge_audit_log keeps at least this many.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+
 # The address residents reach the public pages at (the progress page on the receipt's QR).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

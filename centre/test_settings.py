@@ -12,15 +12,15 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-000")
 
 
-def _throwaway_party_key() -> str:
-    """A fresh personal-data key file for this test run, never a real key.
+def _throwaway_party_key(name: str = "party") -> str:
+    """A fresh key file for this test run, never a real key.
 
     Its path goes into the environment, not just into settings, so the processes the tests
     start (the Celery worker, pytest-xdist workers) read and write tokens with the same key.
     """
     from centre.crypto import generate_key
 
-    path = Path(tempfile.gettempdir()) / f"centre-test-party-{os.getpid()}.key"
+    path = Path(tempfile.gettempdir()) / f"centre-test-{name}-{os.getpid()}.key"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(generate_key())
@@ -31,6 +31,9 @@ def _throwaway_party_key() -> str:
 # Decided before the settings read .env, so a key named there is never used by the tests.
 if not os.environ.get("PARTY_KEY_FILE"):
     os.environ["PARTY_KEY_FILE"] = _throwaway_party_key()
+# The audit log's MAC key, the same way: every process of the run seals with it.
+if not os.environ.get("AUDIT_KEY_FILE"):
+    os.environ["AUDIT_KEY_FILE"] = _throwaway_party_key("audit")
 
 from centre.env import database_from_url  # noqa: E402
 from centre.settings import *  # noqa: E402, F403
@@ -38,6 +41,7 @@ from centre.settings import DATABASE_URL, REDIS_URL  # noqa: E402
 
 # Retired keys of a real deployment mean nothing here; rotation tests name their own.
 PARTY_PREVIOUS_KEY_FILES = []
+AUDIT_PREVIOUS_KEY_FILES = []
 
 # Tests run on PostgreSQL only, by default the local server over its socket.
 DATABASES = {"default": database_from_url(DATABASE_URL or "postgres://postgres@/centre")}

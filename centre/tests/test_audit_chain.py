@@ -1,0 +1,178 @@
+"""The audit log's hash chain: whoever edits the table directly is named by verify_audit."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+
+from centre.audit import canonical
+from centre.models import AuditChainHead, AuditLog, Category
+from centre.services import audit_record
+
+
+def _tamper(sql: str, params: list | None = None) -> None:
+    """Run SQL as an intruder holding the database would: as a superuser with triggers off
+    (session_replication_role), so the append-only trigger is silent and only the chain
+    can tell."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params or [])
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def _verify() -> str:
+    try:
+        call_command("verify_audit", stdout=(out := _Out()))
+    except CommandError as exc:
+        return "FAILED " + str(exc)
+    return out.text
+
+
+class _Out:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str, *args, **kwargs) -> None:
+        self.text += text
+
+
+@pytest.fixture
+def three_entries(rf, clerk, county):
+    category = Category.objects.create(code="02", name="邻里纠纷")
+    request = rf.get("/", REMOTE_ADDR="2001:db8::0:1", HTTP_USER_AGENT="Chromium 156")
+    return [
+        audit_record(actor=clerk, action=AuditLog.Action.LOGIN, request=request),
+        audit_record(
+            actor=clerk,
+            action=AuditLog.Action.CHANGE,
+            obj=category,
+            detail={"字段": ["名称"], "n": 1.5, "z": None},
+            request=request,
+        ),
+        audit_record(actor=clerk, action=AuditLog.Action.LOGOUT, request=request),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_untouched_log_is_whole_with_its_count(three_entries):
+    out = _verify()
+    assert "完整" in out
+    assert "共 3 条" in out
+
+
+@pytest.mark.django_db
+def test_an_entry_reads_back_exactly_as_it_was_sealed(three_entries):
+    """The IPv6 address, the time and the JSON detail come back from PostgreSQL in another
+    form than they went in; the seal must not depend on that."""
+    for entry in three_entries:
+        stored = AuditLog.objects.get(pk=entry.pk)
+        assert canonical(vars(stored)) == canonical(vars(entry))
+    assert AuditChainHead.objects.get().mac == three_entries[-1].mac
+
+
+@pytest.mark.django_db
+def test_a_field_changed_with_sql_is_named(three_entries):
+    changed = three_entries[1]
+    _tamper("UPDATE centre_auditlog SET object_repr = '无关紧要' WHERE id = %s", [changed.pk])
+    out = _verify()
+    assert out.startswith("FAILED")
+    assert f"第 {changed.seq} 号记录（ID {changed.pk}" in out
+    assert "已被修改" in out
+    assert "此前的 1 条记录校验通过" in out
+
+
+@pytest.mark.django_db
+def test_a_changed_time_is_named_too(three_entries):
+    first = three_entries[0]
+    _tamper("UPDATE centre_auditlog SET at = at - interval '1 day' WHERE id = %s", [first.pk])
+    out = _verify()
+    assert f"ID {first.pk}" in out and "已被修改" in out
+
+
+@pytest.mark.django_db
+def test_a_row_inserted_with_sql_is_named(three_entries):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO centre_auditlog (at, actor_username, action, object_type, object_id,"
+            " object_repr, case_number, user_agent, detail, key_id, mac)"
+            " SELECT at, actor_username, 'auth.login', '', '', '', '', '', '{}', key_id, mac"
+            " FROM centre_auditlog WHERE id = %s RETURNING id",
+            [three_entries[0].pk],
+        )
+        inserted = cursor.fetchone()[0]
+    out = _verify()
+    assert out.startswith("FAILED")
+    assert f"ID {inserted} 的记录" in out and "是插入的" in out
+
+
+@pytest.mark.django_db
+def test_a_row_inserted_at_the_end_of_the_chain_is_named(three_entries):
+    last = three_entries[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO centre_auditlog (at, actor_username, action, object_type, object_id,"
+            " object_repr, case_number, user_agent, detail, seq, key_id, mac)"
+            " VALUES (now(), 'clerk', 'auth.logout', '', '', '', '', '', '{}', %s, %s, %s)"
+            " RETURNING id",
+            [last.seq + 1, last.key_id, last.mac],
+        )
+        inserted = cursor.fetchone()[0]
+    out = _verify()
+    assert f"第 {last.seq + 1} 号记录（ID {inserted}" in out and "是插入的" in out
+
+
+@pytest.mark.django_db
+def test_a_row_deleted_with_sql_is_named(three_entries):
+    first, gone, after = three_entries
+    _tamper("DELETE FROM centre_auditlog WHERE id = %s", [gone.pk])
+    out = _verify()
+    assert out.startswith("FAILED")
+    assert f"第 {gone.seq} 至 {gone.seq} 号记录已被删除" in out
+    assert f"位于 ID {first.pk} 与 ID {after.pk} 之间" in out
+
+
+@pytest.mark.django_db
+def test_the_last_row_deleted_with_sql_is_named(three_entries):
+    last = three_entries[-1]
+    _tamper("DELETE FROM centre_auditlog WHERE id = %s", [last.pk])
+    out = _verify()
+    assert f"最后的第 {last.seq} 至 {last.seq} 号记录已被删除" in out
+
+
+@pytest.mark.django_db
+def test_the_database_still_refuses_changes_outright(three_entries):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
+        AuditLog.objects.filter(pk=three_entries[0].pk).update(object_repr="x")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_once_keep_one_chain(make_user):
+    """Eight threads, each its own connection and transaction, append at the same time:
+    every entry lands in one unbroken chain (no two sealed onto the same predecessor)."""
+    clerk = make_user("clerk", "chain_clerk")
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                audit_record(actor=clerk, action=AuditLog.Action.LOGIN)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(AuditLog.objects.values_list("seq", flat=True)) == list(range(1, 41))
+    assert "共 40 条" in _verify()
