@@ -9,14 +9,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template import TemplateSyntaxError, engines
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centre import tokens
+from centre import accounts, tokens
 from centre.deadlines import calendar_changed
 from centre.models import (
     ApiToken,
@@ -229,6 +229,17 @@ class StaffProfileInline(admin.StackedInline):
     raw_id_fields = ["region"]
 
 
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """A password the security administrator sets is changed by its owner at the first
+    login (GB/T 22239-2019 8.1.4.1): no administrator knows a password in use."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        if commit and user.has_usable_password():
+            accounts.password_require_change(user=user)
+        return user
+
+
 class CentreUserChangeForm(CheckedText, UserChangeForm):
     def clean_groups(self):
         groups = self.cleaned_data.get("groups")
@@ -246,6 +257,7 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
     no per-user permissions, no superusers made here, and no one edits their own roles."""
 
     form = CentreUserChangeForm
+    change_password_form = AdminSetPasswordForm
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "groups"]
@@ -267,6 +279,8 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user_refresh_staff_flag(user=form.instance)
+        if not change and form.instance.has_usable_password():
+            accounts.password_require_change(user=form.instance)  # as AdminSetPasswordForm
         if change and "is_active" in form.changed_data and not form.instance.is_active:
             # A disabled account's tokens end now, and stay ended if it is enabled again.
             tokens.token_revoke(

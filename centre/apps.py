@@ -18,6 +18,7 @@ class CentreConfig(AppConfig):
         # role groups.
         post_migrate.connect(_sync_reference, sender=self, dispatch_uid="centre.reference")
         from centre import (
+            accounts,  # noqa: F401  (connects the single-session login receiver)
             audit_hooks,  # noqa: F401  (connects the login audit receivers)
             checks,  # noqa: F401  (registers the deploy checks)
             refcache,

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from centre.accounts import password_change_own
 from centre.validators import CheckedText
 
 
@@ -39,7 +40,12 @@ class BootstrapMixin(CheckedText):
 
 class OwnPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
     """A business user changes their own password (the validators of AUTH_PASSWORD_VALIDATORS
-    apply); their API tokens end with it (centre.tokens)."""
+    apply); their API tokens end with it (centre.tokens), and so does a change an
+    administrator asked of them (centre.accounts)."""
+
+    def save(self, commit: bool = True):
+        password_change_own(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
 
 
 class DateInput(forms.DateInput):

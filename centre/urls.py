@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from centre import views
-from centre.forms import LoginForm, OwnPasswordChangeForm
+from centre.forms import LoginForm
 
 admin.site.site_header = "矛调中心 管理后台"
 admin.site.site_title = "矛调中心"
@@ -26,7 +26,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -1,14 +1,18 @@
-"""Pages of the centre app: home, health, the no-role page."""
+"""Pages of the centre app: home, health, the no-role page, the own-password change."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from centre import selectors, services
+from centre import accounts, selectors, services
+from centre.forms import OwnPasswordChangeForm
 from centre.health import health_report
 from centre.links import number_url
 
@@ -55,3 +59,24 @@ def api_docs(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     from drf_spectacular.views import SpectacularSwaggerView
 
     return SpectacularSwaggerView.as_view(url_name="api-schema")(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own-password page. When the change was required at login (first login,
+    or a password past its age) the page says why, and once changed the user goes on to
+    their desk."""
+
+    form_class = OwnPasswordChangeForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reason = self.request.session.get(accounts.CHANGE_REQUIRED)
+        context["change_reason"] = accounts.change_reason_text(reason) if reason else ""
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.request.session.pop(accounts.CHANGE_REQUIRED, None):
+            messages.success(self.request, _("密码已修改。"))
+            return redirect("home")
+        return response
