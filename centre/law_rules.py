@@ -83,8 +83,8 @@ RULES = [
         30,
         "natural",
         "受理（分派调解）",
-        None,
-        "",
+        30,  # 一般在一个月内调结; longer only with the parties' consent, recorded
+        "natural",
         None,
         "经当事人同意",
         "司法部《人民调解工作若干规定》第33条",

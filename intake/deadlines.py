@@ -10,6 +10,12 @@ from centre.names import ref_name
 from intake.models import Case
 
 
+def needs_parties_consent(rule: Any) -> bool:
+    """A period the parties may lengthen (人民调解: 司法部《人民调解工作若干规定》第33条):
+    extending it records their consent."""
+    return "当事人同意" in (rule.extension_approver or "")
+
+
 def clocks_of(case: Case) -> list[Clock]:
     """The case's clocks, each marked ``adjustable`` when a supervisor may pause or extend
     it on the case page (not the court's or a window procedure's own)."""
@@ -22,6 +28,7 @@ def clocks_of(case: Case) -> list[Clock]:
     )
     for clock in found:
         clock.adjustable = adjustable_on_case_page(clock)
+        clock.needs_consent = needs_parties_consent(clock.rule)
     return found
 
 

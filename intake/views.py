@@ -8,7 +8,7 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,14 +17,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.models import AuditLog, Category, Region
-from centre.names import ref_name
 from centre.services import audit_record
 from centre.throttles import UserThrottle
 from centre.validators import day_in_range, out_of_range_message
@@ -46,8 +43,7 @@ from intake.forms import (
 )
 from intake.identity import IdType, normalize_id_number, normalize_phone
 from intake.list_rows import case_rows, row_values
-from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
-from intake.notes import event_note
+from intake.models import Case, CaseDocument, CaseParty, Party
 from intake.panels import render_panels
 from intake.public import progress_lookup
 
@@ -607,55 +603,28 @@ def grid(request: HttpRequest) -> HttpResponse:
 @require_POST
 def clock_action(request: HttpRequest, number: str, pk: int, action: str) -> HttpResponse:
     """A supervisor pauses (with the reason), resumes or extends (once, within the rule)
-    one of the case's clocks."""
-    from centre import clocks
+    one of the case's own clocks (intake.services.case_clock_adjust)."""
     from centre.models import Clock
 
     case = access_case_for(request.user, number)
-    if not request.user.has_perm("centre.supervise_windows"):
-        return render(request, "403.html", status=403)
     clock = get_object_or_404(Clock.objects.select_related("rule"), pk=pk, case_number=case.number)
-    if not clocks.adjustable_on_case_page(clock):
-        # Nothing changes: the procedure that owns the clock keeps its one due date.
-        messages.error(
-            request,
-            _("「%(rule)s」须由%(approver)s在办理程序中批准中止或延长，不能在此调整")
-            % {
-                "rule": ref_name(clock.rule),
-                "approver": clock.rule.extension_approver or _("办理机关"),
-            },
-        )
-        return render(request, "403.html", status=403)
-    reason = request.POST.get("reason", "")
+    if action not in services.CLOCK_ACTIONS:
+        raise Http404
     try:
-        if action == "pause":
-            clocks.clock_pause(clock=clock, reason=reason)
-        elif action == "resume":
-            clocks.clock_resume(clock=clock)
-        elif action == "extend":
-            clocks.clock_extend(clock=clock, approver=request.user, reason=reason)
-        else:
-            raise Http404
+        services.case_clock_adjust(
+            actor=request.user,
+            case=case,
+            clock=clock,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            consent=request.POST.get("consent") == "on",
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return render(request, "403.html", status=403)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        CaseEvent.objects.create(
-            case=case,
-            actor=request.user,
-            kind=CaseEvent.Kind.TRANSITION,
-            **event_note(
-                gettext_noop("期限%(action)s：%(rule)s %(reason)s"),
-                {
-                    "action": {
-                        "pause": _lazy("中止"),
-                        "resume": _lazy("恢复"),
-                        "extend": _lazy("延长"),
-                    }[action],
-                    "rule": clock.rule,
-                    "reason": reason,
-                },
-            ),
-        )
         messages.success(request, _("期限已更新"))
     return redirect("intake:case", number=number)
 
