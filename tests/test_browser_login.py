@@ -1,9 +1,15 @@
-"""A clerk logs in through the real login page and lands on the intake desk."""
+"""A clerk logs in through the real login page and lands on the intake desk; one whose
+password is past its 90 days changes it first."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from centre.models import AccountSecurity
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,3 +37,27 @@ def test_a_wrong_password_is_refused_on_the_page(page, clerk):
     page.get_by_label("密码").fill("wrong")
     page.get_by_role("button", name="登录").click()
     assert page.get_by_role("alert").inner_text().startswith("用户名或密码错误")
+
+
+def test_a_password_past_90_days_is_changed_before_the_desk_opens(page, clerk):
+    AccountSecurity.objects.update_or_create(
+        user=clerk, defaults={"password_changed_at": timezone.now() - timedelta(days=91)}
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/accounts/password/")
+    assert page.get_by_role("alert").inner_text() == "您的密码已超过90天未修改，须先修改密码。"
+
+    page.goto("/intake/")  # the desk stays shut until the password is changed
+    page.wait_for_url("**/accounts/password/")
+    assert page.get_by_role("heading", name="受理台").count() == 0
+
+    page.get_by_label("旧密码").fill(settings.DEMO_PASSWORD)
+    page.get_by_label("新密码", exact=True).fill("Lvshui-Qingshan-1")
+    page.get_by_label("新密码确认").fill("Lvshui-Qingshan-1")
+    page.get_by_role("button", name="确认修改").click()
+    page.wait_for_url("**/intake/")
+    assert page.get_by_role("heading", name="受理台").is_visible()
+    assert page.get_by_text("密码已修改").is_visible()
