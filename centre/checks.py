@@ -9,6 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from centre.crypto import keyring_from_settings
 
+# 六个月 counted as 180 days: the floor of the setting.
+MIN_AUDIT_RETENTION_DAYS = 180
+
 
 @register(Tags.security, deploy=True)
 def check_party_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -18,6 +21,39 @@ def check_party_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
         keyring_from_settings()
     except ImproperlyConfigured as exc:
         return [Error(str(exc), id="centre.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_audit_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The audit log cannot be written without its MAC key (centre.audit)."""
+    from centre.audit import audit_keyring_from_settings
+
+    try:
+        audit_keyring_from_settings()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="centre.E003")]
+    return []
+
+
+@register(Tags.security)
+def check_audit_retention(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """《网络安全法》第二十一条 (3) and GB/T 22239-2019 8.1.4.3 c: network logs are kept for
+    no less than six months. Checked on every command, not only with --deploy, so that no
+    purge ever runs under a shorter setting."""
+    from django.conf import settings
+
+    days = getattr(settings, "AUDIT_RETENTION_DAYS", None)
+    if not isinstance(days, int) or days < MIN_AUDIT_RETENTION_DAYS:
+        return [
+            Error(
+                f"AUDIT_RETENTION_DAYS={days!r}：审计日志至少保存 {MIN_AUDIT_RETENTION_DAYS} 天"
+                "（《网络安全法》第二十一条：网络日志留存不少于六个月）。"
+                f" / Audit entries are kept at least {MIN_AUDIT_RETENTION_DAYS} days.",
+                hint=f"Set AUDIT_RETENTION_DAYS to {MIN_AUDIT_RETENTION_DAYS} or more.",
+                id="centre.E004",
+            )
+        ]
     return []
 
 

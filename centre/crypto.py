@@ -27,8 +27,10 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import os
 import re
 import secrets
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -199,6 +201,27 @@ class Keyring:
 def generate_key() -> str:
     """The text of a new key file: URL-safe base64 of 32 random bytes."""
     return base64.urlsafe_b64encode(secrets.token_bytes(MASTER_SECRET_BYTES)).decode("ascii")
+
+
+def write_key_file(path: Path, text: str) -> None:
+    """Write a key file readable by the owner only, replacing it atomically.
+
+    The file is created 0600 from the first byte (never briefly world-readable) in the
+    target's directory, then renamed over the target: a crash leaves the old key or the
+    new one, never half of a key.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
 
 
 def load_key_file(path: Path) -> bytes:

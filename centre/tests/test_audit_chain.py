@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import threading
 
 import pytest
@@ -9,6 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from centre.audit import canonical
+from centre.checks import check_audit_key, check_audit_retention
+from centre.crypto import generate_key
 from centre.models import AuditChainHead, AuditLog, Category
 from centre.services import audit_record
 
@@ -176,3 +179,62 @@ def test_writers_at_once_keep_one_chain(make_user):
     assert errors == []
     assert sorted(AuditLog.objects.values_list("seq", flat=True)) == list(range(1, 41))
     assert "共 40 条" in _verify()
+
+
+@pytest.fixture
+def audit_key_a(tmp_path, settings):
+    """A key of the test's own, so that the test knows exactly which keys sealed what."""
+    path = tmp_path / "audit_a.key"
+    path.write_text(generate_key())
+    settings.AUDIT_KEY_FILE = str(path)
+    settings.AUDIT_PREVIOUS_KEY_FILES = []
+    return path
+
+
+@pytest.mark.django_db
+def test_after_a_rotation_new_entries_use_the_new_key_and_old_ones_still_verify(
+    audit_key_a, tmp_path, settings, clerk
+):
+    before = audit_record(actor=clerk, action=AuditLog.Action.LOGIN)
+    new_path = tmp_path / "keys" / "audit_b.key"
+    out = _Out()
+    call_command("rotate_audit_key", str(new_path), stdout=out)
+    assert stat.S_IMODE(new_path.stat().st_mode) == 0o600
+    assert "AUDIT_PREVIOUS_KEY_FILES" in out.text
+    handover = AuditLog.objects.get(action=AuditLog.Action.AUDIT_KEY_ROTATED)
+    assert handover.key_id == before.key_id  # sealed with the outgoing key
+    assert handover.detail["to_key"] != before.key_id
+
+    # What the operator does next: the new file current, the old one retired.
+    settings.AUDIT_KEY_FILE = str(new_path)
+    settings.AUDIT_PREVIOUS_KEY_FILES = [str(audit_key_a)]
+    after = audit_record(actor=clerk, action=AuditLog.Action.LOGOUT)
+    assert after.key_id == handover.detail["to_key"]
+    assert "共 3 条" in _verify()
+
+    # Without the retired key the old entries cannot be checked, and verify says so.
+    settings.AUDIT_PREVIOUS_KEY_FILES = []
+    out = _verify()
+    assert out.startswith("FAILED")
+    assert f"ID {before.pk}" in out and f"由密钥 {before.key_id} 封存" in out
+
+
+@pytest.mark.django_db
+def test_a_rotation_never_overwrites_a_key_file(audit_key_a):
+    with pytest.raises(CommandError, match="已存在"):
+        call_command("rotate_audit_key", str(audit_key_a))
+    assert not AuditLog.objects.filter(action=AuditLog.Action.AUDIT_KEY_ROTATED).exists()
+
+
+def test_a_retention_under_180_days_is_refused(settings):
+    settings.AUDIT_RETENTION_DAYS = 90
+    errors = check_audit_retention()
+    assert [e.id for e in errors] == ["centre.E004"]
+    assert "至少保存 180 天" in errors[0].msg
+    settings.AUDIT_RETENTION_DAYS = 180
+    assert check_audit_retention() == []
+
+
+def test_a_missing_audit_key_file_is_refused(settings, tmp_path):
+    settings.AUDIT_KEY_FILE = str(tmp_path / "nowhere.key")
+    assert [e.id for e in check_audit_key()] == ["centre.E003"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from centre.crypto import Keyring, generate_key
+from centre.crypto import Keyring, generate_key, write_key_file
 
 
 class Command(BaseCommand):
@@ -38,7 +36,7 @@ class Command(BaseCommand):
             )
         key = generate_key()
         try:
-            _write_private(path, key + "\n")
+            write_key_file(path, key + "\n")
         except OSError as exc:
             raise CommandError(f"无法写入密钥文件 {path}：{exc.strerror}") from exc
         key_id = Keyring.from_files(path).current_key_id.hex()
@@ -49,23 +47,3 @@ class Command(BaseCommand):
             )
         )
 
-
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the owner only, replacing it atomically.
-
-    The file is created 0600 from the first byte (never briefly world-readable) in the
-    target's directory, then renamed over the target: a crash leaves the old key or the
-    new one, never half of a key.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
