@@ -136,3 +136,43 @@ def test_the_seal_is_printed_when_uploaded(clerk, supervisor, ref, org, chen):
         ["pdfimages", "-list", document.file.path], capture_output=True, text=True, check=True
     ).stdout
     assert len(images.strip().splitlines()) >= 3  # header lines + the seal image
+
+
+def _pages(path: str) -> list[str]:
+    out = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True)
+    return ["".join(page.split()) for page in out.stdout.split("\f") if page.strip()]
+
+
+def test_the_paper_original_has_a_line_for_every_signature(clerk, supervisor, ref, org, chen):
+    """人民调解法 第29条: each party signs (or seals) and fingerprints, the mediator signs, the
+    committee seals; the on-screen confirmation is a record, not a signature."""
+    _case, document = _agreement_pdf(clerk, supervisor, ref, org, chen)
+    text = _text(document.file.path)
+    assert text.count("签名（盖章）：") == 2 and text.count("指印：") == 2
+    assert "人民调解员陈建国签名：" in text
+    assert "记录人签名：" in text
+    assert "人民调解委员会盖章处" in text and f"{org.name}（印章）" in text
+    assert "一式三份" in text and "一式3份" not in text
+    # Recorded as an on-screen confirmation, and said not to be a signature.
+    assert "已在调解现场通过屏幕确认本协议内容" in text
+    assert "屏幕确认不是签名" in text
+    assert "（已在调解现场屏幕确认）" not in text
+
+
+def test_the_signatures_stay_with_the_terms(clerk, supervisor, ref, org, chen):
+    case = register(clerk, ref)
+    start(case, supervisor, org, [chen])
+    terms = "\n".join(f"{i}、第{i}项约定：李国强分期支付款项人民币一千元。" for i in range(1, 11))
+    workflow.fire(
+        actor=chen.user,
+        number=case.number,
+        name="record_agreement",
+        data=agreement_data(case, terms=terms + "\n末项约定到此为止。"),
+    )
+    document = CaseDocument.objects.get(case=case, kind="agreement")
+    tasks.render_case_document(document.pk)
+    document.refresh_from_db()
+    pages = _pages(document.file.path)
+    assert len(pages) >= 2
+    signing = next(page for page in pages if "记录人签名" in page)
+    assert "末项约定到此为止" in signing and "履行期限" in signing
