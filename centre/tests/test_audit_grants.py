@@ -1,0 +1,73 @@
+"""The audit table's grants: the application's role may append and read, nothing else."""
+
+from __future__ import annotations
+
+import secrets
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from centre.models import AuditLog
+from centre.services import audit_record
+
+
+@pytest.fixture
+def app_role(db):
+    """The grants script run on the test database, with temporary roles created in the test's
+    transaction (rolled back with it, like the grants and the change of owner)."""
+    suffix = secrets.token_hex(4)
+    owner, app = f"audit_owner_{suffix}", f"audit_app_{suffix}"
+    out = StringIO()
+    call_command("audit_grants", owner=owner, app=app, stdout=out)
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{app}" NOLOGIN')
+        cursor.execute(out.getvalue())
+    return app
+
+
+def _as(role: str, sql: str, params: list | None = None) -> None:
+    """One statement as ``role``, in a savepoint: a refusal leaves the test's transaction usable."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{role}"')
+            cursor.execute(sql, params or [])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+
+@pytest.mark.django_db
+def test_the_app_role_appends_and_reads_the_audit_log(app_role):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{app_role}"')
+        entry = audit_record(actor=None, action=AuditLog.Action.LOGIN_FAILED, username="nobody")
+        assert AuditLog.objects.filter(pk=entry.pk).exists()
+        cursor.execute("RESET ROLE")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE centre_auditlog SET object_repr = 'x' WHERE id = %s",
+        "DELETE FROM centre_auditlog WHERE id = %s",
+        "TRUNCATE centre_auditlog",
+        "DELETE FROM centre_auditchainhead",
+        "ALTER TABLE centre_auditlog DISABLE TRIGGER centre_auditlog_append_only",
+    ],
+    ids=["update", "delete", "truncate", "delete-head", "disable-trigger"],
+)
+def test_the_app_role_may_not_change_or_remove_entries(app_role, sql):
+    entry = audit_record(actor=None, action=AuditLog.Action.LOGIN_FAILED, username="nobody")
+    params = [entry.pk] if "%s" in sql else []
+    # "permission denied" or "must be owner": the grants refuse, before any trigger runs.
+    with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
+        _as(app_role, sql, params)
+    assert AuditLog.objects.get(pk=entry.pk).object_repr == entry.object_repr
+
+
+def test_role_names_are_checked_before_they_reach_sql():
+    with pytest.raises(Exception, match="角色名"):
+        call_command("audit_grants", owner='x"; DROP TABLE y; --', app="app")
