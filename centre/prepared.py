@@ -2,8 +2,8 @@
 
 A registration runs the same dozen statements every time; prepared (psycopg does it for a
 statement a connection has run ``threshold`` times, and keeps the last 100), PostgreSQL
-parses and plans each once per connection instead of at every run: about a third of its
-CPU per registration (3.1 → 2.1 ms, bench/registrations.py).
+parses and plans each once per connection instead of at every run: about half of its CPU
+per registration (bench/README.md).
 
 Only inside this context: elsewhere Django's default stands (nothing prepared), because a
 prepared read may settle on a generic plan, and the best plan of a list filtered by one
