@@ -215,6 +215,10 @@ class Mediation(models.Model):
         help_text=_("委派调解经双方当事人同意可不受期限限制（法释〔2016〕14号第27条）"),
     )
     failed_reason = models.TextField(_("调解不成原因"), blank=True)
+    # Mediation fails after at least one recorded session (人民调解法 第27条: the mediator
+    # records the mediation), or without one when a party refused to attend (第17条: a
+    # party that clearly refuses is not mediated); the refusal is then the record.
+    party_refused = models.BooleanField(_("当事人拒绝参加调解"), default=False)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
