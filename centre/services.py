@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -34,6 +34,7 @@ from centre.models import (
 from centre.net import client_ip
 from centre.reference import WINDOW_NAMES_EN, WINDOWS
 from centre.roles import ADMIN_ROLES, ROLES
+from centre.validators import printable
 
 User = get_user_model()
 
@@ -218,6 +219,100 @@ def audit_log_export(
         detail={"export": "audit_log", "rows": count},
     )
     return out.getvalue()
+
+
+# The time as a person reads it, kept a real date-time so the sheet sorts and filters by it.
+AUDIT_XLSX_TIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm:ss'
+
+
+def audit_log_export_xlsx(
+    *, actor: Any, start: date, end: date, request: HttpRequest | None = None
+) -> tuple[bytes, int]:
+    """The audit log of a period (``start`` to ``end``, both days included, in the centre's
+    local time) as an Excel workbook, and its number of entries.
+
+    GB/T 22239-2019 8.1.4.3 b: each record gives the date and time, the user, the event and
+    its outcome. Here as the auditor reads them: the person's full name beside the account,
+    the action and the object's kind in words, the local time. The export is itself audited.
+    """
+    # openpyxl is loaded by the one admin view that exports, not by every web worker.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    entries = (
+        AuditLog.objects.filter(at__gte=since, at__lt=until)
+        .select_related("actor", "county")
+        .order_by("at", "id")
+    )
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("审计日志"))
+    columns = [
+        (_("时间"), 22),
+        (_("操作人"), 24),
+        (_("操作"), 14),
+        (_("对象类型"), 14),
+        (_("对象"), 36),
+        (_("对象编号"), 12),
+        (_("案件编号"), 20),
+        (_("县（市、区）"), 14),
+        (_("来源地址"), 18),
+    ]
+    for i, (_title, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title, _width in columns:
+        cell = WriteOnlyCell(sheet, title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    actions = {code: str(label) for code, label in AuditLog.Action.choices}
+
+    def text(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, printable(value))
+        # A name or an object someone typed is never a formula.
+        cell.data_type = "s"
+        return cell
+
+    count = 0
+    for entry in entries.iterator(chunk_size=2000):
+        when = WriteOnlyCell(sheet, timezone.localtime(entry.at).replace(tzinfo=None))
+        when.number_format = AUDIT_XLSX_TIME_FORMAT
+        sheet.append(
+            [
+                when,
+                text(entry.actor_display()),
+                text(actions.get(entry.action, entry.action)),
+                text(entry.object_kind()),
+                text(entry.object_repr),
+                text(entry.object_id),
+                text(entry.case_number),
+                text(entry.county.name if entry.county_id else ""),
+                text(entry.ip_address or ""),
+            ]
+        )
+        count += 1
+    out = io.BytesIO()
+    book.save(out)
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        request=request,
+        detail={
+            "export": "audit_log",
+            "format": "xlsx",
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "rows": count,
+        },
+    )
+    return out.getvalue(), count
 
 
 def check_role_combination(role_codes: set[str]) -> None:
