@@ -155,6 +155,10 @@ def session_store(session_key: str | None = None) -> Any:
 def session_claim(*, user: Any, session: Any) -> None:
     """This session becomes the account's only one: the one before it is deleted, and its
     key kept so that its browser is told why on its next request."""
+    if session.session_key is None:
+        # A login over another account's session flushed it: the new one has no key
+        # until it is saved.
+        session.save()
     key = session.session_key
     with transaction.atomic():
         state, _created = AccountSecurity.objects.select_for_update().get_or_create(user=user)

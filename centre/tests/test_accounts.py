@@ -234,3 +234,13 @@ def test_api_tokens_are_not_sessions_a_new_login_leaves_them(clerk):
     _login(Client(), "clerk")
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/windows/").status_code == 200
+
+
+def test_logging_in_over_another_accounts_session_keeps_one_session_each(clerk, mediator):
+    shared, other = Client(), Client()
+    shared.force_login(mediator)
+    shared.force_login(clerk)  # the same browser, another account
+    desk = reverse("intake:desk")
+    assert shared.get(desk).status_code == 200
+    _login(other, "clerk")
+    assert shared.get(desk).url.startswith(LOGIN)
