@@ -124,6 +124,7 @@ ROLES: dict[str, Role] = {
                 "centre.use_judicial_desk",
                 "intake.confirm_case",
                 "intake.refuse_confirmation_case",
+                "intake.not_accept_confirmation_case",
                 "judicial.decide_confirmation",
                 "judicial.record_court_outcome",
                 # Closing a case the court has taken (outcome litigated).

@@ -24,6 +24,7 @@ ROLE_PERMS = {
     "apply_confirmation": "intake.apply_confirmation_case",
     "confirm": "intake.confirm_case",
     "refuse_confirmation": "intake.refuse_confirmation_case",
+    "not_accept_confirmation": "intake.not_accept_confirmation_case",
     "hand_off": "intake.hand_off_case",
     "close": "intake.close_case",
     "withdraw": "intake.withdraw_case",
@@ -289,6 +290,7 @@ class Case(FSMModelMixin, models.Model):
             ("apply_confirmation_case", _("申请司法确认")),
             ("confirm_case", _("裁定确认调解协议有效")),
             ("refuse_confirmation_case", _("裁定驳回司法确认申请")),
+            ("not_accept_confirmation_case", _("裁定不予受理司法确认申请")),
             ("hand_off_case", _("移送诉讼")),
             ("close_case", _("办结")),
             ("withdraw_case", _("撤回")),
@@ -388,6 +390,18 @@ class Case(FSMModelMixin, models.Model):
     )
     def refuse_confirmation(self) -> None:
         self._moved("confirmation_refused_at")
+
+    # The court declines to accept the application (民诉法解释 第355条): no review took
+    # place, so the agreement stands as it was and the case is back where it was before
+    # the application.
+    @transition(
+        field=state,
+        source=State.CONFIRMING,
+        target=State.AGREED,
+        permission=ROLE_PERMS["not_accept_confirmation"],
+    )
+    def not_accept_confirmation(self) -> None:
+        self._moved()
 
     @transition(
         field=state,
@@ -606,6 +620,8 @@ class CaseDocument(models.Model):
         AGREEMENT = "agreement", _("人民调解协议书")
         CONFIRMATION_APPLICATION = "confirmation_application", _("司法确认申请书")
         RULING = "ruling", _("民事裁定书")
+        CONFIRMATION_ACCEPTANCE = "confirmation_acceptance", _("司法确认受理通知书")
+        CONFIRMATION_NOT_ACCEPTED = "confirmation_not_accepted", _("不予受理司法确认申请民事裁定书")
         HANDOFF = "handoff", _("移送诉讼卷宗")
         PETITION_ACCEPTANCE = "petition_acceptance", _("信访事项受理告知书")
         PETITION_DECLINED = "petition_declined", _("信访事项不予受理告知书")

@@ -77,6 +77,7 @@ class Confirmation(models.Model):
     class Decision(models.TextChoices):
         CONFIRMED = "confirmed", _("已裁定调解协议有效")
         REFUSED = "refused", _("已裁定驳回申请")
+        NOT_ACCEPTED = "not_accepted", _("已裁定不予受理")
 
     # 民诉法解释 第358条: grounds for refusing confirmation.
     class Ground(models.TextChoices):
@@ -86,6 +87,15 @@ class Confirmation(models.Model):
         NOT_VOLUNTARY = "not_voluntary", _("违反自愿原则")
         UNCLEAR = "unclear", _("内容不明确")
         OTHER = "other", _("其他不能进行司法确认的情形")
+
+    # 民诉法解释 第355条第1款: an application the court does not accept. Found after
+    # acceptance, the same grounds lead to a refusal (第2款), i.e. ``refuse_confirmation``.
+    class NotAcceptedGround(models.TextChoices):
+        NOT_CIVIL = "not_civil", _("不属于人民法院受理范围")
+        JURISDICTION = "jurisdiction", _("不属于收到申请的人民法院管辖")
+        STATUS = "status", _("申请确认婚姻关系、亲子关系、收养关系等身份关系无效、有效或者解除")
+        OTHER_PROCEDURE = "other_procedure", _("涉及适用其他特别程序、公示催告程序、破产程序审理")
+        TITLE = "title", _("调解协议内容涉及物权、知识产权确权")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="confirmations")
     agreement = models.ForeignKey(
@@ -120,6 +130,9 @@ class Confirmation(models.Model):
     decided_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
     decision = models.CharField(_("裁定结果"), max_length=12, choices=Decision.choices, blank=True)
     ground = models.CharField(_("驳回理由"), max_length=16, choices=Ground.choices, blank=True)
+    not_accepted_ground = models.CharField(
+        _("不予受理理由"), max_length=16, choices=NotAcceptedGround.choices, blank=True
+    )
     reason = models.TextField(_("裁定理由"), blank=True)
     judge = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,7 +142,8 @@ class Confirmation(models.Model):
         related_name="+",
         verbose_name=_("审判员"),
     )
-    ruling_number = models.CharField(_("裁定书案号"), max_length=40, blank=True)
+    # Given at acceptance (法释〔2011〕5号 第4条); the ruling bears the same number.
+    ruling_number = models.CharField(_("案号"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("司法确认申请")
