@@ -22,7 +22,7 @@ import ipaddress
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import connection, transaction
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,9 +42,13 @@ from centre.crypto import (
     load_key_file,
     master_key_id,
 )
+from centre.deadlines import date_text
 from centre.models import AuditChainHead, AuditLog
 
 HEAD_PK = 1
+# Migration 0002's trigger, which refuses UPDATE and DELETE on the table.
+_TABLE = "centre_auditlog"
+_APPEND_ONLY_TRIGGER = "centre_auditlog_append_only"
 # The MAC key is derived under its own label: an audit key file mistakenly shared with the
 # personal-data key would still give an independent MAC key.
 _MAC_INFO = b"centre/audit/hmac-sm3/v1"
@@ -205,7 +210,7 @@ class ChainReport:
 
 def _when(at: datetime) -> str:
     local = timezone.localtime(at)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
+    return f"{date_text(local.date())} {local:%H:%M:%S}"
 
 
 def _action_words(code: str) -> str:
@@ -341,3 +346,78 @@ def _walk(keyring: AuditKeyring, head: AuditChainHead, legacy: int) -> ChainRepo
     if previous_mac != head.mac:
         return found("changed", _("审计日志链头与最后一条记录不符：链头已被修改。"))
     return ChainReport(checked=checked, legacy=legacy)
+
+
+# --- Purge ---------------------------------------------------------------------------------
+
+
+class AuditPurgeRefused(Exception):
+    """The purge would cut into the retention period or hide a broken chain."""
+
+
+def audit_oldest_purgeable_day(today: date | None = None) -> date:
+    """Entries from this day on are within the retention period and are never purged."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+
+
+def audit_log_purge(*, before: date, operator: str) -> int:
+    """Delete the entries written before ``before`` (the county's day), oldest first, and
+    carry the chain on from the last one deleted. Returns the number deleted.
+
+    《网络安全法》第二十一条 and GB/T 22239-2019 8.1.4.3 c: entries are kept at least
+    AUDIT_RETENTION_DAYS days (the system check keeps that at 180 or more), so a cut-off
+    inside that period is refused. A chain that does not verify is never purged either: the
+    purge would destroy the evidence. The trigger that refuses DELETE is switched off for
+    this one transaction only (ALTER TABLE is transactional), which only the table's owner
+    may do — the application's own role cannot (``manage.py audit_grants``).
+    """
+    limit = audit_oldest_purgeable_day()
+    if before > limit:
+        raise AuditPurgeRefused(
+            _(
+                "只能清理 %(limit)s（含）以前的审计日志：审计日志至少保存 %(days)s 天"
+                "（《网络安全法》第二十一条）。"
+            )
+            % {"limit": date_text(limit - timedelta(days=1)), "days": settings.AUDIT_RETENTION_DAYS}
+        )
+    cutoff = datetime.combine(before, time.min, tzinfo=timezone.get_current_timezone())
+    with transaction.atomic():
+        head = _locked_head()  # appends wait until the chain's new start is in place
+        report = audit_chain_verify()
+        if not report.ok:
+            raise AuditPurgeRefused(
+                _("审计日志校验未通过，不能清理：%(problem)s") % {"problem": report.problem}
+            )
+        first_kept = (
+            AuditLog.objects.filter(seq__isnull=False, at__gte=cutoff)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        through = first_kept - 1 if first_kept is not None else head.seq
+        old = AuditLog.objects.filter(
+            Q(seq__gt=head.base_seq, seq__lte=through)
+            | Q(seq__isnull=True, id__lte=head.legacy_through_id, at__lt=cutoff)
+        )
+        base_mac = head.base_mac
+        if through > head.base_seq:
+            base_mac = AuditLog.objects.values_list("mac", flat=True).get(seq=through)
+        with connection.cursor() as cursor:
+            # Pending deferred foreign-key checks would make ALTER TABLE fail; run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {_TABLE} DISABLE TRIGGER {_APPEND_ONLY_TRIGGER}")
+            deleted, _per_model = old.delete()
+            cursor.execute(f"ALTER TABLE {_TABLE} ENABLE TRIGGER {_APPEND_ONLY_TRIGGER}")
+        AuditChainHead.objects.filter(pk=HEAD_PK).update(
+            base_seq=max(through, head.base_seq), base_mac=base_mac
+        )
+        from centre.services import audit_record
+
+        audit_record(
+            actor=None,
+            action=AuditLog.Action.AUDIT_PURGED,
+            username=operator,
+            detail={"before": before.isoformat(), "through_seq": through, "rows": deleted},
+        )
+    return deleted

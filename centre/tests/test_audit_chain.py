@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import stat
 import threading
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 
 from centre.audit import canonical
 from centre.checks import check_audit_key, check_audit_retention
@@ -147,8 +149,6 @@ def test_the_last_row_deleted_with_sql_is_named(three_entries):
 
 @pytest.mark.django_db
 def test_the_database_still_refuses_changes_outright(three_entries):
-    from django.db import DatabaseError, transaction
-
     with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
         AuditLog.objects.filter(pk=three_entries[0].pk).update(object_repr="x")
 
@@ -238,3 +238,53 @@ def test_a_retention_under_180_days_is_refused(settings):
 def test_a_missing_audit_key_file_is_refused(settings, tmp_path):
     settings.AUDIT_KEY_FILE = str(tmp_path / "nowhere.key")
     assert [e.id for e in check_audit_key()] == ["centre.E003"]
+
+
+@pytest.fixture
+def a_year_of_entries(clerk):
+    """Two entries of January and February, one of today (5 December 2026)."""
+    entries = []
+    for when in (datetime(2026, 1, 10, 2, tzinfo=UTC), datetime(2026, 2, 10, 2, tzinfo=UTC)):
+        with time_machine.travel(when, tick=False):
+            entries.append(audit_record(actor=clerk, action=AuditLog.Action.LOGIN))
+    with time_machine.travel(TODAY, tick=False):
+        entries.append(audit_record(actor=clerk, action=AuditLog.Action.LOGOUT))
+    return entries
+
+
+TODAY = datetime(2026, 12, 5, 4, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_a_purge_inside_the_retention_period_is_refused(a_year_of_entries):
+    # 180 days before 5 December 2026 is 8 June: entries from that day on are kept.
+    with time_machine.travel(TODAY, tick=False), pytest.raises(CommandError) as refused:
+        call_command("purge_audit_log", "--before", "2026-06-09")
+    assert "只能清理 2026年6月7日（含）以前" in str(refused.value)
+    assert "至少保存 180 天" in str(refused.value)
+    assert AuditLog.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_purge_of_old_entries_keeps_the_chain_verifiable(a_year_of_entries):
+    january, february, _today = a_year_of_entries
+    with time_machine.travel(TODAY, tick=False):
+        call_command("purge_audit_log", "--before", "2026-02-01", stdout=_Out())
+        assert not AuditLog.objects.filter(pk=january.pk).exists()
+        assert AuditLog.objects.filter(pk=february.pk).exists()
+        purge = AuditLog.objects.get(action=AuditLog.Action.AUDIT_PURGED)
+        assert purge.detail == {"before": "2026-02-01", "through_seq": january.seq, "rows": 1}
+        # February, today's entry and the purge's own record; the database still refuses
+        # a DELETE outside the purge.
+        assert "共 3 条" in _verify()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditLog.objects.filter(pk=february.pk).delete()
+
+
+@pytest.mark.django_db
+def test_a_broken_chain_is_never_purged(a_year_of_entries):
+    january = a_year_of_entries[0]
+    _tamper("UPDATE centre_auditlog SET actor_username = 'x' WHERE id = %s", [january.pk])
+    with time_machine.travel(TODAY, tick=False), pytest.raises(CommandError, match="已被修改"):
+        call_command("purge_audit_log", "--before", "2026-02-01")
+    assert AuditLog.objects.filter(pk=january.pk).exists()
