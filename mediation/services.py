@@ -432,11 +432,13 @@ def performance_record(*, actor: Any, agreement: Agreement, status: str, note: s
         )
 
 
-def mediation_fail(*, case: Case, reason: str) -> None:
+def mediation_fail(*, case: Case, reason: str, party_refused: bool = False) -> None:
     """After ``fail_mediation``: the mediation ends, its clock stops, and the county's
     supervisors and the clerk who registered the case are told, so that someone takes the
     next step (litigation, referral, mediating again) and the case is no dead end."""
-    Mediation.objects.filter(case=case).update(failed_reason=reason, ended_at=timezone.now())
+    Mediation.objects.filter(case=case).update(
+        failed_reason=reason, party_refused=party_refused, ended_at=timezone.now()
+    )
     _stop_clock(case)
     recipients = {u.pk: u for u in clocks.supervisors_of(case.county_id)}
     if case.registered_by_id and case.registered_by.is_active:
@@ -449,7 +451,7 @@ def mediation_fail(*, case: Case, reason: str) -> None:
             county=case.county,
             case_number=case.number,
             subject=_("调解不成，请安排后续处理 %(number)s") % {"number": case.number},
-            body=_("%(summary)s。调解不成的原因：%(reason)s。可移送诉讼、转办或再次调解。")
+            body=_("%(summary)s。调解不成的原因：%(reason)s。可引导当事人起诉、转办或再次调解。")
             % {"summary": case.summary, "reason": reason},
             # The case's version is bumped by each failure: one message per failure, even
             # when a case mediated again fails a second time.
@@ -464,8 +466,16 @@ def mediation_resume(*, actor: Any, case: Case, reason: str) -> Mediation:
     today = timezone.localdate()
     due = rule_due(DeadlineRule.objects.get(code=mediation.clock_rule), today)
     mediation.clock_due, mediation.clock_provisional = due.date, due.provisional
-    mediation.ended_at, mediation.failed_reason = None, ""
-    mediation.save(update_fields=["clock_due", "clock_provisional", "ended_at", "failed_reason"])
+    mediation.ended_at, mediation.failed_reason, mediation.party_refused = None, "", False
+    mediation.save(
+        update_fields=[
+            "clock_due",
+            "clock_provisional",
+            "ended_at",
+            "failed_reason",
+            "party_refused",
+        ]
+    )
     lead = selectors.lead_participant(mediation)
     clocks.clock_start(
         rule_code=mediation.clock_rule,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from centre.forms import DateInput
 from intake.workflow import TransitionForm, TransitionSpec, register
 from mediation import services
-from mediation.models import Mediation, Mediator, Organisation
+from mediation.models import Mediation, Mediator, Organisation, Session
 
 
 class StartMediationForm(TransitionForm):
@@ -99,6 +99,27 @@ class FailMediationForm(TransitionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写调解不成的原因")},
     )
+    party_refused = forms.BooleanField(
+        label=_("当事人拒绝参加调解，未能进行调解"),
+        required=False,
+        help_text=_("尚未记录已进行的调解时勾选，并在原因中写明哪一方拒绝参加"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A mediation is declared failed (人民调解法 第26条) on what happened in it: at least
+        # one session held and recorded (第27条), or the record that a party refused to take
+        # part (第17条: a party that clearly refuses is not mediated).
+        held = Session.objects.filter(mediation__case=self.case, held_at__isnull=False).exists()
+        if not held and not data.get("party_refused"):
+            self.add_error(
+                "party_refused",
+                _(
+                    "尚未记录任何一次已进行的调解，不能宣告调解不成：请先记录调解（实际调解时间和"
+                    "调解笔录）；当事人拒绝参加调解的，请勾选“当事人拒绝参加调解，未能进行调解”"
+                ),
+            )
+        return data
 
 
 def _start(case, actor, data):
@@ -161,7 +182,9 @@ register(
         note_field="reason",
         style="warning",
         apply=lambda case, d: case.fail_mediation(),
-        after=lambda case, actor, d: services.mediation_fail(case=case, reason=d["reason"]),
+        after=lambda case, actor, d: services.mediation_fail(
+            case=case, reason=d["reason"], party_refused=bool(d.get("party_refused"))
+        ),
     )
 )
 

@@ -79,7 +79,10 @@ def test_a_failed_mediation_offers_the_next_steps_on_a_phone(
     chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))
     case = start(register(clerk, ref), supervisor, org, [chen])
     workflow.fire(
-        actor=chen.user, number=case.number, name="fail_mediation", data={"reason": "一方拒绝到场"}
+        actor=chen.user,
+        number=case.number,
+        name="fail_mediation",
+        data={"reason": "一方拒绝到场", "party_refused": True},
     )
     assert Notification.objects.filter(recipient_user=supervisor, case_number=case.number).exists()
 

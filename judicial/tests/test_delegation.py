@@ -153,7 +153,10 @@ def test_the_court_clerks_page_and_the_way_back_to_the_court(
         },
     )
     workflow.fire(
-        actor=chen.user, number=case.number, name="fail_mediation", data={"reason": "未能达成一致"}
+        actor=chen.user,
+        number=case.number,
+        name="fail_mediation",
+        data={"reason": "未能达成一致", "party_refused": True},
     )
     workflow.fire(actor=clerk, number=case.number, name="hand_off", data={})
     assert Handoff.objects.get(case=case).court == delegation.court

@@ -52,7 +52,13 @@ def test_mediation_failed_then_arbitration_with_the_same_number(
     case, mediator_user = mediated
     number = case.number
     time_machine.move_to("2026-09-22 10:00 +08:00")
-    case = fire(mediator_user, case, "fail_mediation", reason="被申请人不同意支付经济补偿")
+    case = fire(
+        mediator_user,
+        case,
+        "fail_mediation",
+        reason="被申请人不同意支付经济补偿",
+        party_refused=True,
+    )
     assert case.state == Case.State.MEDIATION_FAILED
     assert "labour_arbitration_apply" in {s.name for s in workflow.available(case, clerk)}
     case = fire(clerk, case, "labour_arbitration_apply", **step_input("labour_arbitration_apply"))

@@ -23,7 +23,7 @@ def failed(clerk, supervisor, ref, org, chen):
         actor=chen.user,
         number=case.number,
         name="fail_mediation",
-        data={"reason": "被申请人拒不到场"},
+        data={"reason": "被申请人拒不到场", "party_refused": True},
     )
 
 

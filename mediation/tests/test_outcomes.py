@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -180,6 +181,7 @@ def test_a_correction_is_a_new_version_and_the_old_pdf_stays(
 
 def test_failure_records_the_reason(api, clerk, supervisor, ref, org, chen):
     case = start(register(clerk, ref), supervisor, org, [chen])
+    _held(case, chen)
     api.force_authenticate(chen.user)
     response = api.post(
         f"/api/v1/cases/{case.number}/transitions/fail_mediation/",
@@ -189,15 +191,72 @@ def test_failure_records_the_reason(api, clerk, supervisor, ref, org, chen):
     assert response.json()["state"] == "mediation_failed"
     mediation = Mediation.objects.get(case=case)
     assert mediation.failed_reason == "被申请人拒绝拆除，双方分歧过大"
-    assert mediation.ended_at is not None
+    assert mediation.ended_at is not None and not mediation.party_refused
     missing = register(clerk, ref)
     start(missing, supervisor, org, [chen])
+    _held(missing, chen)
     assert (
         api.post(
             f"/api/v1/cases/{missing.number}/transitions/fail_mediation/", {}, format="json"
         ).status_code
         == 400
     )
+
+
+def _held(case, chen):
+    from mediation.services import session_save
+
+    session_save(
+        actor=chen.user,
+        mediation=case.mediation,
+        place="on_site",
+        held_at=timezone.now(),
+        attendees=["张建华", "李国强"],
+        record="双方各自陈述，分歧较大。",
+    )
+
+
+def test_mediation_does_not_fail_without_a_session(api, clerk, supervisor, ref, org, chen):
+    """No session held and recorded, no refusal recorded: the mediation cannot be declared
+    failed, and the error names the box that records the refusal."""
+    case = start(register(clerk, ref), supervisor, org, [chen])
+    from mediation.services import session_save
+
+    session_save(  # scheduled only: not a session held
+        actor=chen.user,
+        mediation=case.mediation,
+        place="on_site",
+        scheduled_at=timezone.now() + timedelta(days=2),
+    )
+    api.force_authenticate(chen.user)
+    url = f"/api/v1/cases/{case.number}/transitions/fail_mediation/"
+    response = api.post(url, {"reason": "双方分歧过大"}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    message = str(body)
+    assert "party_refused" in message and "尚未记录任何一次已进行的调解" in message
+    assert "当事人拒绝参加调解" in message
+    assert Case.objects.get(pk=case.pk).state == "mediating"
+
+    response = api.post(
+        url, {"reason": "被申请人两次拒绝到场", "party_refused": True}, format="json"
+    )
+    assert response.json()["state"] == "mediation_failed"
+    mediation = Mediation.objects.get(case=case)
+    assert mediation.party_refused and mediation.failed_reason == "被申请人两次拒绝到场"
+
+
+def test_the_case_page_says_why_it_cannot_fail(client, clerk, supervisor, ref, org, chen):
+    case = start(register(clerk, ref), supervisor, org, [chen])
+    client.force_login(chen.user)
+    response = client.post(
+        reverse("intake:transition", args=[case.number, "fail_mediation"]),
+        {"reason": "双方分歧过大", "version": case.version},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "尚未记录任何一次已进行的调解" in page
+    assert Case.objects.get(pk=case.pk).state == "mediating"
 
 
 def test_parties_may_withdraw_during_mediation(api, clerk, supervisor, ref, org, chen):

@@ -247,7 +247,10 @@ def test_the_panel_shows_the_mediations_result(
         lead=chen.pk,
     )
     workflow.fire(
-        actor=chen.user, number=case.number, name="fail_mediation", data={"reason": "双方分歧过大"}
+        actor=chen.user,
+        number=case.number,
+        name="fail_mediation",
+        data={"reason": "双方分歧过大", "party_refused": True},
     )
     client.force_login(petition_officer)
     page = client.get(f"/intake/cases/{case.number}/").content.decode()
