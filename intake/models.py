@@ -118,7 +118,7 @@ class Case(FSMModelMixin, models.Model):
         CONFIRMING = "confirming", _("司法确认中")
         CONFIRMED = "confirmed", _("已司法确认")
         MEDIATION_FAILED = "mediation_failed", _("调解不成")
-        LITIGATING = "litigating", _("诉讼中")
+        LITIGATING = "litigating", _("待当事人起诉")
         # A window's own process (信访, 法律援助 …) has accepted the case.
         HANDLING = "handling", _("办理中")
         REFERRED = "referred", _("已转办")
@@ -291,7 +291,7 @@ class Case(FSMModelMixin, models.Model):
             ("confirm_case", _("裁定确认调解协议有效")),
             ("refuse_confirmation_case", _("裁定驳回司法确认申请")),
             ("not_accept_confirmation_case", _("裁定不予受理司法确认申请")),
-            ("hand_off_case", _("移送诉讼")),
+            ("hand_off_case", _("引导诉讼")),
             ("close_case", _("办结")),
             ("withdraw_case", _("撤回")),
         ]
@@ -622,7 +622,7 @@ class CaseDocument(models.Model):
         RULING = "ruling", _("民事裁定书")
         CONFIRMATION_ACCEPTANCE = "confirmation_acceptance", _("司法确认受理通知书")
         CONFIRMATION_NOT_ACCEPTED = "confirmation_not_accepted", _("不予受理司法确认申请民事裁定书")
-        HANDOFF = "handoff", _("移送诉讼卷宗")
+        HANDOFF = "handoff", _("引导诉讼材料")
         PETITION_ACCEPTANCE = "petition_acceptance", _("信访事项受理告知书")
         PETITION_DECLINED = "petition_declined", _("信访事项不予受理告知书")
         PETITION_OPINION = "petition_opinion", _("信访事项处理意见书")
