@@ -1,5 +1,5 @@
-"""Judicial confirmation (司法确认), court-delegated mediation (委派调解) and the
-litigation handoff (诉讼断后)."""
+"""Judicial confirmation (司法确认), court-delegated mediation (委派调解) and the guide
+to suing after mediation failed (引导诉讼, 诉讼断后)."""
 
 from __future__ import annotations
 
@@ -209,9 +209,36 @@ class Delegation(models.Model):
         return f"{self.court_reference} → {self.case}"
 
 
+class CivilCause(models.TextChoices):
+    """民事案由 the parties are guided to sue under: the causes of 《民事案件案由规定》
+    (法〔2020〕347号) that the disputes the centre mediates most often fall under."""
+
+    PRIVATE_LOAN = "private_loan", _("民间借贷纠纷")
+    LABOUR_SERVICE = "labour_service", _("劳务合同纠纷")
+    LABOUR_PAY = "labour_pay", _("追索劳动报酬纠纷")
+    NEIGHBOUR = "neighbour", _("相邻关系纠纷")
+    MARRIAGE_FAMILY = "marriage_family", _("婚姻家庭纠纷")
+    DIVORCE = "divorce", _("离婚纠纷")
+    SUPPORT = "support", _("赡养纠纷")
+    INHERITANCE = "inheritance", _("继承纠纷")
+    TRAFFIC = "traffic", _("机动车交通事故责任纠纷")
+    PROPERTY_SERVICE = "property_service", _("物业服务合同纠纷")
+    HOUSE_LEASE = "house_lease", _("房屋租赁合同纠纷")
+    SALE = "sale", _("买卖合同纠纷")
+    CONSTRUCTION = "construction", _("建设工程施工合同纠纷")
+    LAND_CONTRACT = "land_contract", _("土地承包经营权纠纷")
+    HOMESTEAD = "homestead", _("宅基地使用权纠纷")
+    PERSONAL_INJURY = "personal_injury", _("生命权、身体权、健康权纠纷")
+    MEDICAL = "medical", _("医疗损害责任纠纷")
+    TORT = "tort", _("侵权责任纠纷")
+
+
 class Handoff(models.Model):
-    """The case file handed to the court after mediation failed (诉讼断后), built by a
-    Celery task (PDF + ZIP) with its progress on the page, then the court's outcome."""
+    """Mediation failed: the parties are guided to sue (引导诉讼, 诉讼断后). The centre
+    transfers no lawsuit — it prepares what a complaint needs (民事诉讼法 第124条: the
+    parties, the claims, the facts and reasons, the evidence and its sources) with the
+    mediation record, built by a Celery task (PDF + ZIP) with its progress on the page;
+    the court's acceptance is recorded when a party has sued."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("等待生成")
@@ -221,8 +248,16 @@ class Handoff(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="handoff")
     court = models.ForeignKey(
-        Court, on_delete=models.PROTECT, related_name="+", verbose_name=_("移送法院")
+        Court, on_delete=models.PROTECT, related_name="+", verbose_name=_("指引起诉的法院")
     )
+    cause = models.CharField(_("民事案由"), max_length=20, choices=CivilCause.choices, blank=True)
+    claims = models.TextField(_("诉讼请求"), blank=True)
+    facts_reasons = models.TextField(_("事实与理由"), blank=True)
+    # [{"name", "source", "proves"}]: 民事诉讼法 第124条第4项, evidence and its source.
+    evidence = models.JSONField(_("证据清单"), default=list, blank=True)
+    # {party id: {"ethnicity", "occupation", "employer"}}: what the case file does not hold
+    # of 第124条第1项, told by the parties at the handoff.
+    party_details = models.JSONField(_("当事人补充信息"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -234,7 +269,7 @@ class Handoff(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
-    archive = models.FileField(_("附件压缩包"), upload_to="handoffs/", blank=True)
+    archive = models.FileField(_("起诉材料压缩包"), upload_to="handoffs/", blank=True)
     court_case_number = models.CharField(_("法院案号"), max_length=60, blank=True)
     accepted_on = models.DateField(_("法院立案日期"), null=True, blank=True)
     outcome_recorded_by = models.ForeignKey(
@@ -242,8 +277,8 @@ class Handoff(models.Model):
     )
 
     class Meta:
-        verbose_name = _("诉讼移送")
-        verbose_name_plural = _("诉讼移送")
+        verbose_name = _("引导诉讼")
+        verbose_name_plural = _("引导诉讼")
         permissions = [("record_court_outcome", _("登记法院立案结果"))]
 
     def __str__(self) -> str:
