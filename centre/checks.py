@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 from centre.crypto import keyring_from_settings
@@ -84,3 +84,21 @@ def check_public_base_url(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_password_change_enforced(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """GB/T 22239-2019 8.1.4.1 a: passwords are changed periodically and at the first login
+    after an administrator set them. Only the demo (DEBUG) may turn that off."""
+    from django.conf import settings
+
+    if settings.DEBUG or settings.PASSWORD_CHANGE_ENFORCED:
+        return []
+    return [
+        Warning(
+            "PASSWORD_CHANGE_ENFORCED 已关闭：密码定期更换和首次登录修改密码不再执行"
+            "（GB/T 22239-2019 8.1.4.1）。 / Periodic and first-login password changes are off.",
+            hint="Remove PASSWORD_CHANGE_ENFORCED=0 from the environment.",
+            id="centre.W001",
+        )
+    ]

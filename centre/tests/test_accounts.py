@@ -244,3 +244,12 @@ def test_logging_in_over_another_accounts_session_keeps_one_session_each(clerk, 
     assert shared.get(desk).status_code == 200
     _login(other, "clerk")
     assert shared.get(desk).url.startswith(LOGIN)
+
+
+def test_the_deploy_check_warns_when_the_required_change_is_off(settings):
+    from centre.checks import check_password_change_enforced
+
+    settings.DEBUG = False
+    assert check_password_change_enforced() == []
+    settings.PASSWORD_CHANGE_ENFORCED = False
+    assert [m.id for m in check_password_change_enforced()] == ["centre.W001"]
