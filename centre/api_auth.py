@@ -3,14 +3,13 @@ disabled account, and can be revoked (see centre.tokens)."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from centre import refcache, tokens
+from centre import tokens
 from centre.models import ApiToken
 
 
@@ -21,15 +20,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         digest = tokens.digest_of(key)
-        # Tokens and their users come through centre.refcache (a revoked token or a changed
-        # user is dropped everywhere within a second); an unknown key is never kept.
-        found = refcache.get(("token", digest), lambda: self._token(digest))
+        # Read from the database on every request (one look-up by the unique digest, with
+        # the user): a revoked token, a disabled account or a changed password ends the
+        # token at once, whether or not the reference cache could publish the change.
+        found = self._token(digest)
         if found is None:
             raise AuthenticationFailed(_("令牌无效"))
         token, user = found
-        # A copy per request: what a request caches on its user (its rights, its roles)
-        # must not outlive it.
-        user = copy.copy(user)
         if not user.is_active:
             raise AuthenticationFailed(_("账号已停用或已删除"))
         if not tokens.token_valid(token, user):

@@ -1,6 +1,7 @@
 """Reference data in each process's memory: what nearly every registration reads and an
 administrator changes a few times a year (categories, regions, windows, triage rules, staff
-profiles, who holds which right, API tokens).
+profiles, who holds which right). API tokens are not kept here: they are read from the
+database on every request (centre.api_auth), so that a revocation cannot wait on Redis.
 
 Reading it from PostgreSQL cost a registration eight queries (~4 ms of a worker's CPU, a
 quarter of the request). Instead each process keeps what it read, and checks one Redis key
@@ -164,8 +165,8 @@ def connect() -> None:
     from django.contrib.auth.models import Group, Permission, User
     from django.db.models.signals import m2m_changed
 
-    from centre.models import ApiToken, Category, County, Region, StaffProfile, Window
+    from centre.models import Category, County, Region, StaffProfile, Window
 
-    watch(User, ApiToken, Group, Permission, StaffProfile, County, Region, Category, Window)
+    watch(User, Group, Permission, StaffProfile, County, Region, Category, Window)
     for link in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(_on_m2m, sender=link, dispatch_uid=f"refcache.m2m.{link.__name__}")

@@ -173,3 +173,26 @@ def test_a_business_user_changes_their_own_password_and_their_tokens_end(client,
     assert done.status_code == 302
     assert client.get("/intake/").status_code == 200  # still signed in here
     assert _use(token) == 401
+
+
+def test_a_revoked_token_stops_at_once_even_when_redis_refuses_writes(clerk, monkeypatch):
+    """The reference cache cannot publish the change (Redis read-only, full, or gone for
+    writes): the token is read from the database on every request, so it ends anyway."""
+    from redis.exceptions import ReadOnlyError
+
+    from centre import refcache
+
+    api = APIClient()
+    token = _login(api)
+    assert _use(token) == 200 and _use(token) == 200  # a warm process
+
+    def refuse(*args, **kwargs):
+        raise ReadOnlyError("You can't write against a read only replica.")
+
+    monkeypatch.setattr(refcache.cache, "set", refuse)
+    # This process stands for every other one: the revocation does not reach its copies
+    # (the change is made "elsewhere", and the new generation cannot be published).
+    monkeypatch.setattr(refcache, "clear_local", lambda: None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.delete(TOKEN_URL).status_code in (200, 204)
+    assert _use(token) == 401
