@@ -158,8 +158,14 @@ def _check_judge(actor: Any, court: Court) -> None:
 
 @transaction.atomic
 def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmation:
-    """The court accepts the application (within 3 days); the 15-day decision clock starts."""
-    confirmation = Confirmation.objects.select_for_update().get(pk=confirmation.pk)
+    """The court accepts the application (within 3 days): it numbers the case (民特) and
+    sends the parties a 受理通知书 (法释〔2011〕5号 第4条); the 15-day decision clock starts.
+    The ruling later bears the same number."""
+    confirmation = (
+        Confirmation.objects.select_for_update(of=("self",))
+        .select_related("court", "case")
+        .get(pk=confirmation.pk)
+    )
     _check_judge(actor, confirmation.court)
     if confirmation.accepted_at or confirmation.decided_at:
         raise ValidationError(_("该申请已受理"))
@@ -178,7 +184,23 @@ def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmati
         assignee=actor,
     )
     confirmation.decide_due = clock.due_on
-    confirmation.save(update_fields=["accepted_at", "accepted_by", "decide_due"])
+    confirmation.ruling_number = _ruling_number(confirmation.court, timezone.localdate(now).year)
+    confirmation.save(update_fields=["accepted_at", "accepted_by", "decide_due", "ruling_number"])
+    intake_services.document_request(
+        case=confirmation.case,
+        kind=CaseDocument.Kind.CONFIRMATION_ACCEPTANCE,
+        ref_id=confirmation.pk,
+    )
+    intake_services.parties_notify(
+        case=confirmation.case,
+        subject=_("司法确认申请已受理"),
+        body=_("您的案件%(number)s：%(court)s已受理司法确认申请，案号%(ruling)s。")
+        % {
+            "number": confirmation.case.number,
+            "court": confirmation.court.name,
+            "ruling": confirmation.ruling_number,
+        },
+    )
     CaseEvent.objects.create(
         case=confirmation.case,
         actor=actor,
@@ -230,8 +252,9 @@ def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) 
 
 
 def _ruling_number(court: Court, year: int) -> str:
-    """(2026)浙0523民特123号 — the court's own numbering of special-procedure cases."""
-    return f"({year}){court.code}民特{next_value(RulingSequence, court=court, year=year)}号"
+    """（2026）浙0523民特123号 — the court's own numbering of special-procedure cases, with
+    the full-width brackets of court documents."""
+    return f"（{year}）{court.code}民特{next_value(RulingSequence, court=court, year=year)}号"
 
 
 def confirmation_decide(
@@ -244,7 +267,12 @@ def confirmation_decide(
     confirmation.decision, confirmation.decided_at, confirmation.judge = decision, now, actor
     confirmation.reason = reason
     confirmation.ground = ground if decision == Confirmation.Decision.REFUSED else ""
-    confirmation.ruling_number = _ruling_number(confirmation.court, timezone.localdate(now).year)
+    # Numbered at acceptance; an application accepted before numbers were given there
+    # gets its number now.
+    if not confirmation.ruling_number:
+        confirmation.ruling_number = _ruling_number(
+            confirmation.court, timezone.localdate(now).year
+        )
     confirmation.save()
     clocks.clock_stop(subject="confirmation", subject_id=confirmation.pk)
     intake_services.document_request(
@@ -263,6 +291,40 @@ def confirmation_decide(
         subject=_("司法确认结果"),
         body=_("您的案件%(number)s：%(text)s裁定书案号%(ruling)s。")
         % {"number": case.number, "text": text, "ruling": confirmation.ruling_number},
+    )
+    return confirmation
+
+
+def confirmation_not_accept(*, actor: Any, case: Case, ground: str, reason: str) -> Confirmation:
+    """After ``not_accept_confirmation``: the court declines, within its 3 days, to accept
+    the application (民诉法解释 第355条) by a ruling of 不予受理, numbered like any 民特
+    case the court registers; the case is back at ``agreed`` and may apply again once
+    what stood in the way is cured (another court, say)."""
+    confirmation = open_confirmation(case)
+    now = timezone.now()
+    confirmation.decision, confirmation.decided_at, confirmation.judge = (
+        Confirmation.Decision.NOT_ACCEPTED,
+        now,
+        actor,
+    )
+    confirmation.not_accepted_ground, confirmation.reason = ground, reason
+    confirmation.ruling_number = _ruling_number(confirmation.court, timezone.localdate(now).year)
+    confirmation.save()
+    clocks.clock_stop(subject="confirmation", subject_id=confirmation.pk)
+    intake_services.document_request(
+        case=case, kind=CaseDocument.Kind.CONFIRMATION_NOT_ACCEPTED, ref_id=confirmation.pk
+    )
+    intake_services.parties_notify(
+        case=case,
+        subject=_("司法确认结果"),
+        body=_(
+            "您的案件%(number)s：人民法院裁定对司法确认申请不予受理（%(ground)s）。裁定书案号%(ruling)s。"
+        )
+        % {
+            "number": case.number,
+            "ground": confirmation.get_not_accepted_ground_display(),
+            "ruling": confirmation.ruling_number,
+        },
     )
     return confirmation
 

@@ -1,5 +1,6 @@
 """The workflow steps judicial carries out: apply_confirmation, confirm,
-refuse_confirmation, hand_off (names and fields are the intake issue's contract)."""
+refuse_confirmation, not_accept_confirmation, hand_off (names and fields are the intake
+issue's contract)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,17 @@ def _not_accepted(case) -> str:
     return ""
 
 
+def _accepted(case) -> str:
+    """不予受理 is the court's answer before acceptance (民诉法解释 第355条第1款); once it
+    has accepted, the same grounds lead to a refusal (第2款)."""
+    confirmation = services.open_confirmation(case)
+    if confirmation is None:
+        return str(_("没有待审查的司法确认申请"))
+    if confirmation.accepted_at is not None:
+        return str(_("法院已受理该申请；受理后发现不应受理的，应当裁定驳回申请"))
+    return ""
+
+
 class ConfirmForm(TransitionForm):
     note = forms.CharField(
         label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -77,6 +89,20 @@ class RefuseConfirmationForm(TransitionForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写驳回的理由")},
+    )
+
+
+class NotAcceptConfirmationForm(TransitionForm):
+    ground = forms.ChoiceField(
+        label=_("不予受理的理由（民诉法解释第355条）"),
+        choices=Confirmation.NotAcceptedGround.choices,
+        error_messages={"required": _("请选择不予受理的理由")},
+    )
+    reason = forms.CharField(
+        label=_("具体情况"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写不予受理的具体情况")},
     )
 
 
@@ -131,6 +157,20 @@ register(
             decision=Confirmation.Decision.REFUSED,
             reason=d["reason"],
             ground=d.get("ground") or Confirmation.Ground.OTHER,
+        ),
+    )
+)
+register(
+    TransitionSpec(
+        name="not_accept_confirmation",
+        label=_("裁定不予受理"),
+        form=NotAcceptConfirmationForm,
+        note_field="reason",
+        style="secondary",
+        unavailable=_accepted,
+        apply=lambda case, d: case.not_accept_confirmation(),
+        after=lambda case, actor, d: services.confirmation_not_accept(
+            actor=actor, case=case, ground=d["ground"], reason=d["reason"]
         ),
     )
 )

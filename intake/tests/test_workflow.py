@@ -23,6 +23,8 @@ ALLOWED = {
     "apply_confirmation": {"mediator", "clerk", "supervisor"},
     "confirm": {"judge"},
     "refuse_confirmation": {"judge"},
+    # Added by issue 23: the court declines to accept (民诉法解释 第355条).
+    "not_accept_confirmation": {"judge"},
     "hand_off": {"clerk", "supervisor"},
     # The court's judge and clerk close a case the court has taken (outcome litigated).
     "close": {"clerk", "supervisor", "judge", "court_clerk"},
@@ -41,6 +43,7 @@ GRAPH = {
     "apply_confirmation": ({"agreed"}, "confirming"),
     "confirm": ({"confirming"}, "confirmed"),
     "refuse_confirmation": ({"confirming"}, "mediation_failed"),
+    "not_accept_confirmation": ({"confirming"}, "agreed"),
     "hand_off": ({"mediation_failed"}, "litigating"),
     "close": ({"agreed", "confirmed", "litigating", "referred"}, "closed"),
     "withdraw": (set(Case.State.values) - {"closed"}, "closed"),

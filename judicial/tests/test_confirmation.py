@@ -126,7 +126,8 @@ def test_the_extension_never_passes_thirty_days(clerk, agreed, judge, time_machi
 
 def test_confirm_needs_acceptance_first(api, client, clerk, agreed, judge):
     """确认 and 驳回 are rulings on an accepted application: before 受理 the judge is
-    offered neither, and the server refuses both (409, saying why)."""
+    offered neither, and the server refuses both (409, saying why); what is offered then
+    is 不予受理 (民诉法解释 第355条), which is gone once the court has accepted."""
     workflow.fire(actor=clerk, number=agreed.number, name="apply_confirmation", data={})
     api.force_authenticate(judge)
     for name, data in (("confirm", {}), ("refuse_confirmation", {"reason": "不明确"})):
@@ -135,7 +136,7 @@ def test_confirm_needs_acceptance_first(api, client, clerk, agreed, judge):
         )
         assert response.status_code == 409 and "尚未受理" in response.json()["detail"], name
     offered = api.get(f"/api/v1/cases/{agreed.number}/transitions/").json()
-    assert [t["name"] for t in offered] == []
+    assert [t["name"] for t in offered] == ["not_accept_confirmation"]
     client.force_login(judge)
     page = client.get(f"/intake/cases/{agreed.number}/").content.decode()
     assert "受理申请" in page
@@ -148,6 +149,13 @@ def test_confirm_needs_acceptance_first(api, client, clerk, agreed, judge):
     page = client.get(f"/intake/cases/{agreed.number}/").content.decode()
     assert 'data-transition="confirm"' in page and 'data-transition="refuse_confirmation"' in page
     assert "受理申请" not in page
+    assert 'data-transition="not_accept_confirmation"' not in page
+    response = api.post(
+        f"/api/v1/cases/{agreed.number}/transitions/not_accept_confirmation/",
+        {"ground": "jurisdiction", "reason": "x"},
+        format="json",
+    )
+    assert response.status_code == 409 and "裁定驳回" in response.json()["detail"]
 
 
 def test_confirmed_ruling_with_the_courts_number(
@@ -165,7 +173,7 @@ def test_confirmed_ruling_with_the_courts_number(
         )
     assert response.json()["state"] == "confirmed"
     confirmation = Confirmation.objects.get(case=agreed)
-    assert confirmation.ruling_number == "(2026)浙0523民特1号"
+    assert confirmation.ruling_number == "（2026）浙0523民特1号"
     ruling = CaseDocument.objects.get(case=agreed, kind="ruling")
     text = "".join(
         subprocess.run(
@@ -174,8 +182,8 @@ def test_confirmed_ruling_with_the_courts_number(
     )
     for part in (
         "民事裁定书",
-        "(2026)浙0523民特1号",
-        "申请人达成的调解协议有效",
+        "（2026）浙0523民特1号",
+        "主持调解达成的调解协议有效",
         "申请执行",
         "第二百零六条",
         "张建华",
@@ -211,7 +219,11 @@ def test_refused_ruling_sends_the_case_back_to_mediation_failed(
             ["pdftotext", ruling.file.path, "-"], capture_output=True, text=True, check=True
         ).stdout.split()
     )
-    assert "驳回申请人的司法确认申请" in text and "内容不明确" in text and "提起诉讼" in text
+    assert (
+        "驳回申请人张建华、李国强的司法确认申请" in text
+        and "内容不明确" in text
+        and "提起诉讼" in text
+    )
 
 
 def test_judges_see_only_their_courts_applications(api, clerk, agreed, county, make_user):
