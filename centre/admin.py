@@ -189,6 +189,8 @@ class AuditLogAdmin(ReadOnlyAdmin):
         "ip_address",
         "user_agent",
         "detail",
+        # The number verify_audit names when an entry is changed, inserted or deleted.
+        "seq",
     ]
     readonly_fields = fields
     list_filter = ["action", "county", ("at", admin.DateFieldListFilter)]

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.urls import reverse
 
 from centre.audit import canonical
 from centre.checks import check_audit_key, check_audit_retention
@@ -288,3 +289,11 @@ def test_a_broken_chain_is_never_purged(a_year_of_entries):
     with time_machine.travel(TODAY, tick=False), pytest.raises(CommandError, match="已被修改"):
         call_command("purge_audit_log", "--before", "2026-02-01")
     assert AuditLog.objects.filter(pk=january.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_auditor_finds_the_number_verify_audit_names(client, auditor, three_entries):
+    entry = three_entries[1]
+    client.force_login(auditor)
+    page = client.get(reverse("admin:centre_auditlog_change", args=[entry.pk])).content.decode()
+    assert "链序号" in page and f'<div class="readonly">{entry.seq}</div>' in page
