@@ -46,4 +46,3 @@ class Command(BaseCommand):
                 "请离线备份：丢失此文件将无法解密已加密的个人信息。"
             )
         )
-
