@@ -297,3 +297,19 @@ def test_the_auditor_finds_the_number_verify_audit_names(client, auditor, three_
     client.force_login(auditor)
     page = client.get(reverse("admin:centre_auditlog_change", args=[entry.pk])).content.decode()
     assert "链序号" in page and f'<div class="readonly">{entry.seq}</div>' in page
+
+
+@pytest.mark.django_db
+def test_entries_from_before_the_chain_are_counted_not_taken_for_insertions(three_entries):
+    """Migration 0013 records the last entry written without a MAC; those up to it are old
+    entries, not insertions (an unsealed one after it still is: see above)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO centre_auditlog (at, actor_username, action, object_type, object_id,"
+            " object_repr, case_number, user_agent, detail, key_id, mac)"
+            " VALUES (now(), 'clerk', 'auth.login', '', '', '', '', '', '{}', '', '') RETURNING id"
+        )
+        old = cursor.fetchone()[0]
+    AuditChainHead.objects.filter(pk=1).update(legacy_through_id=old)
+    out = _verify()
+    assert "共 3 条" in out and "另有 1 条记录早于防篡改链" in out
