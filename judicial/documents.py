@@ -1,6 +1,6 @@
 """Judicial documents: the application (司法确认申请书), the acceptance notice (受理通知书),
 the rulings (民事裁定书: confirmed, refused, not accepted) and the handoff case file
-(移送诉讼卷宗)."""
+(引导诉讼材料)."""
 
 from __future__ import annotations
 
@@ -123,6 +123,10 @@ def not_accepted_context(document: CaseDocument, case: Case) -> dict[str, Any]:
 
 
 def handoff_context(document: CaseDocument, case: Case) -> dict[str, Any]:
+    """The guide to suing (引导诉讼材料): what a complaint needs (民事诉讼法 第124条) and the
+    mediation record. The parties' full ID numbers and phones are decrypted as for the
+    agreement (``parties_in_full``); the document is audited when downloaded."""
+    from centre.deadlines import date_text
     from mediation.models import Mediation
 
     handoff = Handoff.objects.select_related("court", "requested_by").get(case=case)
@@ -131,18 +135,104 @@ def handoff_context(document: CaseDocument, case: Case) -> dict[str, Any]:
         .prefetch_related("sessions", "agreements", "participants__mediator")
         .first()
     )
+    parties = parties_in_full(case)
+    for party in parties:
+        party.update(_person_facts(party, handoff.party_details.get(str(party["party_id"]), {})))
+    attachments = list(case.attachments.order_by("uploaded_at", "id"))
+    bundled = handoff_documents(case)
+    # 第124条第4项: each piece of evidence with its source. The clerk's list comes first,
+    # then the papers of the mediation and the attachments gathered in it.
+    evidence = [
+        *handoff.evidence,
+        *(
+            {
+                "name": paper_title(d),
+                "source": "人民调解委员会" if d.kind == CaseDocument.Kind.AGREEMENT else "人民法院",
+                "proves": "调解达成的协议内容"
+                if d.kind == CaseDocument.Kind.AGREEMENT
+                else "申请司法确认的经过和结果",
+            }
+            for d in bundled
+        ),
+        *(
+            {
+                "name": a.original_name,
+                "source": f"调解中收集，{date_text(timezone.localdate(a.uploaded_at))}附卷",
+                "proves": "",
+            }
+            for a in attachments
+        ),
+    ]
+    files = [
+        *(
+            {"name": paper_title(d), "kind": "文书", "size": None, "on": d.created_at}
+            for d in bundled
+        ),
+        *(
+            {"name": a.original_name, "kind": a.content_type, "size": a.size, "on": a.uploaded_at}
+            for a in attachments
+        ),
+    ]
     return {
         "case": case,
         "handoff": handoff,
-        "parties": parties_in_full(case),
+        "cause": handoff.get_cause_display(),
+        "parties": parties,
+        "evidence": evidence,
+        "files": files,
         "events": case.events.select_related("actor").order_by("at", "id"),
         "mediation": mediation,
         "sessions": list(mediation.sessions.all()) if mediation else [],
         "agreements": list(mediation.agreements.all()) if mediation else [],
         "confirmations": list(case.confirmations.select_related("court")),
-        "attachments": list(case.attachments.order_by("uploaded_at", "id")),
+        "attachments": attachments,
+        "bundled": bundled,
         "generated_at": timezone.localtime(),
     }
+
+
+def _person_facts(party: dict[str, Any], told: dict[str, str]) -> dict[str, str]:
+    """民事诉讼法 第124条第1项 asks for a person's sex, age (birth date), ethnicity,
+    occupation, employer: sex and birth date are read from an 18-digit GB 11643 number
+    (居民身份证, 港澳台居民居住证: the 17th digit odd for men), the rest as told."""
+    from stdnum.cn import ric
+
+    from centre.deadlines import date_text
+
+    facts = {"sex": "", "birth": "", **told}
+    number = party.get("id_number") or ""
+    if party["kind"] == "person" and len(number) == 18 and party["id_type"] in _GB11643_TYPES:
+        try:
+            facts["birth"] = date_text(ric.get_birth_date(number))
+            facts["sex"] = "男" if int(number[16]) % 2 else "女"
+        except (ValueError, ric.ValidationError):
+            pass
+    return facts
+
+
+_GB11643_TYPES = ("居民身份证", "港澳台居民居住证")
+
+# The papers the parties take to court besides the guide itself: the signed agreement,
+# the confirmation application, and the court's rulings on it (第124条: evidence).
+BUNDLED_KINDS = (
+    CaseDocument.Kind.AGREEMENT,
+    CaseDocument.Kind.CONFIRMATION_APPLICATION,
+    CaseDocument.Kind.CONFIRMATION_NOT_ACCEPTED,
+    CaseDocument.Kind.RULING,
+)
+
+
+def paper_title(document: CaseDocument) -> str:
+    if document.kind == CaseDocument.Kind.AGREEMENT:
+        return f"{document.get_kind_display()}（第{document.ref_version}版）"
+    return str(document.get_kind_display())
+
+
+def handoff_documents(case: Case) -> list[CaseDocument]:
+    """The case's documents that go into the package, in the order they were made."""
+    return list(
+        CaseDocument.objects.filter(case=case, kind__in=BUNDLED_KINDS).order_by("created_at", "id")
+    )
 
 
 register_renderer(

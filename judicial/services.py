@@ -1,5 +1,5 @@
 """Writes of judicial: confirmation applications and the court's steps on them, rulings,
-court-delegated cases, the litigation handoff and the court's outcome."""
+court-delegated cases, the guide to suing (引导诉讼) and the court's outcome."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from intake import services as intake_services
 from intake import workflow
 from intake.models import Case, CaseDocument, CaseEvent
 from intake.notes import event_note
-from judicial.models import Confirmation, Court, Delegation, Handoff, RulingSequence
+from judicial.models import CivilCause, Confirmation, Court, Delegation, Handoff, RulingSequence
 from mediation.models import Agreement
 
 # The lengths are the rules' (centre.DeadlineRule, seeded from LAW.md): confirmation_apply
@@ -329,9 +329,112 @@ def confirmation_not_accept(*, actor: Any, case: Case, ground: str, reason: str)
     return confirmation
 
 
-def handoff_request(*, actor: Any, case: Case, court: Court | None) -> Handoff:
-    """After ``hand_off``: the package (PDF case file + ZIP of attachments) is built by a
-    task with its progress on the page; the court sees the case."""
+# What a complaint needs (民事诉讼法 第124条) that the case file does not hold is told at
+# the handoff: the evidence one item a line (name｜source｜what it proves), the parties'
+# ethnicity, occupation and employer one person a line (name｜民族｜职业｜工作单位).
+MAX_ROWS = 100
+
+
+def _rows(value: Any) -> list[list[str]]:
+    """Lines of ｜-separated cells, or (from the API) a list of lists or of objects."""
+    if isinstance(value, list):
+        rows = value
+    else:
+        rows = [line for line in str(value or "").splitlines() if line.strip()]
+    out = []
+    for row in rows:
+        if isinstance(row, dict):
+            out.append(row)
+        elif isinstance(row, list | tuple):
+            out.append([str(cell).strip() for cell in row])
+        else:
+            out.append([cell.strip() for cell in str(row).replace("|", "｜").split("｜")])
+    return out
+
+
+def evidence_check(value: Any) -> list[dict[str, str]]:
+    """The evidence list (民事诉讼法 第124条第4项): each item's name, its source, what it
+    proves. Errors name the line."""
+    rows, errors = _rows(value), []
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(_("证据最多 %(max)d 项") % {"max": MAX_ROWS})
+    items = []
+    for i, row in enumerate(rows, start=1):
+        if isinstance(row, dict):
+            cells = [str(row.get(k) or "").strip() for k in ("name", "source", "proves")]
+        else:
+            cells = [*row, "", "", ""][:3] if len(row) <= 3 else None
+        if cells is None:
+            errors.append(_("第%(n)d行多于三栏：证据名称｜来源｜证明内容") % {"n": i})
+        elif not cells[0]:
+            errors.append(_("第%(n)d行缺少证据名称") % {"n": i})
+        else:
+            items.append(dict(zip(("name", "source", "proves"), cells, strict=True)))
+    if errors:
+        raise ValidationError(errors)
+    return items
+
+
+def party_details_check(case: Case, value: Any) -> dict[str, dict[str, str]]:
+    """Ethnicity, occupation and employer of the persons among the parties (第124条第1项),
+    where the parties told them; keyed by party id. Errors name the line."""
+    persons = {
+        cp.party.name: cp.party_id
+        for cp in case.case_parties.select_related("party")
+        if cp.party.kind == "person"
+    }
+    details: dict[str, dict[str, str]] = {}
+    errors = []
+    keys = ("ethnicity", "occupation", "employer")
+    for i, row in enumerate(_rows(value), start=1):
+        if isinstance(row, dict):
+            name = str(row.get("party") or row.get("name") or "").strip()
+            cells = [str(row.get(k) or "").strip() for k in keys]
+        else:
+            name, cells = row[0], [*row[1:], "", "", ""][:3]
+            if len(row) > 4:
+                errors.append(_("第%(n)d行多于四栏：姓名｜民族｜职业｜工作单位") % {"n": i})
+                continue
+        pid = persons.get(name) or (
+            int(name) if name.isdigit() and int(name) in persons.values() else None
+        )
+        if pid is None:
+            errors.append(_("第%(n)d行“%(name)s”不是本案的自然人当事人") % {"n": i, "name": name})
+            continue
+        details[str(pid)] = {k: v for k, v in zip(keys, cells, strict=True) if v}
+    if errors:
+        raise ValidationError(errors)
+    return details
+
+
+def _facts_from_case(case: Case) -> str:
+    from mediation.models import Mediation
+
+    parts = [case.summary, case.description]
+    mediation = Mediation.objects.filter(case=case).first()
+    if mediation is not None and mediation.failed_reason:
+        parts.append(_("经调解未能达成协议：%(reason)s") % {"reason": mediation.failed_reason})
+    return "\n".join(p for p in parts if p)
+
+
+def handoff_request(
+    *,
+    actor: Any,
+    case: Case,
+    court: Court | None,
+    cause: str = "",
+    claims: str = "",
+    facts_reasons: str = "",
+    evidence: list[dict[str, str]] | None = None,
+    party_details: dict[str, dict[str, str]] | None = None,
+) -> Handoff:
+    """After ``hand_off`` (引导诉讼): the parties are guided to sue; nothing is filed for
+    them. The package — the PDF guide with what a complaint needs (民事诉讼法 第124条) and
+    the mediation record, and a ZIP with the signed agreement, the confirmation papers and
+    the attachments — is built by a task with its progress on the page; the court the
+    parties are guided to sees the case."""
+    if cause and cause not in CivilCause.values:
+        raise ValidationError({"cause": [_("请从列表中选择民事案由")]})
     delegation = Delegation.objects.filter(case=case).select_related("court").first()
     # A delegated dispute that was not settled goes back to the court that sent it.
     court = court or (delegation.court if delegation else default_court(case.county_id))
@@ -343,6 +446,11 @@ def handoff_request(*, actor: Any, case: Case, court: Court | None) -> Handoff:
             "court": court,
             "requested_by": actor,
             "requested_at": timezone.now(),
+            "cause": cause,
+            "claims": claims.strip(),
+            "facts_reasons": facts_reasons.strip() or _facts_from_case(case),
+            "evidence": evidence or [],
+            "party_details": party_details or {},
             "status": Handoff.Status.PENDING,
             "progress": 0,
             "attempts": 0,
@@ -360,11 +468,11 @@ def handoff_request(*, actor: Any, case: Case, court: Court | None) -> Handoff:
 def court_outcome_record(
     *, actor: Any, case: Case, court_case_number: str, accepted_on: date
 ) -> Case:
-    """The court accepted the handed-off case: its number is shown on the case, which
-    closes with outcome ``litigated``."""
+    """A party sued and the court accepted the case: its number is shown on the case,
+    which closes with outcome ``litigated``."""
     handoff = Handoff.objects.select_for_update().filter(case=case).first()
     if handoff is None:
-        raise ValidationError(_("本案尚未移送法院"))
+        raise ValidationError(_("本案尚未引导诉讼"))
     if not court_case_number.strip():
         raise ValidationError({"court_case_number": [_("请填写法院案号")]})
     if accepted_on > timezone.localdate():

@@ -1,5 +1,6 @@
-"""Building the handoff package in Celery: the PDF case file, then a ZIP of the
-attachments, with progress written to the row the page polls."""
+"""Building the handoff package (引导诉讼材料) in Celery: the PDF guide, then a ZIP of it
+with the agreement, the confirmation papers and the attachments, with progress written to
+the row the page polls."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from centre import queue
 from intake import documents as intake_documents
 from intake.models import CaseDocument
+from judicial.documents import handoff_documents, paper_title
 from judicial.models import Handoff
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,12 @@ def build_handoff(handoff_id: int) -> None:
         attachments = list(case.attachments.order_by("uploaded_at", "id"))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{case.number}-卷宗.pdf", pdf)
+            archive.writestr(f"{case.number}-引导诉讼材料.pdf", pdf)
+            # The signed agreement, the confirmation application and any ruling go with
+            # it: the parties' evidence of the mediation. One not rendered yet (its task
+            # still pending) is rendered here, so the package never lacks it.
+            for paper in handoff_documents(case):
+                archive.writestr(f"文书/{paper_title(paper)}.pdf", _paper_bytes(paper))
             for i, attachment in enumerate(attachments, start=1):
                 with attachment.file.open("rb") as f:
                     archive.writestr(f"附件/{i:02d}-{attachment.original_name}", f.read())
@@ -82,6 +89,13 @@ def build_handoff(handoff_id: int) -> None:
             attempts=handoff.attempts + 1,
             error=f"{type(exc).__name__}: {exc}"[:300],
         )
+
+
+def _paper_bytes(paper: CaseDocument) -> bytes:
+    if paper.status == CaseDocument.Status.READY and paper.file:
+        with paper.file.open("rb") as f:
+            return f.read()
+    return intake_documents.render(paper)[1]
 
 
 @shared_task(name="judicial.tasks.sweep_handoffs", ignore_result=True)

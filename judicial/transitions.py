@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.workflow import TransitionForm, TransitionSpec, register
 from judicial import services
-from judicial.models import Confirmation, Court
+from judicial.models import CivilCause, Confirmation, Court
 
 
 class _CourtField(forms.ModelChoiceField):
@@ -107,12 +107,53 @@ class NotAcceptConfirmationForm(TransitionForm):
 
 
 class HandOffForm(TransitionForm):
-    court = _CourtField(label=_("移送法院"))
+    """引导诉讼: what the parties' complaint needs (民事诉讼法 第124条), told at the window."""
+
+    court = _CourtField(label=_("指引起诉的法院"))
+    cause = forms.ChoiceField(
+        label=_("民事案由"),
+        choices=[("", "——"), *CivilCause.choices],
+        error_messages={"required": _("请选择民事案由")},
+    )
+    claims = forms.CharField(
+        label=_("诉讼请求"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写诉讼请求")},
+    )
+    facts_reasons = forms.CharField(
+        label=_("事实与理由（留空则取案件事项和调解不成的原因）"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.Field(
+        label=_("证据清单（每行一项：证据名称｜来源｜证明内容）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    party_details = forms.Field(
+        label=_("当事人民族、职业、工作单位（每行一人：姓名｜民族｜职业｜工作单位，已知的填写）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["court"].queryset = Court.objects.filter(county_id=self.case.county_id)
+
+    def clean_evidence(self) -> list[dict[str, str]]:
+        try:
+            return services.evidence_check(self.cleaned_data.get("evidence"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+
+    def clean_party_details(self) -> dict[str, dict[str, str]]:
+        try:
+            return services.party_details_check(self.case, self.cleaned_data.get("party_details"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
 
 
 register(
@@ -177,12 +218,19 @@ register(
 register(
     TransitionSpec(
         name="hand_off",
-        label=_("移送诉讼"),
+        label=_("引导诉讼"),
         form=HandOffForm,
         style="secondary",
         apply=lambda case, d: case.hand_off(),
         after=lambda case, actor, d: services.handoff_request(
-            actor=actor, case=case, court=d.get("court")
+            actor=actor,
+            case=case,
+            court=d.get("court"),
+            cause=d["cause"],
+            claims=d["claims"],
+            facts_reasons=d.get("facts_reasons", ""),
+            evidence=d.get("evidence"),
+            party_details=d.get("party_details"),
         ),
     )
 )

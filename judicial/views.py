@@ -122,7 +122,7 @@ def handoff_zip(request: HttpRequest, number: str) -> HttpResponse:
     if document is not None:
         audit_download(actor=request.user, request=request, document=document, case=case)
     return FileResponse(
-        handoff.archive.open("rb"), as_attachment=True, filename=f"{case.number}-移送卷宗.zip"
+        handoff.archive.open("rb"), as_attachment=True, filename=f"{case.number}-引导诉讼材料.zip"
     )
 
 

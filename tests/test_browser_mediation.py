@@ -90,9 +90,9 @@ def test_a_failed_mediation_offers_the_next_steps_on_a_phone(
     _login(page, "supervisor")
     page.goto(f"/intake/cases/{case.number}/")
     actions = page.locator("#actions")
-    # 移送诉讼 leads, the one primary button; 转办 and 再次调解 follow.
+    # 引导诉讼 leads, the one primary button; 转办 and 再次调解 follow.
     primary = actions.locator(".btn-primary")
-    assert primary.count() == 1 and primary.inner_text() == "移送诉讼"
+    assert primary.count() == 1 and primary.inner_text() == "引导诉讼"
     assert actions.get_by_role("button", name="转办").is_visible()
     again = actions.locator("form[data-transition='resume_mediation']")
     again.get_by_label("再次调解的理由").fill("被申请人同意再次到场")

@@ -158,5 +158,10 @@ def test_the_court_clerks_page_and_the_way_back_to_the_court(
         name="fail_mediation",
         data={"reason": "未能达成一致", "party_refused": True},
     )
-    workflow.fire(actor=clerk, number=case.number, name="hand_off", data={})
+    workflow.fire(
+        actor=clerk,
+        number=case.number,
+        name="hand_off",
+        data={"cause": "neighbour", "claims": "判令被告拆除围墙。"},
+    )
     assert Handoff.objects.get(case=case).court == delegation.court
