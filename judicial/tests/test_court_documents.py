@@ -278,3 +278,20 @@ def test_only_the_courts_judges_may_decline(
     api.force_authenticate(elsewhere)
     assert api.post(url, data, format="json").status_code == 404
     assert Case.objects.get(pk=applied.pk).state == "confirming"
+
+
+def test_a_ruling_from_before_acceptance_was_recorded_reads_without_a_date(
+    applied, judge, django_capture_on_commit_callbacks
+):
+    """Applications decided before the court's acceptance was a step of its own have no
+    acceptance date: their ruling, printed again, still reads as a sentence."""
+    applied.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        applied.confirm()
+        applied.save()
+        services.confirmation_decide(
+            actor=judge, case=applied, decision=Confirmation.Decision.CONFIRMED
+        )
+    text = _text(applied, "ruling")
+    assert "本院受理后，依法进行了审查" in text and "本院于受理后" not in text
+    assert Confirmation.objects.get(case=applied).ruling_number == "（2026）浙0523民特1号"
