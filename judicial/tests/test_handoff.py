@@ -275,3 +275,21 @@ def test_closing_a_litigated_case_defaults_to_its_court_outcome(client, clerk, f
     close = close[: close.index("</form>")]
     assert re.search(r'<option value="litigated"[^>]*selected', close)
     assert not re.search(r'<option value="resolved"[^>]*selected', close)
+
+
+def test_the_case_page_asks_for_what_the_complaint_needs(client, clerk, failed):
+    client.force_login(clerk)
+    page = client.get(f"/intake/cases/{failed.number}/").content.decode()
+    form = page[page.index('data-transition="hand_off"') :]
+    form = form[: form.index("</form>")]
+    assert "引导诉讼" in form and "移送诉讼" not in form
+    assert 'name="cause"' in form and "民间借贷纠纷" in form and "机动车交通事故责任纠纷" in form
+    for field in ("claims", "facts_reasons", "evidence", "party_details"):
+        assert f'name="{field}"' in form, field
+    response = client.post(
+        f"/intake/cases/{failed.number}/transitions/hand_off/",
+        {**HANDOFF, "version": failed.version},
+        follow=True,
+    )
+    assert "待当事人起诉" in response.content.decode()
+    assert Case.objects.get(pk=failed.pk).state == "litigating"
