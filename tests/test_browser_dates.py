@@ -74,7 +74,12 @@ def test_the_court_s_filing_date_is_sent_untouched(
         actor=chen.user, number=case.number, name="fail_mediation", data={"reason": "分歧过大"}
     )
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.fire(actor=clerk, number=case.number, name="hand_off", data={})
+        workflow.fire(
+            actor=clerk,
+            number=case.number,
+            name="hand_off",
+            data={"cause": "neighbour", "claims": "判令被告拆除围墙。"},
+        )
     _login(page, "judge")
     page.goto(f"/intake/cases/{case.number}/")
     filed = page.get_by_label("立案日期")
