@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -33,3 +34,19 @@ class QueryStringCheckMiddleware:
                 json_dumps_params={"ensure_ascii": False},
             )
         return render(request, "400.html", {"detail": detail}, status=400)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every response (settings.PERMISSIONS_POLICY): what a page
+    may use of the browser. Django's SecurityMiddleware sets the other headers of its
+    deployment checklist; django-csp the Content-Security-Policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response

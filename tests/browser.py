@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(django_db_setup, live_server, monkeypatch):
+def page(request, django_db_setup, live_server, monkeypatch):
     # django_db_setup first: the live server (and its database connection) then stops
     # before the test database is dropped at the end of the session.
     from playwright.sync_api import sync_playwright
@@ -34,7 +34,13 @@ def page(django_db_setup, live_server, monkeypatch):
         browser = playwright.chromium.launch(
             executable_path=executable, args=CHROMIUM_ARGS, headless=True
         )
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        # Tests inject helpers (axe-core) as inline scripts, which the Content-Security-
+        # Policy forbids: the browser sets it aside, except in tests marked ``csp``.
+        context = browser.new_context(
+            locale="zh-CN",
+            base_url=live_server.url,
+            bypass_csp=request.node.get_closest_marker("csp") is None,
+        )
         context.set_default_timeout(15_000)
         yield context.new_page()
         context.close()

@@ -212,12 +212,12 @@ def test_progress_is_shown_while_it_builds(client, clerk, failed):
     workflow.fire(actor=clerk, number=failed.number, name="hand_off", data=HANDOFF)  # not built yet
     client.force_login(clerk)
     box = client.get(f"/judicial/cases/{failed.number}/handoff/").content.decode()
-    assert 'aria-valuenow="0"' in box and "every 2s" in box
+    assert 'value="0" max="100"' in box and "every 2s" in box
     from judicial.tasks import build_handoff
 
     build_handoff(Handoff.objects.get(case=failed).pk)
     box = client.get(f"/judicial/cases/{failed.number}/handoff/").content.decode()
-    assert 'aria-valuenow="100"' in box and "every 2s" not in box
+    assert 'value="100" max="100"' in box and "every 2s" not in box
     zipped = client.get(f"/judicial/cases/{failed.number}/handoff.zip")
     assert zipped.status_code == 200 and zipped["Content-Type"] == "application/zip"
 

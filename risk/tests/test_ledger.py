@@ -410,7 +410,7 @@ def test_the_job_page_polls_until_done_then_links_the_file(client, clerk, ref, n
 
     ExportJob.objects.filter(pk=job.pk).update(status="running", total=4000, done=2000)
     partial = client.get(reverse("risk:ledger_progress", args=[job.pk])).content.decode()
-    assert 'aria-valuenow="50"' in partial and "2000 / 4000" in partial
+    assert 'value="50" max="100"' in partial and "2000 / 4000" in partial
     assert 'hx-trigger="every 1s"' in partial
 
     # Its worker went quiet an hour ago: the sweep's message restarts it.
