@@ -125,12 +125,15 @@ def test_the_texts_read_as_before(clocks_of_two_counties):
     assert (
         remind["subject"] == f"期限提醒：{clock.case_number} 人民调解期限 100% 'a' \"b\" \\c %(x)s"
     )
-    assert remind["body"] == "将于2026年12月1日届满（含当日，还剩1日）。依据：《人民调解法》第33条；%s"
+    assert remind["body"] == (
+        "将于2026年12月1日届满（含当日，还剩1日）。依据：《人民调解法》第33条；%s"
+    )
     names = {m["recipient_name"] for m in messages}
     assert {"m2", "李", "王", "s2", "赵"} <= names and "s4" not in names
     provisional = Clock.objects.get(subject_id=95)  # due 2026-12-02, 暂定
     remind = by_key[f"clock:{provisional.pk}:remind:3:{provisional.due_on:%Y%m%d}"]
-    assert remind["body"].startswith("将于2026年12月2日（暂定）届满（含当日，还剩2日）。")  # on 11-30
+    # Reminded on 11-30, three days ahead.
+    assert remind["body"].startswith("将于2026年12月2日（暂定）届满（含当日，还剩2日）。")
     escalate = [m for m in messages if m["dedupe_key"].startswith(f"clock:{clock.pk}:escalate:")]
     assert sorted(m["recipient_name"] for m in escalate) == ["s2", "王"]  # its county's only
     assert escalate[0]["body"].startswith("已于2026年12月1日届满，超期2日。")  # escalated on 12-03

@@ -70,9 +70,7 @@ def test_the_clock_and_its_timeline_entry_commit_together(
 def test_a_clerk_cannot_touch_a_clock(client, clerk, mediating):
     case, clock = mediating
     client.force_login(clerk)
-    response = client.post(
-        f"/intake/cases/{case.number}/clocks/{clock.pk}/pause/", {"reason": "x"}
-    )
+    response = client.post(f"/intake/cases/{case.number}/clocks/{clock.pk}/pause/", {"reason": "x"})
     assert response.status_code in (403, 404)
     clock.refresh_from_db()
     assert clock.paused_at is None

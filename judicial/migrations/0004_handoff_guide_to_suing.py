@@ -5,49 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('judicial', '0003_not_accepted'),
+        ("judicial", "0003_not_accepted"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='handoff',
-            options={'permissions': [('record_court_outcome', '登记法院立案结果')], 'verbose_name': '引导诉讼', 'verbose_name_plural': '引导诉讼'},
+            name="handoff",
+            options={
+                "permissions": [("record_court_outcome", "登记法院立案结果")],
+                "verbose_name": "引导诉讼",
+                "verbose_name_plural": "引导诉讼",
+            },
         ),
         migrations.AddField(
-            model_name='handoff',
-            name='cause',
-            field=models.CharField(blank=True, choices=[('private_loan', '民间借贷纠纷'), ('labour_service', '劳务合同纠纷'), ('labour_pay', '追索劳动报酬纠纷'), ('neighbour', '相邻关系纠纷'), ('marriage_family', '婚姻家庭纠纷'), ('divorce', '离婚纠纷'), ('support', '赡养纠纷'), ('inheritance', '继承纠纷'), ('traffic', '机动车交通事故责任纠纷'), ('property_service', '物业服务合同纠纷'), ('house_lease', '房屋租赁合同纠纷'), ('sale', '买卖合同纠纷'), ('construction', '建设工程施工合同纠纷'), ('land_contract', '土地承包经营权纠纷'), ('homestead', '宅基地使用权纠纷'), ('personal_injury', '生命权、身体权、健康权纠纷'), ('medical', '医疗损害责任纠纷'), ('tort', '侵权责任纠纷')], max_length=20, verbose_name='民事案由'),
+            model_name="handoff",
+            name="cause",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("private_loan", "民间借贷纠纷"),
+                    ("labour_service", "劳务合同纠纷"),
+                    ("labour_pay", "追索劳动报酬纠纷"),
+                    ("neighbour", "相邻关系纠纷"),
+                    ("marriage_family", "婚姻家庭纠纷"),
+                    ("divorce", "离婚纠纷"),
+                    ("support", "赡养纠纷"),
+                    ("inheritance", "继承纠纷"),
+                    ("traffic", "机动车交通事故责任纠纷"),
+                    ("property_service", "物业服务合同纠纷"),
+                    ("house_lease", "房屋租赁合同纠纷"),
+                    ("sale", "买卖合同纠纷"),
+                    ("construction", "建设工程施工合同纠纷"),
+                    ("land_contract", "土地承包经营权纠纷"),
+                    ("homestead", "宅基地使用权纠纷"),
+                    ("personal_injury", "生命权、身体权、健康权纠纷"),
+                    ("medical", "医疗损害责任纠纷"),
+                    ("tort", "侵权责任纠纷"),
+                ],
+                max_length=20,
+                verbose_name="民事案由",
+            ),
         ),
         migrations.AddField(
-            model_name='handoff',
-            name='claims',
-            field=models.TextField(blank=True, verbose_name='诉讼请求'),
+            model_name="handoff",
+            name="claims",
+            field=models.TextField(blank=True, verbose_name="诉讼请求"),
         ),
         migrations.AddField(
-            model_name='handoff',
-            name='evidence',
-            field=models.JSONField(blank=True, default=list, verbose_name='证据清单'),
+            model_name="handoff",
+            name="evidence",
+            field=models.JSONField(blank=True, default=list, verbose_name="证据清单"),
         ),
         migrations.AddField(
-            model_name='handoff',
-            name='facts_reasons',
-            field=models.TextField(blank=True, verbose_name='事实与理由'),
+            model_name="handoff",
+            name="facts_reasons",
+            field=models.TextField(blank=True, verbose_name="事实与理由"),
         ),
         migrations.AddField(
-            model_name='handoff',
-            name='party_details',
-            field=models.JSONField(blank=True, default=dict, verbose_name='当事人补充信息'),
+            model_name="handoff",
+            name="party_details",
+            field=models.JSONField(blank=True, default=dict, verbose_name="当事人补充信息"),
         ),
         migrations.AlterField(
-            model_name='handoff',
-            name='archive',
-            field=models.FileField(blank=True, upload_to='handoffs/', verbose_name='起诉材料压缩包'),
+            model_name="handoff",
+            name="archive",
+            field=models.FileField(
+                blank=True, upload_to="handoffs/", verbose_name="起诉材料压缩包"
+            ),
         ),
         migrations.AlterField(
-            model_name='handoff',
-            name='court',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='judicial.court', verbose_name='指引起诉的法院'),
+            model_name="handoff",
+            name="court",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="judicial.court",
+                verbose_name="指引起诉的法院",
+            ),
         ),
     ]

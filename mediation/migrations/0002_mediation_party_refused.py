@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mediation', '0001_initial'),
+        ("mediation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediation',
-            name='party_refused',
-            field=models.BooleanField(default=False, verbose_name='当事人拒绝参加调解'),
+            model_name="mediation",
+            name="party_refused",
+            field=models.BooleanField(default=False, verbose_name="当事人拒绝参加调解"),
         ),
     ]
