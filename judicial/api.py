@@ -63,6 +63,87 @@ class CourtOutcome(APIView):
         return Response({"number": case.number, "state": case.state, "outcome": case.outcome})
 
 
+_CONFIRMATION = inline_serializer(
+    "ConfirmationState",
+    {
+        "number": serializers.CharField(),
+        "ruling_number": serializers.CharField(),
+        "accepted_at": serializers.DateTimeField(),
+        "decide_due": serializers.DateField(),
+        "extended_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+def _open_confirmation(request, number: str):
+    """The case's application under review, if the user is one of its court's judges (the
+    court's acts are its judges'; anyone else 403, a case they cannot see 404)."""
+    case = access_case_for(request.user, number)
+    if not request.user.has_perm("judicial.decide_confirmation"):
+        raise PermissionDenied(_("只有受理法院的法官可以办理"))
+    confirmation = services.open_confirmation(case)
+    if confirmation is None:
+        return case, None
+    return case, confirmation
+
+
+def _confirmation_body(case, confirmation) -> dict:
+    return {
+        "number": case.number,
+        "ruling_number": confirmation.ruling_number,
+        "accepted_at": confirmation.accepted_at,
+        "decide_due": confirmation.decide_due,
+        "extended_at": confirmation.extended_at,
+    }
+
+
+class ConfirmationAccept(APIView):
+    """The court accepts the application for judicial confirmation (受理, 法释〔2011〕5号
+    第4条): the 民特 number, the 受理通知书 to the parties, the 15-day review clock. As on
+    the case page; 409 when there is no application under review or it is accepted."""
+
+    @extend_schema(request=None, responses={200: _CONFIRMATION})
+    def post(self, request, number: str):
+        case, confirmation = _open_confirmation(request, number)
+        if confirmation is None:
+            return Response({"detail": _("没有待审查的司法确认申请")}, status=409)
+        if confirmation.accepted_at is not None:
+            return Response({"detail": _("该申请已受理")}, status=409)
+        try:
+            confirmation = services.confirmation_accept(
+                actor=request.user, confirmation=confirmation
+            )
+        except DjangoValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        return Response(_confirmation_body(case, confirmation))
+
+
+class ConfirmationExtendSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="延长理由", max_length=300)
+
+
+class ConfirmationExtend(APIView):
+    """The court president extends the review once by 10 days (法释〔2011〕5号 第5条),
+    never past 30 days from acceptance (民事诉讼法 第187条). As on the case page."""
+
+    @extend_schema(request=ConfirmationExtendSerializer, responses={200: _CONFIRMATION})
+    def post(self, request, number: str):
+        case, confirmation = _open_confirmation(request, number)
+        if confirmation is None:
+            return Response({"detail": _("没有待审查的司法确认申请")}, status=409)
+        if confirmation.court.president_id != request.user.pk:
+            raise PermissionDenied(_("延长审查期限须经院长批准"))
+        form = ConfirmationExtendSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            confirmation = services.confirmation_extend(
+                actor=request.user, confirmation=confirmation, reason=form.validated_data["reason"]
+            )
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(_confirmation_body(case, confirmation))
+
+
 class DelegationSerializer(CaseCreateSerializer):
     court_reference = serializers.CharField(label="法院收案编号", max_length=60)
     received_on = serializers.DateField(label="收到材料日期")
@@ -111,4 +192,14 @@ class Delegations(APIView):
 urlpatterns = [
     path("cases/<str:number>/court-outcome/", CourtOutcome.as_view(), name="api-court-outcome"),
     path("delegations/", Delegations.as_view(), name="api-delegations"),
+    path(
+        "cases/<str:number>/confirmation/accept/",
+        ConfirmationAccept.as_view(),
+        name="api-confirmation-accept",
+    ),
+    path(
+        "cases/<str:number>/confirmation/extend/",
+        ConfirmationExtend.as_view(),
+        name="api-confirmation-extend",
+    ),
 ]
