@@ -33,13 +33,15 @@ def main() -> int:
     }
     env.update(DEBUG="1", VAR_DIR=var_dir)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(
-        [*manage, "generate_party_key", f"{var_dir}/party.key"],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
+    # The two key files `make run` creates: personal data and the audit log's MAC.
+    for name in ("party.key", "audit.key"):
+        subprocess.run(
+            [*manage, "generate_party_key", f"{var_dir}/{name}"],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     for _ in range(2):  # seed_demo must be idempotent
         out = subprocess.run(
