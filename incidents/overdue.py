@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,23 +42,27 @@ def incidents_overdue_scan(*, today: date | None = None) -> dict[str, int]:
         .select_related("category", "department", "holder", "accepted_by")
         .order_by("due_on", "pk")
     )
-    urged = supervised = escalated = 0
+    # The messages of all overdue incidents go in two batched writes (inbox_notify_many
+    # skips the keys already used), not two per incident.
+    urgings, supervisions, supervised_ids, to_escalate = [], [], [], []
     supervisors: dict[int, list[Any]] = {}
     for incident in overdue:
-        urged += inbox_notify_many(_urgings(incident, today))
+        urgings += _urgings(incident, today)
         day = supervise_on(incident.due_on)
         if today < day:
             continue
         if incident.county_id not in supervisors:
             supervisors[incident.county_id] = clocks.supervisors_of(incident.county_id)
-        supervised += inbox_notify_many(
-            [_supervision(incident, today, s) for s in supervisors[incident.county_id]]
-        )
-        Clock.objects.filter(
-            subject=CLOCK_SUBJECT, subject_id=incident.pk, escalated_at__isnull=True
-        ).update(escalated_at=timezone.now(), overdue_since=incident.due_on + timedelta(days=1))
+        supervisions += [_supervision(incident, today, s) for s in supervisors[incident.county_id]]
+        supervised_ids.append(incident.pk)
         if today > day:
-            escalated += _escalate(incident.pk, incident.due_on, today)
+            to_escalate.append(incident)
+    urged = inbox_notify_many(urgings)
+    supervised = inbox_notify_many(supervisions)
+    Clock.objects.filter(
+        subject=CLOCK_SUBJECT, subject_id__in=supervised_ids, escalated_at__isnull=True
+    ).update(escalated_at=timezone.now(), overdue_since=F("due_on") + timedelta(days=1))
+    escalated = sum(_escalate(i.pk, i.due_on, today) for i in to_escalate)
     return {"urged": urged, "supervised": supervised, "escalated": escalated}
 
 
