@@ -46,6 +46,7 @@ SECURE_SSL_REDIRECT=0
 SESSION_COOKIE_SECURE=0
 CSRF_COOKIE_SECURE=0
 PARTY_KEY_FILE=$BENCH_DIR/party.key
+AUDIT_KEY_FILE=$BENCH_DIR/audit.key
 DEMO_PASSWORD=demo12345
 VAR_DIR=$BENCH_DIR/var
 PUBLIC_BASE_URL=https://bench.invalid
@@ -62,6 +63,8 @@ set +a
 cd "$SRC"
 rm -f "$BENCH_DIR/party.key"
 $PY manage.py generate_party_key "$BENCH_DIR/party.key" >/dev/null
+rm -f "$BENCH_DIR/audit.key"
+$PY manage.py generate_party_key "$BENCH_DIR/audit.key" >/dev/null
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py seed_demo --force >/dev/null
