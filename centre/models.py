@@ -3,6 +3,8 @@ category taxonomy, and the append-only audit log."""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_address
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre.names import ref_name
+from centre.validators import networks_of, validate_networks
 
 # GB/T 2260 county codes are six digits; township codes (统计用区划代码) nine, villages
 # twelve; grids are numbered under their village by the county.
@@ -294,6 +297,7 @@ class Capability(models.Model):
             ("configure_system", _("系统配置（系统管理员）")),
             ("manage_accounts", _("账号与权限管理（安全管理员）")),
             ("read_audit_log", _("查阅审计日志（安全审计员）")),
+            ("reset_two_factor", _("重置动态口令（安全管理员）")),
         ]
 
     def __str__(self) -> str:
@@ -322,6 +326,10 @@ class AuditLog(models.Model):
         DEMO_SEED = "system.seed_demo", _("载入演示数据")
         AUDIT_KEY_ROTATED = "audit.key_rotated", _("更换审计日志密钥")
         AUDIT_PURGED = "audit.purged", _("清理过期审计日志")
+        OTP_ENROLLED = "auth.otp_enrolled", _("绑定动态口令")
+        OTP_FAILED = "auth.otp_failed", _("动态口令错误")
+        OTP_RESET = "auth.otp_reset", _("重置动态口令")
+        SERVICE_ADDRESS_REFUSED = "auth.service_address_refused", _("服务账号来源地址被拒绝")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -894,3 +902,46 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.changed_at:%Y-%m-%d}"
+
+
+class ServiceAccount(models.Model):
+    """An account another platform's system uses (the 12345 hotline, the court's system):
+    token-only — it never signs in to the pages nor obtains a token with a password (it has
+    none; ``centre.auth_backends`` refuses it even if one is set) — and its tokens are
+    accepted only from the addresses listed here (``centre.api_auth``). Its tokens are
+    issued by an administrator: ``manage.py issue_service_token``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="service_account",
+        verbose_name=_("账号"),
+    )
+    platform = models.CharField(_("对接平台"), max_length=100)
+    allowed_networks = models.TextField(
+        _("允许的来源地址"),
+        help_text=_("每行一个IP地址或网段，如 10.1.2.0/24"),
+        validators=[validate_networks],
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("服务账号")
+        verbose_name_plural = _("服务账号")
+
+    def __str__(self) -> str:
+        return self.platform
+
+    def networks(self) -> list[IPv4Network | IPv6Network]:
+        return networks_of(self.allowed_networks)
+
+    def allows(self, address: str | None) -> bool:
+        """Whether a request from this address may use the account's tokens."""
+        if not address:
+            return False
+        try:
+            ip = ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks())

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "centre",
     "intake",
     "mediation",
@@ -69,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A password to change first, a session a later login ended (centre.accounts).
+    # request.user.is_verified(): whether this session's dynamic password (TOTP) was checked.
+    "django_otp.middleware.OTPMiddleware",
+    # A dynamic password to enter or enrol first, a password to change first, a session a later login ended (centre.accounts).
     "centre.accounts.AuthenticationPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -236,6 +240,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # turns both off so that its accounts log straight in; the validators above still apply.
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 PASSWORD_CHANGE_ENFORCED = env_bool("PASSWORD_CHANGE_ENFORCED", not DEBUG)
+# 8.1.4.1 d: two factors for every staff login — the password and a dynamic password (TOTP,
+# django-otp) from an authenticator app, enrolled at the first login (centre.two_factor).
+# The demo (DEBUG) may leave it off; `manage.py check --deploy` warns when it is off.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "矛调中心")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

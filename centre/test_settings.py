@@ -75,4 +75,6 @@ if REDIS_URL:
     _db_index = (int(_base or 0) + 1 + int(_worker.removeprefix("gw") or 0)) % 16
     CELERY_BROKER_URL = f"{_server}/{_db_index}"
 CELERY_TASK_ALWAYS_EAGER = True
+# The suite logs in with a password only; the two-factor tests turn this on themselves.
+OTP_REQUIRED = False
 RISK_REFRESH_ON_VIEW = False  # tests refresh explicitly

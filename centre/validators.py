@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -121,3 +122,26 @@ def refused_in(data: object, path: str = "") -> tuple[str, str] | None:
             if hit:
                 return hit
     return None
+
+
+def networks_of(text: str) -> list[IPv4Network | IPv6Network]:
+    """The addresses and networks listed one a line (blank lines ignored); a wrong line
+    raises ValueError naming it."""
+    return [ip_network(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def validate_networks(text: str) -> None:
+    """A service account's allowed addresses: one IP address or network (CIDR) a line, at
+    least one, with no host bits set in a network (10.1.2.0/24, not 10.1.2.3/24)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValidationError(_("至少填写一个IP地址或网段"), code="required")
+    for number, line in enumerate(lines, start=1):
+        try:
+            ip_network(line)
+        except ValueError:
+            raise ValidationError(
+                _("第%(n)d行“%(line)s”不是IP地址或网段（如 10.1.2.0/24，网段的主机位须为0）"),
+                code="invalid_network",
+                params={"n": number, "line": line},
+            ) from None
