@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.user.is_verified(): whether this session's dynamic password (TOTP) was checked.
     "django_otp.middleware.OTPMiddleware",
-    # A dynamic password to enter or enrol first, a password to change first, a session a later login ended (centre.accounts).
+    # A dynamic password to enter or enrol first, a password to change first, a session a
+    # later login ended (centre.accounts).
     "centre.accounts.AuthenticationPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
