@@ -40,6 +40,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # fontconfig (fc-cache) builds the system font cache once at build time so
 # every worker process does not rescan ~90 MB of CJK fonts.
 # tzdata: TIME_ZONE is Asia/Shanghai and zoneinfo needs the system database.
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` and `restore` (major
+# version 15, as the compose file's server).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         fonts-noto-cjk \
@@ -49,6 +51,7 @@ RUN apt-get update \
         libpangoft2-1.0-0 \
         libfontconfig1 \
         fontconfig \
+        postgresql-client \
         tzdata \
     && fc-cache -f \
     && rm -rf /var/lib/apt/lists/*

@@ -130,3 +130,32 @@ def test_dockerfile_installs_cjk_fonts_and_harfbuzz_subset(dockerfile):
     assert "fonts-noto-cjk" in packages
     assert "libharfbuzz-subset0" in packages
     assert "--no-install-recommends" in packages
+
+
+def test_the_app_connects_as_its_own_role_and_migrations_as_the_owner(compose):
+    services = compose["services"]
+    owner = "postgres://${POSTGRES_USER:-maodiao}:"
+    for name in APP_SERVICES:
+        url = services[name]["environment"]["DATABASE_URL"]
+        # The superuser ignores grants: the audit log's INSERT/SELECT-only rule needs another role.
+        assert url.startswith("postgres://${APP_DB_USER:-maodiao_app}:"), name
+    for name in ("migrate", "grants"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith(owner), name
+    grants = services["grants"]
+    assert grants["command"][:3] == ["python", "manage.py", "audit_grants"]
+    assert "--apply" in grants["command"]
+    assert grants["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["grants"]["condition"] == (
+            "service_completed_successfully"
+        ), name
+
+
+def test_the_image_has_pg_dump_for_the_servers_major_version(compose, dockerfile):
+    logical_lines = dockerfile.replace("\\\n", " ").splitlines()
+    installs = " ".join(line for line in logical_lines if re.search(r"apt-get\s+install", line))
+    assert "postgresql-client" in installs.split()
+    # The runtime image is Debian bookworm, whose postgresql-client is 15; pg_dump refuses a
+    # newer server.
+    assert "bookworm" in dockerfile
+    assert compose["services"]["postgres"]["image"] == "postgres:15"

@@ -6,7 +6,7 @@ import secrets
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from centre.models import AuditLog
@@ -71,3 +71,78 @@ def test_the_app_role_may_not_change_or_remove_entries(app_role, sql):
 def test_role_names_are_checked_before_they_reach_sql():
     with pytest.raises(Exception, match="角色名"):
         call_command("audit_grants", owner='x"; DROP TABLE y; --', app="app")
+
+
+# --- The application's role ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_app_role_reads_and_writes_business_data(app_role):
+    from centre.models import County
+    from centre.tests.factories import CountyFactory
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{app_role}"')
+        county = CountyFactory()
+        County.objects.filter(pk=county.pk).update(name="安吉县")
+        assert County.objects.get(pk=county.pk).name == "安吉县"
+        County.objects.filter(pk=county.pk).delete()
+        cursor.execute("RESET ROLE")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TABLE centre_smuggled (id int)",
+        "ALTER TABLE centre_county ADD COLUMN smuggled int",
+        "DROP TABLE centre_county",
+        "TRUNCATE centre_county CASCADE",
+        "CREATE ROLE smuggled_role",
+    ],
+    ids=["create-table", "alter-table", "drop-table", "truncate", "create-role"],
+)
+def test_the_app_role_changes_no_schema_and_no_role(app_role, sql):
+    with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
+        _as(app_role, sql)
+
+
+@pytest.mark.django_db
+def test_apply_makes_a_login_role_that_is_no_superuser_and_owns_nothing(monkeypatch):
+    suffix = secrets.token_hex(4)
+    owner, app = f"audit_owner_{suffix}", f"audit_app_{suffix}"
+    monkeypatch.setenv("APP_DB_PASSWORD", secrets.token_urlsafe(24))
+    out = StringIO()
+    call_command(
+        "audit_grants", owner=owner, app=app, apply=True, password_env="APP_DB_PASSWORD", stdout=out
+    )
+    assert "只能 INSERT 和 SELECT" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+            "WHERE rolname = %s",
+            [app],
+        )
+        assert cursor.fetchone() == (True, False, False, False)
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+            "WHERE r.rolname = %s",
+            [app],
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT privilege_type FROM information_schema.role_table_grants "
+            "WHERE grantee = %s AND table_name = 'centre_auditlog' ORDER BY 1",
+            [app],
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["INSERT", "SELECT"]
+    # Run again (after every migration): the same rights, no error.
+    call_command("audit_grants", owner=owner, app=app, apply=True, stdout=StringIO())
+
+
+def test_a_password_is_never_printed_and_must_be_long(monkeypatch):
+    with pytest.raises(CommandError, match="只能与 --apply 一起使用"):
+        call_command("audit_grants", owner="o", app="a", password_env="APP_DB_PASSWORD")
+    monkeypatch.setenv("APP_DB_PASSWORD", "short")
+    with pytest.raises(CommandError, match="APP_DB_PASSWORD 未设置或少于 16 个字符"):
+        call_command("audit_grants", owner="o", app="a", apply=True, password_env="APP_DB_PASSWORD")
