@@ -1,4 +1,5 @@
-"""Re-encrypt every party's ID number and phone under a new key (``manage.py rotate_party_key``).
+"""Re-encrypt every party's ID number and phone, and every message's destination, under a new
+key (``manage.py rotate_party_key``).
 
 Procedure:
 
@@ -33,7 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from centre.crypto import CryptoError, Keyring
-from centre.models import AuditLog
+from centre.models import AuditLog, Notification
 from centre.services import audit_record
 from intake.models import Party
 
@@ -45,12 +46,13 @@ SEALED_FIELDS = (
 
 
 class PartyRekeyError(Exception):
-    """A party's token does not open with the old key (sealed by a third key, or corrupted):
-    the rotation's transaction rolls back. ``key_id`` is the sealing key, if readable."""
+    """A token does not open with the old key (sealed by a third key, or corrupted): the
+    rotation's transaction rolls back. ``party_pk`` is the row's key (a notification's when
+    ``field`` is ``destination_enc``); ``key_id`` is the sealing key, if readable."""
 
     def __init__(self, *, party_pk: int, field: str, key_id: bytes | None, error: Exception):
         self.party_pk, self.field, self.key_id, self.error = party_pk, field, key_id, error
-        super().__init__(f"party {party_pk} {field}: {error}")
+        super().__init__(f"row {party_pk} {field}: {error}")
 
 
 def party_keys_rotate(
@@ -82,13 +84,52 @@ def party_keys_rotate(
             done += len(batch)
             if stdout is not None:
                 stdout.write(f"已处理 {done}/{total} 位当事人，重新加密 {rekeyed} 位\n")
+        notifications = _notifications_rekey(old=old, new=new, batch_size=batch_size)
+        if stdout is not None:
+            stdout.write(f"重新加密 {notifications} 条通知的接收号码\n")
         audit_record(
             actor=None,
             action=AuditLog.Action.CHANGE,
             username="rotate_party_key",
-            detail={"rekeyed": rekeyed, "new_key_id": new.current_key_id.hex()},
+            detail={
+                "rekeyed": rekeyed,
+                "notifications": notifications,
+                "new_key_id": new.current_key_id.hex(),
+            },
         )
     return rekeyed
+
+
+def _notifications_rekey(*, old: Keyring, new: Keyring, batch_size: int) -> int:
+    """A message's destination (a party's phone or e-mail) is sealed like the party's own
+    data: left under the old key, it could no longer be sent once that key is retired."""
+    rekeyed = last_pk = 0
+    pending = Notification.objects.filter(destination_enc__isnull=False)
+    while True:
+        batch = list(
+            pending.select_for_update()
+            .filter(pk__gt=last_pk)
+            .order_by("pk")
+            .only("pk", "destination_enc")[:batch_size]
+        )
+        if not batch:
+            return rekeyed
+        last_pk = batch[-1].pk
+        changed = []
+        for notification in batch:
+            token, key_id = bytes(notification.destination_enc), None
+            try:
+                key_id = old.key_id_of(token)
+                if key_id == new.current_key_id:
+                    continue
+                notification.destination_enc = new.encrypt(old.decrypt(token))
+            except CryptoError as exc:
+                raise PartyRekeyError(
+                    party_pk=notification.pk, field="destination_enc", key_id=key_id, error=exc
+                ) from exc
+            changed.append(notification)
+        Notification.objects.bulk_update(changed, ["destination_enc"])
+        rekeyed += len(changed)
 
 
 def _party_rekey(party: Party, *, old: Keyring, new: Keyring) -> bool:

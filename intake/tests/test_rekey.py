@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from stdnum.cn import ric
 
 from centre.crypto import KeyNotFound, Keyring, generate_key, get_keyring, reset_keyring
-from centre.models import AuditLog
+from centre.models import AuditLog, Notification
 from centre.tests.factories import CountyFactory
 from intake.identity import IdType
 from intake.models import CaseParty, Party
@@ -172,6 +172,34 @@ def test_once_the_app_uses_the_new_key_it_finds_the_same_parties(
     assert Party.objects.count() == len(parties)
 
 
+def _message(token: bytes | None) -> Notification:
+    return Notification.objects.create(
+        channel=Notification.Channel.SMS,
+        recipient_name="张三",
+        subject="调解通知",
+        body="请于明日到中心调解。",
+        destination_enc=token,
+        destination_masked="138****5678",
+    )
+
+
+def test_messages_waiting_to_be_sent_are_resealed_too(parties, old, new):
+    waiting = _message(old.encrypt("13812345678"))
+    in_app = _message(None)
+
+    party_keys_rotate(old=old, new=new)
+
+    waiting.refresh_from_db()
+    assert new.key_id_of(waiting.destination_enc) == new.current_key_id
+    assert new.decrypt(waiting.destination_enc) == "13812345678"
+    assert Notification.objects.get(pk=in_app.pk).destination_enc is None
+    entry = AuditLog.objects.get(actor_username="rotate_party_key")
+    assert entry.detail["notifications"] == 1
+    party_keys_rotate(old=old, new=new)
+    again = AuditLog.objects.filter(actor_username="rotate_party_key").latest("id")
+    assert again.detail["notifications"] == 0
+
+
 # --- The command ---------------------------------------------------------------------------
 
 
@@ -194,7 +222,7 @@ def test_the_command_rotates_tells_the_next_steps_in_chinese_and_is_audited(
     entry = AuditLog.objects.get(actor_username="rotate_party_key")
     assert entry.action == AuditLog.Action.CHANGE
     assert entry.actor is None
-    assert entry.detail == {"rekeyed": len(parties), "new_key_id": new_id}
+    assert entry.detail == {"rekeyed": len(parties), "notifications": 0, "new_key_id": new_id}
 
     assert "重新加密 0 位当事人" in _rotate("--new-key-file", str(new_path))
 
@@ -249,4 +277,20 @@ def test_the_command_names_a_party_it_cannot_open_and_changes_nothing(parties, n
     message = str(caught.value)
     assert f"当事人（ID {party.pk}）的联系电话由密钥 {third.current_key_id.hex()} 加密" in message
     assert "本次未做任何修改" in message
+    assert _tokens() == tokens
+
+
+def test_the_command_names_a_message_it_cannot_open_and_changes_nothing(
+    parties, new_path, tmp_path
+):
+    third = Keyring.from_files(current=_key_file(tmp_path, "third.key"))
+    message = _message(third.encrypt("13912345678"))
+    tokens = _tokens()
+
+    with pytest.raises(CommandError) as caught:
+        _rotate("--new-key-file", str(new_path))
+
+    assert f"通知（ID {message.pk}）的接收号码由密钥 {third.current_key_id.hex()} 加密" in str(
+        caught.value
+    )
     assert _tokens() == tokens

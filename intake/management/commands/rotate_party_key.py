@@ -33,8 +33,8 @@ def _keyring(path: Path, role: str) -> Keyring:
 
 class Command(BaseCommand):
     help = (
-        "更换个人信息加密密钥：用新密钥重新加密全部当事人的证件号码和联系电话，并重新计算"
-        "检索索引（一个事务内完成，可重复执行）。请在维护时段、停止网站服务和后台任务进程后运行。"
+        "更换个人信息加密密钥：用新密钥重新加密全部当事人的证件号码和联系电话、通知的接收号码，"
+        "并重新计算检索索引（一个事务内完成，可重复执行）。请在维护时段、停止网站服务和后台任务进程后运行。"
     )
 
     def add_arguments(self, parser) -> None:
@@ -99,7 +99,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _failure(exc: PartyRekeyError, old_id: str) -> str:
-        what = f"当事人（ID {exc.party_pk}）的{FIELD_LABELS[exc.field]}"
+        if exc.field == "destination_enc":
+            what = f"通知（ID {exc.party_pk}）的接收号码"
+        else:
+            what = f"当事人（ID {exc.party_pk}）的{FIELD_LABELS[exc.field]}"
         if isinstance(exc.error, KeyNotFound) and exc.key_id is not None:
             reason = (
                 f"{what}由密钥 {exc.key_id.hex()} 加密，不是旧密钥 {old_id}，无法解密。"
