@@ -1,6 +1,6 @@
 """Backup and restore: a consistent pg_dump, the media files and a manifest.
 
-GB/T 22239-2019 8.1.4.11 数据备份恢复 a) asks for a local backup and restore of important
+GB/T 22239-2019 8.1.4.9 数据备份恢复 a) asks for a local backup and restore of important
 data. A backup directory holds three files:
 
 - ``database.dump``: ``pg_dump --format=custom`` of the configured database, taken in the

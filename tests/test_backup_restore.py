@@ -1,4 +1,4 @@
-"""Backup and restore drill (GB/T 22239-2019 8.1.4.11): cases registered through the service,
+"""Backup and restore drill (GB/T 22239-2019 8.1.4.9): cases registered through the service,
 backed up, restored into a fresh database by another process as an operator would, and found
 there whole: the counts, the case numbers, an ID number that decrypts, an audit chain that
 verifies, the attached file."""
