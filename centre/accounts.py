@@ -42,6 +42,7 @@ CLAIMED_KEY = "centre_session_claimed"
 FIRST_LOGIN, EXPIRED = "first_login", "expired"
 
 ENDED_ELSEWHERE = gettext_lazy("您的账号已在其他地方登录，本次会话已结束")
+SECOND_FACTOR_MISSING = gettext_lazy("请先在登录页输入动态口令")
 CHANGE_REASONS = {
     FIRST_LOGIN: gettext_lazy("您的密码由管理员设置，首次登录须先修改密码。"),
     EXPIRED: gettext_lazy("您的密码已超过%(days)d天未修改，须先修改密码。"),
@@ -222,11 +223,14 @@ def _logged_in(sender, request, user, **kwargs):
 
 
 class AuthenticationPolicyMiddleware:
-    """After AuthenticationMiddleware and MessageMiddleware.
+    """After AuthenticationMiddleware, OTPMiddleware and MessageMiddleware.
 
-    A session whose password must be changed reaches only the change page, logout, the
-    language switch and static files. A browser whose session a later login ended is sent
-    to the login page and told why. Neither costs a query on an ordinary request.
+    When two factors are required (``OTP_REQUIRED``, centre.two_factor), a session whose
+    dynamic password was not yet checked reaches only the pages that check it or enrol a
+    device, logout, the language switch and static files. A session whose password must be
+    changed reaches only the change page and the same few. A browser whose session a later
+    login ended is sent to the login page and told why. None of this costs a query on an
+    ordinary request (OTPMiddleware's one look-up of the session's device aside).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -237,6 +241,12 @@ class AuthenticationPolicyMiddleware:
             session = request.session
             if session.get(CLAIMED_KEY) != session.session_key:
                 session_follow(user=request.user, session=session)
+            if (
+                settings.OTP_REQUIRED
+                and not request.user.is_verified()
+                and not self._open_before_second_factor(request)
+            ):
+                return self._to_second_factor(request)
             reason = session.get(CHANGE_REQUIRED)
             if reason and not self._open_while_changing(request):
                 return self._to_change(request, reason)
@@ -251,6 +261,27 @@ class AuthenticationPolicyMiddleware:
         # The language switch stays open: the change page has it in its footer.
         open_paths = {reverse("password_change"), reverse("logout"), reverse("set_language")}
         return request.path in open_paths or request.path.startswith(settings.STATIC_URL)
+
+    @staticmethod
+    def _open_before_second_factor(request: HttpRequest) -> bool:
+        open_paths = {
+            reverse("two_factor"),
+            reverse("two_factor_enrol"),
+            reverse("logout"),
+            reverse("set_language"),
+        }
+        return request.path in open_paths or request.path.startswith(settings.STATIC_URL)
+
+    @staticmethod
+    def _to_second_factor(request: HttpRequest) -> HttpResponse:
+        if is_api(request):
+            return JsonResponse(
+                {"detail": str(SECOND_FACTOR_MISSING)},
+                status=403,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        # The page asked for is kept as ?next=, so the code leads on to it.
+        return redirect_to_login(request.get_full_path(), reverse("two_factor"))
 
     @staticmethod
     def _to_change(request: HttpRequest, reason: str) -> HttpResponse:

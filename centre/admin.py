@@ -11,14 +11,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template import TemplateSyntaxError, engines
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from centre import accounts, tokens
+from centre import accounts, tokens, two_factor
 from centre.deadlines import calendar_changed
 from centre.models import (
     ApiToken,
@@ -32,6 +34,7 @@ from centre.models import (
     Heartbeat,
     Holiday,
     Region,
+    ServiceAccount,
     StaffProfile,
     Window,
 )
@@ -302,6 +305,9 @@ class CentreUserChangeForm(CheckedText, UserChangeForm):
 
 
 admin.site.unregister(User)
+# django-otp's own device admin shows each device's secret: no one reads a secret back. The
+# security administrator resets a device from the accounts list instead (below).
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
@@ -312,7 +318,8 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
     form = CentreUserChangeForm
     change_password_form = AdminSetPasswordForm
     inlines = [StaffProfileInline]
-    list_display = ["username", "first_name", "is_active", "is_staff", "last_login"]
+    list_display = ["username", "first_name", "is_active", "is_staff", "has_otp", "last_login"]
+    actions = ["reset_two_factor"]
     list_filter = ["is_active", "is_staff", "groups"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -328,6 +335,31 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
         if obj is not None and obj.pk == request.user.pk:
             readonly.append("groups")  # 三员分立: nobody grants themselves a role
         return readonly
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(otp_devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True)))
+        )
+
+    @admin.display(description=_("已绑定动态口令"), boolean=True)
+    def has_otp(self, user) -> bool:
+        return bool(getattr(user, "otp_devices", 0))
+
+    def has_reset_two_factor_permission(self, request) -> bool:
+        return request.user.has_perm(two_factor.RESET_PERMISSION)
+
+    @admin.action(description=_("重置所选账号的动态口令"), permissions=["reset_two_factor"])
+    def reset_two_factor(self, request, queryset):
+        """A phone lost or changed: the device goes, the owner enrols again at the next
+        login (centre.two_factor.two_factor_reset, audited)."""
+        for user in queryset:
+            two_factor.two_factor_reset(actor=request.user, user=user, request=request)
+        self.message_user(
+            request,
+            _("已重置 %(n)d 个账号的动态口令，其本人下次登录时重新绑定") % {"n": len(queryset)},
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -374,6 +406,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = tokens.token_revoke(actor=request.user, tokens=queryset, request=request)
         self.message_user(request, _("已吊销 %(n)d 个令牌") % {"n": count})
+
+
+@admin.register(ServiceAccount)
+class ServiceAccountAdmin(AuditedAdmin):
+    """Other platforms' systems: token-only accounts and the addresses their tokens are
+    accepted from. Created, and their tokens issued, by ``manage.py issue_service_token``."""
+
+    list_display = ["user", "platform", "allowed_networks", "created_at"]
+    search_fields = ["user__username", "platform"]
+    list_select_related = ["user"]
+    fields = ["user", "platform", "allowed_networks", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Holiday)

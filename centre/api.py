@@ -6,6 +6,7 @@ from datetime import date
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from centre import selectors, tokens
+from centre import selectors, tokens, two_factor
 from centre.deadlines import rule_due
 from centre.models import ApiToken, DeadlineRule, Window
 from centre.serializers import (
@@ -32,9 +33,11 @@ _error = inline_serializer("Error", {"detail": serializers.CharField()})
 
 
 class TokenObtainView(APIView):
-    """``POST {"username", "password", "device"}`` → ``{"token", "expires"}`` for
+    """``POST {"username", "password", "device", "otp"}`` → ``{"token", "expires"}`` for
     ``Authorization: Token <key>``: a new token for each login, shown this once (only its
-    digest is kept). ``DELETE`` with a token revokes that token."""
+    digest is kept). ``otp``, the dynamic password, is required when two factors are
+    (``OTP_REQUIRED``); a service account never signs in here (its password is refused,
+    ``centre.auth_backends``). ``DELETE`` with a token revokes that token."""
 
     permission_classes = [AllowAny]
 
@@ -47,7 +50,7 @@ class TokenObtainView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, 400: _error, 403: _error},
+        responses={200: TokenResponseSerializer, 400: _error, 401: _error, 403: _error},
         summary="获取接口令牌",
     )
     def post(self, request):
@@ -65,6 +68,15 @@ class TokenObtainView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             return Response({"detail": _("用户名或密码错误")}, status=status.HTTP_400_BAD_REQUEST)
+        if settings.OTP_REQUIRED:
+            checked = two_factor.code_check(
+                user=user, code=form.validated_data["otp"], request=request
+            )
+            if checked.device is None:
+                return Response(
+                    {"detail": f"otp: {checked.error}", "errors": {"otp": [checked.error]}},
+                    status=status.HTTP_401_UNAUTHORIZED,
+                )
         device = form.validated_data.get("device") or request.headers.get("User-Agent", "")
         issued = tokens.token_issue(user=user, name=device, request=request)
         return Response({"token": issued.key, "expires": issued.token.expires_at})

@@ -10,13 +10,38 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from centre import tokens
-from centre.models import ApiToken
+from centre.models import ApiToken, AuditLog
+from centre.net import client_ip
+from centre.services import audit_record
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``; the key is looked up by its digest."""
 
     model = ApiToken
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is None:
+            return None
+        user, token = found
+        # A service account's token is good only from the addresses listed for it: a token
+        # copied off the other platform's server is useless anywhere else.
+        service = getattr(user, "service_account", None)
+        if service is not None:
+            address = client_ip(request)
+            if not service.allows(address):
+                audit_record(
+                    actor=user,
+                    action=AuditLog.Action.SERVICE_ADDRESS_REFUSED,
+                    request=request,
+                    obj=token,
+                    detail={"address": address or ""},
+                )
+                raise AuthenticationFailed(
+                    _("该服务账号的令牌不能从地址 %(address)s 使用") % {"address": address or "-"}
+                )
+        return found
 
     def authenticate_credentials(self, key):
         digest = tokens.digest_of(key)
@@ -35,5 +60,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
     def _token(self, digest: str) -> tuple[ApiToken, Any] | None:
-        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        # The service account (if any) comes in the same query: its address check costs none.
+        token = (
+            ApiToken.objects.select_related("user", "user__service_account")
+            .filter(digest=digest)
+            .first()
+        )
         return (token, token.user) if token is not None else None

@@ -102,3 +102,22 @@ def check_password_change_enforced(app_configs: Any = None, **kwargs: Any) -> li
             id="centre.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_otp_required(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """GB/T 22239-2019 8.1.4.1 d: two factors at every staff login (centre.two_factor).
+    Only the demo (DEBUG) may turn that off."""
+    from django.conf import settings
+
+    if settings.DEBUG or settings.OTP_REQUIRED:
+        return []
+    return [
+        Warning(
+            "OTP_REQUIRED 已关闭：工作人员登录只需密码，不再要求动态口令"
+            "（GB/T 22239-2019 8.1.4.1 d：两种或两种以上组合的鉴别技术）。"
+            " / Staff log in with a password alone: two-factor authentication is off.",
+            hint="Remove OTP_REQUIRED=0 from the environment.",
+            id="centre.W002",
+        )
+    ]

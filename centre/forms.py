@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from centre.accounts import password_change_own
-from centre.validators import CheckedText
+from centre.validators import CheckedText, otp_code_validator
 
 
 class LoginForm(AuthenticationForm):
@@ -22,6 +22,25 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"class": "form-control", "autocomplete": "current-password"}
         )
+
+
+class OtpForm(forms.Form):
+    """The dynamic password of the login's second step, or of the enrolment."""
+
+    otp = forms.CharField(
+        label=_("动态口令"),
+        validators=[otp_code_validator],
+        error_messages={"required": _("请输入动态口令")},
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "maxlength": 6,
+                "autofocus": True,
+            }
+        ),
+    )
 
 
 class BootstrapMixin(CheckedText):

@@ -302,6 +302,10 @@ ROLES: dict[str, Role] = {
                 # Tokens are listed without their value and revoked, never read.
                 "centre.view_apitoken",
                 "centre.change_apitoken",
+                # A lost phone: the account's dynamic-password device is reset, audited.
+                "centre.reset_two_factor",
+                "centre.view_serviceaccount",
+                "centre.change_serviceaccount",
             ),
             staff=True,
         ),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -7,6 +8,7 @@ from rest_framework import serializers
 
 from centre.models import Category, Region, Window
 from centre.names import ref_name
+from centre.validators import otp_code_validator
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -27,6 +29,20 @@ class TokenRequestSerializer(serializers.Serializer):
         label=_("密码"), style={"input_type": "password"}, trim_whitespace=False, write_only=True
     )
     device = serializers.CharField(label=_("设备名称"), required=False, max_length=100)
+    otp = serializers.CharField(
+        label=_("动态口令"),
+        required=False,
+        write_only=True,
+        validators=[otp_code_validator],
+        help_text=_("身份验证器应用显示的6位动态口令；系统要求双因素登录时必填"),
+    )
+
+    def validate(self, data):
+        # GB/T 22239-2019 8.1.4.1 d: a person's token login takes both factors, as the
+        # page's does (centre.two_factor).
+        if settings.OTP_REQUIRED and not data.get("otp"):
+            raise serializers.ValidationError({"otp": [_("请填写动态口令")]})
+        return data
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from centre.models import ApiToken, AuditLog
+from centre.models import ApiToken, AuditLog, ServiceAccount
 from centre.services import audit_record
 
 # Writes of last use are spaced out: a token used by a busy client would otherwise cost an
@@ -42,7 +46,9 @@ class Issued:
     key: str  # shown once
 
 
-def token_issue(*, user: Any, name: str, request: Any = None) -> Issued:
+def token_issue(
+    *, user: Any, name: str, request: Any = None, ttl: timedelta | None = None
+) -> Issued:
     """A new token for this login and device (never the one issued before)."""
     key = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -52,7 +58,7 @@ def token_issue(*, user: Any, name: str, request: Any = None) -> Issued:
             digest=digest_of(key),
             name=(name or "").strip()[:100] or "API",
             created_at=now,
-            expires_at=now + settings.API_TOKEN_TTL,
+            expires_at=now + (ttl or settings.API_TOKEN_TTL),
             password_stamp=password_stamp(user),
         )
         audit_record(
@@ -100,3 +106,57 @@ def token_touch(token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+# --- Service accounts (other platforms' systems) ---------------------------------------------
+
+# Who issued a service account's token, in the audit log: the command, run by an
+# administrator on the server (no account of the app signs it).
+SERVICE_OPERATOR = "manage.py issue_service_token"
+
+
+def service_account_save(
+    *, username: str, platform: str | None = None, networks: str | None = None
+) -> ServiceAccount:
+    """The service account of this name, created (it then needs ``platform`` and
+    ``networks``) or with its platform and addresses changed. It has no usable password:
+    it never signs in, only its tokens are used. An account of a person is refused."""
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+            service = ServiceAccount(user=user)
+            action = AuditLog.Action.CREATE
+        else:
+            service = ServiceAccount.objects.filter(user=user).first()
+            if service is None:
+                raise ValidationError(
+                    {"username": _("%(name)s 是人员的账号，不是服务账号") % {"name": username}}
+                )
+            action = AuditLog.Action.CHANGE
+        if platform is not None:
+            service.platform = platform
+        if networks is not None:
+            service.allowed_networks = "\n".join(
+                part.strip() for part in networks.replace(",", "\n").splitlines() if part.strip()
+            )
+        service.full_clean()
+        service.save()
+        audit_record(
+            actor=None,
+            action=action,
+            obj=service,
+            username=SERVICE_OPERATOR,
+            detail={"networks": service.allowed_networks.splitlines()},
+        )
+    return service
+
+
+def service_token_issue(*, service: ServiceAccount, name: str, days: int) -> Issued:
+    """A token for another platform's system, valid ``days`` days from the addresses of its
+    service account. Shown once; revoked in the admin like any other."""
+    return token_issue(user=service.user, name=name or service.platform, ttl=timedelta(days=days))

@@ -23,6 +23,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/two-factor/", views.two_factor_verify, name="two_factor"),
+    path("accounts/two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

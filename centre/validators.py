@@ -18,6 +18,7 @@ from datetime import date
 from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +146,7 @@ def validate_networks(text: str) -> None:
                 code="invalid_network",
                 params={"n": number, "line": line},
             ) from None
+
+
+# An authenticator app shows six digits (RFC 6238, django-otp's default).
+otp_code_validator = RegexValidator(r"^\d{6}$", _("动态口令应为6位数字"))

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
-from centre import accounts, selectors, services
-from centre.forms import OwnPasswordChangeForm
+from centre import accounts, selectors, services, two_factor
+from centre.forms import OtpForm, OwnPasswordChangeForm
 from centre.health import health_report
 from centre.links import number_url
 
@@ -86,3 +91,77 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             messages.success(self.request, _("密码已修改。"))
             return redirect("home")
         return response
+
+
+# --- The second factor (centre.two_factor) -------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where the login was going (?next=, kept by the middleware), if it is this site."""
+    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _onwards(request: HttpRequest) -> HttpResponse:
+    return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(request: HttpRequest, url_name: str) -> HttpResponse:
+    url, following = reverse(url_name), _next_url(request)
+    return redirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: following})}" if following else url)
+
+
+@never_cache
+@sensitive_post_parameters("otp")
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The login's second step: the six digits the person's authenticator app shows. One
+    without a device yet is sent to enrol one."""
+    if not settings.OTP_REQUIRED or request.user.is_verified():
+        return _onwards(request)
+    if not two_factor.has_confirmed_device(request.user):
+        return _with_next(request, "two_factor_enrol")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checked = two_factor.session_verify(request=request, code=form.cleaned_data["otp"])
+        if checked.device is not None:
+            return _onwards(request)
+        form.add_error("otp", checked.error)
+    return render(
+        request, "registration/two_factor.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@never_cache
+@sensitive_post_parameters("otp")
+@login_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrolment, forced at the first login: the QR code and the secret for the app, then
+    its first code, which confirms the device. The page is never cached: it shows the
+    secret."""
+    if not settings.OTP_REQUIRED or request.user.is_verified():
+        return _onwards(request)
+    if two_factor.has_confirmed_device(request.user):
+        # Enrolling again would replace a device without its code: only the security
+        # administrator's reset does that.
+        return _with_next(request, "two_factor")
+    device = two_factor.enrolment_device(user=request.user)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checked = two_factor.enrolment_confirm(request=request, code=form.cleaned_data["otp"])
+        if checked.device is not None:
+            messages.success(request, _("动态口令已绑定，以后每次登录都须输入。"))
+            return _onwards(request)
+        form.add_error("otp", checked.error)
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "qr_svg": two_factor.enrolment_qr_svg(device),
+        "secret": two_factor.secret_text(device),
+        "issuer": settings.OTP_TOTP_ISSUER,
+    }
+    return render(request, "registration/two_factor_enrol.html", context)
