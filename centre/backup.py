@@ -137,7 +137,7 @@ def keys_missing(manifest: dict[str, Any]) -> list[str]:
                 current, previous = _KEY_SETTINGS[kind]
                 problems.append(
                     _(
-                        "备份所用的密钥 %(key_id)s（SHA-256 指纹 %(short)s…）不在 %(current)s 或 "
+                        "备份所用的密钥 %(key_id)s（指纹 %(short)s…）不在 %(current)s 或 "
                         "%(previous)s 中"
                     )
                     % {
@@ -195,8 +195,8 @@ def _run(command: list[str], what: str) -> None:
     program = shutil.which(command[0])
     if program is None:
         raise BackupError(
-            _("找不到 %(program)s：请安装 PostgreSQL 客户端（Debian：postgresql-client）。")
-            % {"program": command[0]}
+            _("找不到 %(program)s：请安装 PostgreSQL 客户端（软件包 %(package)s）。")
+            % {"program": command[0], "package": "postgresql-client"}
         )
     # The program comes from PATH and the arguments from settings and our own names; no shell.
     result = subprocess.run(  # noqa: S603
@@ -223,7 +223,7 @@ def _require_postgresql() -> None:
         raise BackupError(
             _(
                 "备份与恢复只支持 PostgreSQL，当前数据库是 %(vendor)s（未设置 DATABASE_URL 时的"
-                "演示用 SQLite 文件）。请把 DATABASE_URL 设为 postgres:// 地址后再运行。"
+                "演示用 SQLite 文件）。请把 DATABASE_URL 设为 PostgreSQL 数据库的地址后再运行。"
             )
             % {"vendor": connection.vendor}
         )
@@ -346,7 +346,7 @@ def backup_manifest(directory: Path) -> dict[str, Any]:
             raise BackupError(_("备份文件 %(path)s 不存在。") % {"path": file})
         if _sha256(file) != digest:
             raise BackupError(
-                _("备份文件 %(path)s 的 SHA-256 与清单不符：文件已损坏或被改动。") % {"path": file}
+                _("备份文件 %(path)s 的校验值与清单不符：文件已损坏或被改动。") % {"path": file}
             )
     return manifest
 

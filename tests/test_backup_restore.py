@@ -191,7 +191,7 @@ def test_restore_refuses_an_altered_backup(registered, tmp_path, media):
     call_command("backup", str(backup))
     with (backup / "database.dump").open("ab") as dump:
         dump.write(b"\0")
-    with pytest.raises(CommandError, match="SHA-256 与清单不符"):
+    with pytest.raises(CommandError, match="校验值与清单不符"):
         call_command("restore", str(backup))
 
 
