@@ -215,7 +215,10 @@ def _logged_in(sender, request, user, **kwargs):
     # the admin's login alike); the work is in the services above.
     if request is None or not hasattr(request, "session"):
         return
-    session_claim(user=user, session=request.session)
+    if not settings.OTP_REQUIRED:
+        session_claim(user=user, session=request.session)
+    # With two factors, the session becomes the account's one when its dynamic password is
+    # checked (centre.two_factor): the password alone, in a thief's hands, ends no one's.
     if settings.PASSWORD_CHANGE_ENFORCED:
         reason = password_change_reason(user)
         if reason:

@@ -23,7 +23,6 @@ from typing import Any
 
 import django_otp
 import segno
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -31,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from centre import tokens
+from centre import accounts, tokens
 from centre.models import ApiToken, AuditLog
 from centre.services import audit_record
 
@@ -150,8 +149,9 @@ def _verified(request: HttpRequest, device: TOTPDevice) -> None:
     django_otp.login(request, device)
     # The session now carries more trust than the one the password opened: a new key, so
     # that a key learnt before this step is worth nothing (the account's one-session record
-    # follows it on the next request, centre.accounts.session_follow).
+    # is written for it now: it ends the account's other session).
     request.session.cycle_key()
+    accounts.session_claim(user=request.user, session=request.session)
 
 
 def two_factor_reset(*, actor: Any, user: Any, request: HttpRequest | None = None) -> int:
@@ -172,7 +172,3 @@ def two_factor_reset(*, actor: Any, user: Any, request: HttpRequest | None = Non
         )
         tokens.token_revoke(actor=actor, tokens=ApiToken.objects.filter(user=user), request=request)
     return removed
-
-
-def required() -> bool:
-    return bool(settings.OTP_REQUIRED)

@@ -188,6 +188,25 @@ def test_a_code_once_used_is_refused_again(client, clerk, otp_on):
     assert "已使用过" in page.context["form"].errors["otp"][0]
 
 
+def test_the_password_alone_ends_no_ones_session_the_code_does(client, clerk, otp_on):
+    device = enrolled(clerk)
+    password_login(client, "clerk")
+    client.post(VERIFY, {"otp": code_for(device)})
+    assert client.get("/intake/").status_code == 200
+
+    thief = type(client)()
+    password_login(thief, "clerk")  # the password without the phone
+    assert thief.get("/intake/")["Location"].startswith(VERIFY)
+    assert client.get("/intake/").status_code == 200  # the clerk works on
+
+    elsewhere = type(client)()
+    password_login(elsewhere, "clerk")
+    elsewhere.post(VERIFY, {"otp": code_for(device, 1)})
+    assert elsewhere.get("/intake/").status_code == 200
+    ended = client.get("/intake/")  # one session per account, from the verified login
+    assert ended.status_code == 302 and ended["Location"].startswith(LOGIN)
+
+
 def test_a_code_leads_only_to_this_site(client, clerk, otp_on):
     device = enrolled(clerk)
     password_login(client, "clerk")
