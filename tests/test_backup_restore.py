@@ -26,7 +26,7 @@ from intake import services
 from intake.models import Attachment, Case, Party
 from intake.tests.factories import applicant, case_input, reference_data, resident_id, respondent
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -108,6 +108,7 @@ def registered(make_user, county, media):
     return cases, id_number
 
 
+@pytest.mark.slow  # other processes: Django starts, pg_restore runs
 def test_a_backup_restored_elsewhere_holds_the_same_cases_and_keys_and_audit(
     registered, empty_database, tmp_path
 ):
@@ -161,6 +162,7 @@ def test_restore_refuses_a_database_that_is_not_empty(registered, tmp_path, medi
     assert Case.objects.count() == cases_before
 
 
+@pytest.mark.slow  # other processes: Django starts, pg_restore runs
 def test_restore_refuses_other_keys_and_writes_nothing(registered, empty_database, tmp_path):
     backup = tmp_path / "backup"
     call_command("backup", str(backup))
@@ -202,6 +204,7 @@ def test_backup_refuses_a_directory_in_use(registered, tmp_path, media):
         call_command("backup", str(tmp_path / "old"))
 
 
+@pytest.mark.slow  # other processes: Django starts, pg_restore runs
 def test_backup_refuses_sqlite_with_a_clear_message(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
