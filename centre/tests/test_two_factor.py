@@ -428,6 +428,29 @@ def test_the_command_audits_the_account_and_the_token():
     assert AuditLog.objects.filter(action=AuditLog.Action.TOKEN_ISSUED).count() == 2
 
 
+def test_the_security_administrator_edits_a_service_accounts_addresses(client, secadmin):
+    _issue()
+    service = ServiceAccount.objects.get()
+    client.force_login(secadmin)
+    url = f"/admin/centre/serviceaccount/{service.pk}/change/"
+    page = client.post(
+        url, {"platform": "12345热线", "allowed_networks": "10.1.2.0/24\n10.1.2.300"}
+    )
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["allowed_networks"] == [
+        "第2行“10.1.2.300”不是IP地址或网段（如 10.1.2.0/24，网段的主机位须为0）"
+    ]
+    assert (
+        client.post(url, {"platform": "12345热线", "allowed_networks": "10.8.0.0/16"}).status_code
+        == 302
+    )
+    service.refresh_from_db()
+    assert service.allowed_networks == "10.8.0.0/16"
+    assert AuditLog.objects.filter(
+        action=AuditLog.Action.CHANGE, actor=secadmin, object_type="centre.serviceaccount"
+    ).exists()
+
+
 # --- The deploy check -----------------------------------------------------------------------
 
 
