@@ -8,10 +8,11 @@ import pytest
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from centre.tests.test_two_factor import code_for
+from centre.tests.test_two_factor import code_for, enrolled
 from centre.two_factor import secret_text
+from tests.test_accessibility import _violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.csp]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _password(page):
@@ -21,6 +22,7 @@ def _password(page):
     page.get_by_role("button", name="登录").click()
 
 
+@pytest.mark.csp
 def test_a_clerk_enrols_at_the_first_login_and_gives_the_code_at_the_next(page, clerk, settings):
     settings.OTP_REQUIRED = True
     violations = []
@@ -65,3 +67,19 @@ def test_a_clerk_enrols_at_the_first_login_and_gives_the_code_at_the_next(page, 
     page.wait_for_url("**/intake/")
     assert page.get_by_role("heading", name="受理台").is_visible()
     assert not violations, violations
+
+
+def test_the_two_factor_pages_have_no_serious_accessibility_violations(page, clerk, settings):
+    settings.OTP_REQUIRED = True
+    _password(page)
+    page.wait_for_url("**/accounts/two-factor/enrol/**")
+    found = _violations(page)
+    assert not found, "\n".join(found)
+
+    enrolled(clerk)
+    TOTPDevice.objects.filter(user=clerk, confirmed=False).delete()
+    page.goto("/accounts/two-factor/")
+    page.get_by_role("button", name="验证").click()  # nothing typed: the error is shown
+    assert page.get_by_role("alert").first.inner_text() == "请输入动态口令"
+    found = _violations(page)
+    assert not found, "\n".join(found)
