@@ -144,6 +144,9 @@ def test_the_app_connects_as_its_own_role_and_migrations_as_the_owner(compose):
     grants = services["grants"]
     assert grants["command"][:3] == ["python", "manage.py", "audit_grants"]
     assert "--apply" in grants["command"]
+    # The app role's password reaches the command through the environment, never its arguments.
+    assert grants["command"][-2:] == ["--password-env", "APP_DB_PASSWORD"]
+    assert "APP_DB_PASSWORD" in grants["environment"]
     assert grants["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     for name in APP_SERVICES:
         assert services[name]["depends_on"]["grants"]["condition"] == (

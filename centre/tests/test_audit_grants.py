@@ -146,3 +146,17 @@ def test_a_password_is_never_printed_and_must_be_long(monkeypatch):
     monkeypatch.setenv("APP_DB_PASSWORD", "short")
     with pytest.raises(CommandError, match="APP_DB_PASSWORD 未设置或少于 16 个字符"):
         call_command("audit_grants", owner="o", app="a", apply=True, password_env="APP_DB_PASSWORD")
+
+
+@pytest.mark.django_db
+def test_an_app_role_that_owns_a_table_is_refused_by_name():
+    app = f"audit_app_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{app}" NOLOGIN')
+        cursor.execute("CREATE TABLE centre_owned_by_app (id int)")
+        cursor.execute(f'ALTER TABLE centre_owned_by_app OWNER TO "{app}"')
+    with (
+        pytest.raises(DatabaseError, match=f"应用角色 {app} 拥有数据库对象"),
+        transaction.atomic(),
+    ):
+        call_command("audit_grants", owner="audit_owner_x", app=app, apply=True)

@@ -35,6 +35,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            "接下来请以数据库所有者运行 `python manage.py audit_grants --owner … --app … --apply`，"
+            "接下来请以数据库所有者：\n"
+            "  1. 运行 `python manage.py migrate`（程序版本比备份新时补齐数据库迁移）；\n"
+            "  2. 运行 `python manage.py audit_grants --owner … --app … --apply`，"
             "恢复应用角色的权限（备份不带权限和所有者）。"
         )
