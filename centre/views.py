@@ -1,4 +1,5 @@
-"""Pages of the centre app: home, health, the no-role page, the own-password change."""
+"""Pages of the centre app: home, health, the no-role page, the own-password change, the
+login's second factor (dynamic password and its enrolment)."""
 
 from __future__ import annotations
 
