@@ -37,7 +37,7 @@ if not os.environ.get("AUDIT_KEY_FILE"):
 
 from centre.env import database_from_url  # noqa: E402
 from centre.settings import *  # noqa: E402, F403
-from centre.settings import DATABASE_URL, REDIS_URL  # noqa: E402
+from centre.settings import CACHES, DATABASE_URL, REDIS_URL  # noqa: E402
 
 # Retired keys of a real deployment mean nothing here; rotation tests name their own.
 PARTY_PREVIOUS_KEY_FILES = []
@@ -53,7 +53,6 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -66,14 +65,23 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
-# Each pytest-xdist worker gets its own Redis database after the run's own (REDIS_URL's),
-# so a real Celery worker started by one test process never takes another's tasks, nor
-# another run's (CI gives each run a free block: scripts/free_redis_db.py).
+# Each pytest-xdist worker gets two Redis databases after the run's own (REDIS_URL's): its
+# Celery broker, so a real worker started by one test process never takes another's tasks,
+# nor another run's; and its cache — production's RedisCache with production's options, so
+# sessions (cached_db), the throttles and the reference cache run in the tests as they run
+# in production. Each test starts by emptying its worker's cache database
+# (tests/fixtures.py), hence one per worker. CI gives each run a free block of five
+# (scripts/free_redis_db.py): the run's own, then gw0's broker and cache, gw1's.
 if REDIS_URL:
-    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     _server, _, _base = REDIS_URL.rpartition("/")
-    _db_index = (int(_base or 0) + 1 + int(_worker.removeprefix("gw") or 0)) % 16
-    CELERY_BROKER_URL = f"{_server}/{_db_index}"
+    CELERY_BROKER_URL = f"{_server}/{(int(_base or 0) + 1 + 2 * _worker) % 16}"
+    CACHES = {
+        "default": {
+            **CACHES["default"],
+            "LOCATION": f"{_server}/{(int(_base or 0) + 2 + 2 * _worker) % 16}",
+        }
+    }
 CELERY_TASK_ALWAYS_EAGER = True
 # The suite logs in with a password only; the two-factor tests turn this on themselves.
 OTP_REQUIRED = False

@@ -31,6 +31,11 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}/{db['NAME']}"
 
 
+def _cache_env() -> dict[str, str]:
+    location = settings.CACHES["default"].get("LOCATION")
+    return {"REDIS_URL": location} if isinstance(location, str) and location else {}
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """Start a worker, switch the app from eager to the broker, stop the worker after."""
@@ -42,6 +47,9 @@ def celery_worker(transactional_db):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
+        # The worker caches where the test process does (its worker's Redis database), as
+        # production's web and worker processes share one cache.
+        **_cache_env(),
     }
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.CELERY_BROKER_URL

@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import redis
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 
 from centre.models import AuditLog
 
@@ -76,14 +81,28 @@ def test_lock_ends_after_the_cool_off(client, clerk, time_machine):
 
 
 def test_session_ends_after_30_idle_minutes(client, clerk, time_machine):
+    """Sessions are kept as production keeps them (cached_db: the database row, and a copy
+    in Redis that expires with it). Each request pushes both expiries 30 minutes on."""
     time_machine.move_to("2026-11-27 09:00 +08:00")
     _login(client, "clerk", settings.DEMO_PASSWORD)
     desk = reverse("intake:desk")
-    time_machine.shift(timedelta(minutes=29))
-    assert client.get(desk).status_code == 200  # activity pushes the expiry on
-    time_machine.shift(timedelta(minutes=29))
-    assert client.get(desk).status_code == 200
+    session = SessionStore(client.session.session_key)
+    cached = caches[settings.SESSION_CACHE_ALIAS]
+    location = settings.CACHES[settings.SESSION_CACHE_ALIAS].get("LOCATION", "")
+    in_redis = redis.Redis.from_url(location) if location.startswith("redis") else None
+    for _ in range(2):
+        time_machine.shift(timedelta(minutes=29))
+        assert client.get(desk).status_code == 200  # activity pushes the expiry on
+        row = Session.objects.get(session_key=session.session_key)
+        pushed = row.expire_date - timezone.now()
+        assert abs(pushed - timedelta(seconds=settings.SESSION_COOKIE_AGE)) < timedelta(minutes=1)
+        if in_redis is not None:
+            ttl = in_redis.ttl(cached.make_key(session.cache_key))
+            assert settings.SESSION_COOKIE_AGE - 60 <= ttl <= settings.SESSION_COOKIE_AGE
     time_machine.shift(timedelta(minutes=31))
+    # Redis drops its copy when the TTL above runs out in real time; the test moves
+    # Django's clock, not Redis's, so it drops the copy as Redis then would.
+    cached.delete(session.cache_key)
     response = client.get(desk)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
