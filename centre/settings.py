@@ -419,6 +419,10 @@ NOTIFICATION_BACKENDS = {
 CLOCK_REMINDER_DAYS = [3, 1]
 # Clocks the scan reads and writes messages for in one go.
 CLOCK_SCAN_BATCH = env_int("CLOCK_SCAN_BATCH", 2000)
+# Connections the scan shares its batches out over (centre.clocks.SCAN_CONNECTIONS when
+# unset): one makes the batches run one after another, in due-date order.
+if env_str("CLOCK_SCAN_CONNECTIONS"):
+    CLOCK_SCAN_CONNECTIONS = env_int("CLOCK_SCAN_CONNECTIONS", 2)
 
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")

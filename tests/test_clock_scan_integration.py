@@ -11,8 +11,10 @@ import socket
 import subprocess
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -72,20 +74,54 @@ def test_a_real_worker_runs_the_scan_and_sends_each_reminder(celery_worker, coun
 
 
 def test_a_worker_killed_mid_scan_loses_nothing_and_repeats_nothing(county, make_user):
+    """The kill falls in the middle of the scan by construction, not by timing: another
+    transaction has begun writing the reminder of the middle clock (its dedupe key, not
+    committed), so the scan — one connection, batches in due-date order — waits at the
+    batch holding that clock, with the batches before it committed and those after it not
+    begun. The worker is killed there."""
     mediator = make_user("mediator")
     total = 3000
     _due_soon_clocks(county, mediator, total)
-    # Small batches, so that the scan is killed between two of them.
-    with worker_process(settings.CELERY_BROKER_URL, CLOCK_SCAN_BATCH="50") as worker:
-        app.conf.task_always_eager = False
-        try:
-            queue.send(scan_clocks)
-            wait_for(lambda: Notification.objects.count() >= 200, timeout=60, interval=0.02)
-            os.kill(worker.pid, signal.SIGKILL)  # the worker dies halfway through the scan
-            worker.wait(timeout=10)
-        finally:
-            app.conf.task_always_eager = True
+    held = Clock.objects.order_by("pk").values_list("pk", "due_on")[total // 2]
+    dsn = connection.get_connection_params()
+    for option in ("cursor_factory", "context", "prepare_threshold"):
+        dsn.pop(option, None)
+    others_active = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> ALL(%s) AND state = 'active'"
+    )
+    with psycopg.connect(**dsn) as holder, psycopg.connect(**dsn, autocommit=True) as probe:
+        ours = [holder.info.backend_pid, probe.info.backend_pid]
+        holder.execute(
+            "INSERT INTO centre_notification (channel, recipient_name, subject, body, status,"
+            " attempts, error, created_at, case_number, destination_masked, dedupe_key)"
+            " VALUES ('inapp', '', '', '', 'sent', 0, '', now(), '', '', %s)",
+            [f"clock:{held[0]}:remind:1:{held[1]:%Y%m%d}"],
+        )
+        with worker_process(
+            settings.CELERY_BROKER_URL, CLOCK_SCAN_BATCH="50", CLOCK_SCAN_CONNECTIONS="1"
+        ) as worker:
+            app.conf.task_always_eager = False
+            try:
+                queue.send(scan_clocks)
+                wait_for(
+                    lambda: probe.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database() AND pid <> ALL(%s)",
+                        [ours],
+                    ).fetchone()[0],
+                    timeout=60,
+                )
+                os.kill(worker.pid, signal.SIGKILL)  # the worker dies halfway through the scan
+                worker.wait(timeout=10)
+            finally:
+                app.conf.task_always_eager = True
+        holder.rollback()
+        # The statement the worker had sent runs to its end once the hold is gone (a
+        # server does not see its client die in the middle of a statement): wait for it.
+        wait_for(lambda: not probe.execute(others_active, [ours]).fetchone()[0], timeout=30)
     written = Notification.objects.count()
+    # The batches before the held one, and the held one's statement; none after it.
     assert 0 < written < total, "the scan was meant to be killed halfway"
     with worker_process(settings.CELERY_BROKER_URL):
         app.conf.task_always_eager = False
