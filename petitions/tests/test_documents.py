@@ -37,7 +37,8 @@ def test_acceptance_notice(
         "决定予以受理",
         "2026年12月7日",  # the day accepted
         "六十日内办结",
-        "2027年2月9日",  # the handling period's end (除夕–初三 2027 are holidays)
+        "2027年2月9日（暂定）",  # the period's end (除夕–初三 2027 are holidays), 2027's
+        # schedule not yet published: the notice says the date may still move
         "第三十四条",
         "安吉县信访局",  # the issuing organ
     ]:
@@ -99,3 +100,14 @@ def test_opinion_review_and_recheck(
     recheck = _text(case, "petition_recheck_opinion")
     for item in ["信访事项复核意见书", "终结意见", "不再受理", "仍认为太晚"]:
         assert item in recheck, item
+
+
+def test_a_due_date_in_a_published_year_is_not_marked_provisional(
+    petition_officer, petition_case, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to("2026-09-01 10:00 +08:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        fire(petition_officer, petition_case, "petition_accept")
+    text = _text(petition_case, "petition_acceptance")
+    # 60 days from 09-01 is 10-31, a Saturday: the next working day, 2026-11-02.
+    assert "办理期限至2026年11月2日）" in text and "暂定" not in text

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from centre.models import Clock, Notification
@@ -78,6 +80,11 @@ def test_accept_starts_the_60_day_clock_and_stops_the_15_day_notice(
     assert handle.due_on.isoformat() == "2027-02-09" and handle.stopped_at is None
     assert handle.provisional
     assert petition.handle_due == handle.due_on
+    # The officer's page says so beside the date.
+    client = Client()
+    client.force_login(petition_officer)
+    page = client.get(reverse("intake:case", args=[case.number])).content.decode()
+    assert "2027年2月9日（暂定）" in page
     doc = CaseDocument.objects.get(case=case, kind="petition_acceptance")
     assert doc.status == CaseDocument.Status.READY
     event = case.events.get(transition="petition_accept")
