@@ -239,3 +239,14 @@ def test_the_statutory_holidays_of_a_year_not_yet_published():
 def test_a_provisional_year_rests_on_its_statutory_holidays(start, days, unit, due):
     result = due_date(D(start), days, unit)
     assert (result.date, result.provisional) == (D(due), True)
+
+
+@pytest.mark.django_db
+def test_the_delegated_mediation_period_cites_the_rules_on_specially_invited_mediation():
+    """法释〔2016〕14号 is 《最高人民法院关于人民法院特邀调解的规定》; the 2016 opinion on
+    diversified dispute resolution is 法发〔2016〕14号 and is not this rule's source."""
+    from centre.models import DeadlineRule
+
+    source = DeadlineRule.objects.get(code="mediation_court_delegated").source
+    assert "《最高人民法院关于人民法院特邀调解的规定》（法释〔2016〕14号）" in source
+    assert "多元化纠纷解决机制改革" not in source
