@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from centre.accounts import password_change_own
@@ -16,6 +17,11 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the username's max_length after the field is built, so
+        # its length is never checked: a 10,000-character name reached authenticate() and
+        # django-axes, which could not store it (a server error instead of the form).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["username"].widget.attrs.update(
             {"class": "form-control", "autocomplete": "username", "autofocus": True}
         )

@@ -91,6 +91,13 @@ def out_of_range_message() -> str:
     )
 
 
+def validate_day_in_range(value: date | None) -> None:
+    """A form field's validator: a day the calendar code can count from (a performance
+    deadline of 9999-12-31 was stored, and every later day added to it overflows)."""
+    if not day_in_range(value):
+        raise ValidationError(out_of_range_message(), code="day_out_of_range")
+
+
 class CheckedText:
     """A form mixin: each text field of the form refuses the characters above (the
     validator added to the field's own ``validators``). BootstrapMixin carries it, so the

@@ -13,6 +13,8 @@ from centre.models import Category, Department, Region
 from incidents.models import Incident, IncidentCategory
 
 _BOOL = [("true", _("通过")), ("false", _("不通过"))]
+# A step's note (说明、理由、意见): a few paragraphs at most, as a warning's note.
+NOTE_MAX_LENGTH = 2000
 
 
 class ReportForm(BootstrapMixin, forms.ModelForm):
@@ -65,15 +67,17 @@ class StepForm(BootstrapMixin, forms.Form):
 
 
 class NoteForm(StepForm):
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
 
 class HandlingForm(StepForm):
-    note = forms.CharField(label=_("处置情况"), widget=forms.Textarea)
+    note = forms.CharField(label=_("处置情况"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
 
 
 class ReasonForm(StepForm):
-    note = forms.CharField(label=_("上报理由"), widget=forms.Textarea)
+    note = forms.CharField(label=_("上报理由"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
 
 
 class DepartmentForm(StepForm):
@@ -82,7 +86,9 @@ class DepartmentForm(StepForm):
         queryset=Department.objects.none(),
         error_messages={"invalid_choice": _("没有该部门")},
     )
-    note = forms.CharField(label=_("交办要求"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("交办要求"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -92,7 +98,7 @@ class DepartmentForm(StepForm):
 
 
 class ReassignForm(DepartmentForm):
-    note = forms.CharField(label=_("改派理由"), widget=forms.Textarea)
+    note = forms.CharField(label=_("改派理由"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
 
     def clean_department(self) -> Department:
         department = self.cleaned_data["department"]
@@ -106,14 +112,16 @@ class ExtendForm(StepForm):
     why."""
 
     days = forms.IntegerField(label=_("延长工作日"), min_value=1)
-    note = forms.CharField(label=_("延期理由"), widget=forms.Textarea)
+    note = forms.CharField(label=_("延期理由"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
 
 
 class VerifyForm(StepForm):
     passed = forms.TypedChoiceField(
         label=_("核查结果"), choices=_BOOL, coerce=lambda v: v in (True, "true", "True", "1")
     )
-    note = forms.CharField(label=_("核查意见"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("核查意见"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         data = kwargs.get("data")
@@ -136,7 +144,9 @@ class CloseForm(StepForm):
         choices=[(str(n), str(n)) for n in range(5, 0, -1)],
         coerce=int,
     )
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
 
 class ToCaseForm(StepForm):
@@ -153,7 +163,9 @@ class ToCaseForm(StepForm):
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=100)
     applicant_phone = forms.CharField(label=_("申请人电话"), max_length=20)
     respondent_name = forms.CharField(label=_("被申请人"), max_length=100, required=False)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         from intake.models import Case

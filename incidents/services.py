@@ -20,6 +20,7 @@ from django_fsm import can_proceed
 from centre import clocks, counters
 from centre.models import Department, Region
 from centre.selectors import staff_of
+from centre.validators import refused_characters
 from incidents import forms as step_forms
 from incidents import photos as photo_rules
 from incidents.access import access_incident_for
@@ -74,6 +75,9 @@ def incident_report(
     key = (idempotency_key or "").strip() or None
     if key and len(key) > 100:
         raise ValidationError({"idempotency_key": [_("幂等键最长100个字符")]})
+    if key and refused_characters(key):
+        # Looked up before anything else: PostgreSQL refuses a NUL byte in the query.
+        raise ValidationError({"idempotency_key": [_("幂等键含有不可见的控制字符")]})
     if key and (existing := _replayed(actor, key)) is not None:
         return existing
     staff = staff_of(actor)

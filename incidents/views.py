@@ -36,7 +36,8 @@ def report(request: HttpRequest) -> HttpResponse:
     form to the API with an idempotency key (and keeps it while offline); without the
     script the form posts here and errors come back next to the fields."""
     staff = staff_of(request.user)
-    form = ReportForm(data=request.POST or None)
+    # Bound on every POST, an empty one too: its errors are then the form's to show.
+    form = ReportForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             incident = services.incident_report(
@@ -46,9 +47,13 @@ def report(request: HttpRequest) -> HttpResponse:
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except ValidationError as exc:
+            # Cleaned first: add_error needs cleaned_data, and the fields' own errors
+            # are then not repeated.
+            form.is_valid()
             for name, errors in exc.message_dict.items():
                 for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+                    if error not in form.errors.get(name, []):
+                        form.add_error(name if name in form.fields else None, error)
             form.photo_errors = exc.message_dict.get("photos", [])
         else:
             messages.success(

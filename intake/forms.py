@@ -139,7 +139,10 @@ class CaseForm(CheckedText, forms.Form):
             }
         )
         town = self.data.get("town") if self.is_bound else None
-        if town:
+        # Only a town of the list is looked up: anything else (a NUL byte PostgreSQL
+        # refuses) is the town field's own error when the form is cleaned.
+        towns = {code for code, _label in self.fields["town"].choices if code}
+        if isinstance(town, str) and town in towns:
             villages = Region.objects.filter(parent__code=town, level=Region.Level.VILLAGE)
             self.fields["village"].widget.choices = [("", "——")] + [
                 (v.code, v.name) for v in villages.order_by("code")

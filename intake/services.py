@@ -28,6 +28,7 @@ from centre.names import ref_name
 from centre.prepared import prepared_statements
 from centre.selectors import staff_of
 from centre.services import audit_record
+from centre.validators import no_control_characters
 from intake import attachments as attachment_rules
 from intake import triage
 from intake.deadlines import needs_parties_consent
@@ -696,6 +697,30 @@ CLOCK_ACTIONS = {
 }
 
 
+def _clock_reason(action: str, reason: str) -> str:
+    """The reason as the clock stores it: within its column, without control characters
+    (a NUL byte PostgreSQL refuses, an ESC that breaks the Excel export)."""
+    from centre.models import Clock
+
+    reason = (reason or "").strip()
+    column = "pause_reason" if action == "pause" else "extension_reason"
+    limit = Clock._meta.get_field(column).max_length
+    if len(reason) > limit:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("理由最多%(limit)d个字（现为%(count)d个）")
+                    % {"limit": limit, "count": len(reason)}
+                ]
+            }
+        )
+    try:
+        no_control_characters(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
+    return reason
+
+
 @transaction.atomic
 def case_clock_adjust(
     *, actor: Any, case: Case, clock: Any, action: str, reason: str, consent: bool = False
@@ -718,6 +743,7 @@ def case_clock_adjust(
         )
     if action == "extend" and needs_parties_consent(clock.rule) and not consent:
         raise ValidationError({"consent": [_("延长该期限须经当事人同意，请确认当事人已同意")]})
+    reason = _clock_reason(action, reason)
     if action == "pause":
         clock = clocks.clock_pause(clock=clock, reason=reason)
     elif action == "resume":

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centre.forms import BootstrapMixin, DateInput, DateTimeInput
+from centre.validators import validate_day_in_range
 from mediation.models import Agreement, Session
 
 
@@ -56,5 +57,7 @@ class PerformanceForm(BootstrapMixin, forms.Form):
 
 class CorrectionForm(BootstrapMixin, forms.Form):
     terms = forms.CharField(label=_("达成协议的内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    performance_due = forms.DateField(label=_("履行期限"), widget=DateInput())
+    performance_due = forms.DateField(
+        label=_("履行期限"), widget=DateInput(), validators=[validate_day_in_range]
+    )
     correction_note = forms.CharField(label=_("更正说明"), max_length=200)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre.forms import DateInput
+from centre.validators import validate_day_in_range
 from intake.workflow import TransitionForm, TransitionSpec, register
 from mediation import services
 from mediation.models import Mediation, Mediator, Organisation, Session
@@ -72,7 +73,9 @@ class RecordAgreementForm(TransitionForm):
     performance_method = forms.CharField(
         label=_("履行方式"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    performance_due = forms.DateField(label=_("履行期限"), widget=DateInput())
+    performance_due = forms.DateField(
+        label=_("履行期限"), widget=DateInput(), validators=[validate_day_in_range]
+    )
     signatures = forms.JSONField(label=_("签署情况"))
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 

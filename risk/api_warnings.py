@@ -107,7 +107,10 @@ class WarningList(generics.ListAPIView):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(
-        label=gettext_lazy("意见"), required=False, allow_blank=True, max_length=2000
+        label=gettext_lazy("意见"),
+        required=False,
+        allow_blank=True,
+        max_length=services.NOTE_MAX_LENGTH,
     )
 
 

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centre.access import desk_required
 from centre.models import AuditLog, ExportJob
 from centre.services import audit_record
-from centre.validators import day_in_range
+from centre.validators import day_in_range, refused_characters
 from intake import list_filters
 from risk import ledger
 
@@ -40,6 +41,40 @@ def _date_errors(params: dict[str, str]) -> list[tuple[str, str]]:
         if not valid:
             message = _("%(field)s：“%(value)s”不是有效日期，请按“年-月-日”填写")
             errors.append((message % {"field": labels[key], "value": value}, key))
+    return errors
+
+
+# The case list keeps a search of 100 characters (intake.views); codes are shorter still.
+PARAM_MAX_LENGTH = 100
+PARAM_LABELS = {
+    "state": gettext_lazy("状态"),
+    "window": gettext_lazy("窗口"),
+    "category": gettext_lazy("纠纷类别"),
+    "region": gettext_lazy("乡镇/村社"),
+    "risk": gettext_lazy("风险"),
+    "q": gettext_lazy("搜索"),
+    "channel": gettext_lazy("来源渠道"),
+    "county": gettext_lazy("县（市、区）"),
+    "overdue": gettext_lazy("超期"),
+    "outcome": gettext_lazy("办结结果"),
+    "rate": gettext_lazy("指标"),
+}
+
+
+def _text_errors(params: dict[str, str]) -> list[tuple[str, str]]:
+    """A message naming the filter and the rule for each that is too long or holds an
+    invisible control character (a NUL byte the job's JSON column cannot store)."""
+    errors = []
+    for key, label in PARAM_LABELS.items():
+        value = params.get(key, "")
+        if len(value) > PARAM_MAX_LENGTH:
+            message = _("%(field)s：最多%(limit)d个字") % {
+                "field": label,
+                "limit": PARAM_MAX_LENGTH,
+            }
+            errors.append((message, key))
+        elif refused_characters(value):
+            errors.append((_("%(field)s：含有不可见的控制字符") % {"field": label}, key))
     return errors
 
 
@@ -80,7 +115,7 @@ def ledgers(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied  # no county: nothing to export
     if request.method == "POST":
         params = ledger.clean_params(request.POST)
-        errors = _date_errors(params)
+        errors = _text_errors(params) + _date_errors(params)
         if errors:
             for error, key in errors:
                 messages.error(request, error)

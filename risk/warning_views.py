@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centre import selectors as centre_selectors
 from centre.access import desk_required
+from centre.validators import refused_characters
 from risk import warning_selectors as selectors
 from risk import warning_services as services
 from risk.models.warning import Kind, Level, RiskWarning
@@ -62,11 +63,17 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path of this site only (the list with its filters); anything else, even a bare
+    # word that redirect() would look up as a view name, goes back to the list.
+    if (
+        not target.startswith("/")
+        or refused_characters(target)
+        or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         target = reverse("risk:warnings")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 def _step(request: HttpRequest, pk: int, step) -> HttpResponse:
