@@ -133,6 +133,7 @@ def build_world(settings, media) -> World:
         "case_type": ContentType.objects.get_for_model(Case),
         "other_clerk": other_clerk,
         "mediating": mediation_case,
+        "triaged": Case.objects.filter(county=anji, state="triaged").first(),
         "petition": by_window.get("petition"),
         "participant": participant,
         "party": CaseParty.objects.filter(case=mediation_case).first(),
