@@ -49,11 +49,22 @@ def _download(page, kind):
     assert response.status == 200 and response.body().startswith(b"%PDF")
 
 
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+
+def _fits(page, viewport) -> None:
+    """Nothing wider than the screen: no sideways scrolling to reach a button."""
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_judge_confirms_an_agreement_and_downloads_the_ruling(
-    page, clerk, supervisor, judge, county, make_user
+    page, clerk, supervisor, judge, county, make_user, viewport
 ):
     case = _applied(clerk, supervisor, judge, county, make_user)
+    page.set_viewport_size(viewport)
     _open_as_judge(page, case)
+    _fits(page, viewport)
 
     # 确认 / 驳回 come only once the application is accepted (受理).
     assert page.locator("form[data-transition='confirm']").count() == 0
@@ -66,6 +77,7 @@ def test_judge_confirms_an_agreement_and_downloads_the_ruling(
     form = page.locator("form[data-transition='confirm']")
     form.get_by_role("button", name="裁定确认调解协议有效").click()
     assert page.locator("#case-state").inner_text() == "已司法确认"
+    _fits(page, viewport)
     _download(page, "ruling")
 
 

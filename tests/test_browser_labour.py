@@ -26,8 +26,15 @@ def _log_in(page, username: str, lands_on: str) -> None:
     page.wait_for_url(lands_on)
 
 
-def test_a_wage_arrears_complaint_from_registration_to_the_order(page, clerk, make_user, county):
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_wage_arrears_complaint_from_registration_to_the_order(
+    page, clerk, make_user, county, viewport
+):
     ref = reference_data(county)
+    page.set_viewport_size(viewport)
     wages = CategoryFactory(
         code="0601", name="农民工工资", parent=CategoryFactory(code="06", name="欠薪")
     )
@@ -88,3 +95,5 @@ def test_a_wage_arrears_complaint_from_registration_to_the_order(page, clerk, ma
     inspection = LabourInspection.objects.get(case__number=number)
     assert inspection.order_deadline == deadline and inspection.workers == 12
     assert CaseDocument.objects.filter(case__number=number, kind="labour_order").exists()
+    # Nothing wider than the screen on the last page either (no sideways scrolling).
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]

@@ -14,8 +14,15 @@ from mediation.tests.factories import mediator, organisation, start
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, county, make_user):
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_mediator_records_a_session_and_an_agreement(
+    page, clerk, supervisor, county, make_user, viewport
+):
     ref = reference_data(county)
+    page.set_viewport_size(viewport)
     org = organisation(county)
     chen = mediator(county, "陈建国", orgs=[org], user=make_user("mediator", "mediator"))
     case = start(register(clerk, ref), supervisor, org, [chen])
@@ -58,6 +65,8 @@ def test_mediator_records_a_session_and_an_agreement(page, clerk, supervisor, co
     response = page.context.request.get(link.get_attribute("href"))
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+    # Nothing wider than the screen: no sideways scrolling to reach a field or a button.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
 
 
 def _login(page, username):
@@ -156,7 +165,10 @@ def test_the_agreement_pdf_link_appears_without_a_reload(
     assert response.status == 200 and response.body().startswith(b"%PDF")
 
 
-def test_choosing_a_lead_picks_the_organisation(page, clerk, supervisor, county, make_user):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_choosing_a_lead_picks_the_organisation(
+    page, clerk, supervisor, county, make_user, viewport
+):
     from intake import workflow
 
     ref = reference_data(county)
@@ -167,7 +179,11 @@ def test_choosing_a_lead_picks_the_organisation(page, clerk, supervisor, county,
     case = register(clerk, ref)
     workflow.fire(actor=clerk, number=case.number, name="triage", data={"window": "mediation"})
 
+    page.set_viewport_size(viewport)
     _login(page, "supervisor")
+    # The supervisor lands on the queue of cases waiting for a mediator, and it fits.
+    assert page.locator(f"a:text-is('{case.number}')").first.is_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
     page.goto(f"/intake/cases/{case.number}/")
     form = page.locator("#panel-start_mediation")
     assert form.get_by_label("调解组织（主持）").input_value() == str(org.pk)
@@ -176,3 +192,4 @@ def test_choosing_a_lead_picks_the_organisation(page, clerk, supervisor, county,
     assert form.get_by_label("调解组织（主持）").input_value() == str(town.pk)
     assert form.get_by_label(zhou.name, exact=True).is_checked()
     assert page.locator("#lead-no-account").is_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]

@@ -21,8 +21,15 @@ def _log_in(page, username: str, lands_on: str) -> None:
     page.wait_for_url(lands_on)
 
 
-def test_a_petition_from_registration_to_the_written_reply(page, clerk, make_user, county):
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_petition_from_registration_to_the_written_reply(
+    page, clerk, make_user, county, viewport
+):
     ref = reference_data(county)
+    page.set_viewport_size(viewport)
     make_user("petition_officer", "petition")
     _log_in(page, "clerk", "**/intake/")
 
@@ -79,3 +86,5 @@ def test_a_petition_from_registration_to_the_written_reply(page, clerk, make_use
     assert petition.state == Petition.State.REPLIED and petition.accepted_by.username == "petition"
     assert Case.objects.get(number=number).state == Case.State.HANDLING
     assert CaseDocument.objects.filter(case__number=number, kind="petition_opinion").exists()
+    # Nothing wider than the screen on the last page either (no sideways scrolling).
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
