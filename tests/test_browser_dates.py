@@ -17,6 +17,17 @@ from mediation.tests.factories import agreement_data, mediator, organisation, st
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+@pytest.fixture(
+    params=[{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
+    ids=["desktop", "phone"],
+    autouse=True,
+)
+def viewport(request, page):
+    """Each form at a desk and on a phone: a date input shows its value at either size."""
+    page.set_viewport_size(request.param)
+    return request.param
+
+
 def _login(page, username):
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
