@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages the centre needs: CJK fonts for PDFs, HarfBuzz's subsetter (WeasyPrint
-# is 9-30x slower without it), Chromium for the browser tests, poppler-utils for PDF checks.
+# is 9-30x slower without it), Chromium for the browser tests, poppler-utils for PDF checks,
+# Caddy to test the reverse proxy's configuration (deploy/Caddyfile) in front of the app.
 # As root, missing ones are installed; otherwise the script says which to install.
 set -euo pipefail
-PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils)
+PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils caddy)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
