@@ -108,6 +108,32 @@ class CaseInput:
     parties: list[PartyInput] = field(default_factory=list)
 
 
+def case_event_record(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    transition: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """One row on the case timeline. The timeline belongs to intake, so the other apps
+    (mediation, judicial, ...) write it only through here; ``note``/``data`` usually come
+    from ``intake.notes.event_note`` so the note is shown in the reader's language."""
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+
+
 def case_validate(*, county: County, data: CaseInput) -> None:
     """Rules across fields. Errors are keyed by the field they concern, e.g.
     ``parties[1].credit_code``, so pages and the API can name it."""

@@ -201,7 +201,7 @@ def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmati
             "ruling": confirmation.ruling_number,
         },
     )
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=confirmation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -239,7 +239,7 @@ def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) 
     confirmation.save(
         update_fields=["decide_due", "extended_at", "extension_reason", "extension_approved_by"]
     )
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=confirmation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -529,12 +529,12 @@ def delegation_clock(case: Case) -> tuple[str, bool, date] | None:
 
 @transaction.atomic
 def delegation_record_unlimited(*, actor: Any, delegation: Delegation) -> None:
-    from mediation.models import Mediation
+    from mediation import services as mediation_services
 
     delegation.unlimited, delegation.unlimited_recorded_by = True, actor
     delegation.save(update_fields=["unlimited", "unlimited_recorded_by"])
-    Mediation.objects.filter(case=delegation.case).update(clock_unlimited=True)
-    CaseEvent.objects.create(
+    mediation_services.mediation_clock_unlimit(case=delegation.case)
+    intake_services.case_event_record(
         case=delegation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,

@@ -148,7 +148,7 @@ def participant_remove(*, actor: Any, participant: Participant) -> None:
     participant.save(update_fields=["removed_at"])
     if participant.mediator.user_id:
         _revoke_unless_still_involved(participant.mediator.user, participant.mediation)
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=participant.mediation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -228,7 +228,7 @@ def session_save(
                 "centre": case.county.centre_name,
             },
         )
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -264,7 +264,7 @@ def session_record(
     session.attendees, session.record = attendees, record
     session.proposals, session.outcome = proposals, outcome
     session.save()
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=session.mediation.case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -397,7 +397,7 @@ def agreement_correct(*, actor: Any, agreement: Agreement, note: str, **fields: 
     new = agreement_create(
         actor=actor, mediation=agreement.mediation, correction_note=note, **values
     )
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=agreement.mediation.case,
         actor=actor,
         kind=CaseEvent.Kind.DOCUMENT,
@@ -417,7 +417,7 @@ def performance_record(*, actor: Any, agreement: Agreement, status: str, note: s
         performance=status, performance_note=note, performance_recorded_at=timezone.now()
     )
     case = agreement.mediation.case
-    CaseEvent.objects.create(
+    intake_services.case_event_record(
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -511,3 +511,10 @@ def _stop_clock(case: Case) -> None:
     mediation_id = Mediation.objects.filter(case=case).values_list("pk", flat=True).first()
     if mediation_id is not None:
         clocks.clock_stop(subject="mediation", subject_id=mediation_id)
+
+
+def mediation_clock_unlimit(*, case: Case) -> None:
+    """The parties agreed the court-delegated mediation is not bound by the 30-day limit
+    (recorded by judicial's ``delegation_record_unlimited``); the mediation's own clock
+    stops applying it. Mediation rows are written only here, never by judicial."""
+    Mediation.objects.filter(case=case).update(clock_unlimited=True)
