@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
@@ -46,7 +47,7 @@ from centre.services import (
     check_role_combination,
     user_refresh_staff_flag,
 )
-from centre.validators import CheckedText
+from centre.validators import CheckedText, refused_characters
 
 User = get_user_model()
 
@@ -55,10 +56,34 @@ class CheckedModelForm(CheckedText, forms.ModelForm):
     """The admin's forms: their text fields refuse control characters too."""
 
 
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete widget looks the posted value up to show it again; a value
+    that cannot be a key (text for a number, a NUL byte) made that look-up a server error
+    instead of the field's own error. Only values of the key's type are looked up."""
+
+    def optgroups(self, name, value, attr=None):
+        kept = []
+        for item in value:
+            try:
+                self.field.target_field.to_python(item)
+            except ValidationError:
+                continue
+            if not (isinstance(item, str) and refused_characters(item)):
+                kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Writes each add, change and delete to the audit log beside Django's LogEntry."""
 
     form = CheckedModelForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def log_addition(self, request, obj, message):
         audit_record(

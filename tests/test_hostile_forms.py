@@ -424,3 +424,61 @@ def test_hostile_posts_to_each_transition_and_step(world, settings):
     assert {t.url for t in targets} == GENERIC
     problems = _run(world, settings, targets)
     assert not problems, "\n".join(problems)
+
+
+def admin_targets(world) -> list[Target]:
+    """Each model's add page in the admin, posted by the first administrator who may add
+    one, with the model's editable fields (the admin's forms refuse control characters
+    through AuditedAdmin)."""
+    from django.contrib import admin
+
+    targets = []
+    for model in apps.get_models():
+        if not admin.site.is_registered(model):
+            continue
+        meta = model._meta
+        role = next(
+            (
+                r
+                for r in sorted(ADMIN_ROLES)
+                if world.users[r].has_perm(f"{meta.app_label}.add_{meta.model_name}")
+            ),
+            None,
+        )
+        if role is None:
+            continue
+        fields = [
+            f.name
+            for f in meta.get_fields()
+            if getattr(f, "editable", False)
+            and getattr(f, "concrete", False)
+            and not f.auto_created
+        ]
+        fields += [f.name for f in meta.many_to_many]
+        targets.append(
+            Target(
+                f"admin:{meta.app_label}_{meta.model_name}_add",
+                role,
+                sorted(set(fields)),
+                label=f"admin:{meta.app_label}_{meta.model_name}_add",
+            )
+        )
+    return targets
+
+
+def test_hostile_posts_to_each_admin_add_page(world, settings):
+    targets = admin_targets(world)
+    assert targets
+    problems = []
+    for target in targets:
+        client = login_client(world, target.role)
+        url = url_of(target, world)
+        for variant, value in {EMPTY: None, **VARIANTS}.items():
+            data = {} if value is None else payload(target, world, value)
+            before = snapshot()
+            status, _ = post(client, url, data)
+            if status not in ANSWERS:
+                problems.append(f"{target.label}【{variant}】→ {status}")
+            if variant in NEVER_KEPT and changed(before, snapshot()):
+                problems.append(f"{target.label}【{variant}】写入了数据")
+    assert not problems, "\n".join(problems)
