@@ -20,6 +20,33 @@ class IncidentsConfig(AppConfig):
         links.NUMBER_PAGES["SJ"] = "incidents:detail"
         post_migrate.connect(_sync, sender=self)
 
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
+
+        menu_register(
+            order=30,
+            perms="incidents.report_incident",
+            label=_("事件上报"),
+            url_name="incidents:report",
+        )
+        menu_register(
+            order=40,
+            perms=(
+                "incidents.view_incident",
+                "incidents.view_town_incident",
+                "incidents.view_department_incident",
+                "incidents.report_incident",
+            ),
+            label=_("事件处置"),
+            url_name="incidents:board",
+        )
+        menu_register(
+            order=50,
+            perms="incidents.view_incident",
+            label=_("县级事件总览"),
+            url_name="incidents:county",
+        )
+
 
 def _sync(sender, using: str = "default", **kwargs) -> None:
     from incidents.services import categories_sync

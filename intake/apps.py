@@ -13,3 +13,19 @@ class IntakeConfig(AppConfig):
 
         # Read on every registration through the reference cache (intake.triage).
         refcache.watch(TriageRule)
+
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
+
+        menu_register(
+            order=10,
+            perms="centre.use_intake_desk",
+            label=_("受理台"),
+            url_name="intake:desk",
+        )
+        menu_register(
+            order=20,
+            perms="intake.view_case",
+            label=_("案件查询"),
+            url_name="intake:cases",
+        )

@@ -18,3 +18,13 @@ class JudicialConfig(AppConfig):
         clocks.PROCEDURE_SUBJECTS.add("confirmation")
         if delegation_clock not in CLOCK_RULE_PROVIDERS:
             CLOCK_RULE_PROVIDERS.append(delegation_clock)
+
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
+
+        menu_register(
+            order=80,
+            perms="centre.use_judicial_desk",
+            label=_("司法确认"),
+            url_name="judicial:queue",
+        )

@@ -15,3 +15,13 @@ class LabourConfig(AppConfig):
 
         if labour_mediation_clock not in CLOCK_RULE_PROVIDERS:
             CLOCK_RULE_PROVIDERS.append(labour_mediation_clock)
+
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
+
+        menu_register(
+            order=110,
+            perms="labour.use_labour_desk",
+            label=_("劳动监察仲裁"),
+            url_name="labour:queue",
+        )

@@ -8,4 +8,13 @@ class LegalAidConfig(AppConfig):
 
     def ready(self) -> None:
         # The window's steps, its documents' renderers, its panel on the case page.
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
         from legal_aid import demo, documents, panels, transitions  # noqa: F401
+
+        menu_register(
+            order=100,
+            perms="legal_aid.use_legal_aid_desk",
+            label=_("法律援助"),
+            url_name="legal_aid:queue",
+        )

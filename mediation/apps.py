@@ -8,4 +8,19 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         # The workflow steps, the agreement's renderer, the case-page panel, demo data.
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
         from mediation import demo, documents, panels, transitions  # noqa: F401
+
+        menu_register(
+            order=60,
+            perms="intake.start_mediation_case",
+            label=_("待分派调解"),
+            url_name="mediation:assign",
+        )
+        menu_register(
+            order=70,
+            perms="centre.use_mediation_desk",
+            label=_("我的调解"),
+            url_name="mediation:my_cases",
+        )

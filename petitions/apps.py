@@ -8,4 +8,13 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         # The window's steps, its documents' renderers, its panel on the case page.
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
         from petitions import demo, documents, panels, transitions  # noqa: F401
+
+        menu_register(
+            order=90,
+            perms="petitions.use_petition_desk",
+            label=_("信访接待"),
+            url_name="petitions:queue",
+        )

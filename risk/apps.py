@@ -9,5 +9,21 @@ class RiskConfig(AppConfig):
     def ready(self) -> None:
         import risk.demo  # noqa: F401  (registers the warnings' demo seeder)
 
+        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        from centre.menu import menu_register
+
         # Its demo seeder; the rates' drill-downs on the case list.
         from risk import rollup_demo, shares  # noqa: F401
+
+        menu_register(
+            order=130,
+            perms="centre.view_dashboard",
+            label=_("领导驾驶舱"),
+            url_name="risk:dashboard",
+        )
+        menu_register(
+            order=140,
+            perms="centre.view_dashboard",
+            label=_("风险预警"),
+            url_name="risk:warnings",
+        )
