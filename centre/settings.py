@@ -184,6 +184,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Background jobs kept as rows (centre/jobs.py): every kind's limits in one place.
+BACKGROUND_JOBS = {
+    "document": {
+        "max_attempts": 5,
+        "stale_after": timedelta(minutes=10),
+        "backoff": timedelta(seconds=30),
+    },
+    "handoff": {
+        "max_attempts": 5,
+        "stale_after": timedelta(minutes=15),
+        "backoff": timedelta(seconds=30),
+    },
+    "export": {
+        "max_attempts": 3,
+        "stale_after": timedelta(minutes=5),
+        "backoff": timedelta(seconds=30),
+    },
+    "notification": {
+        "max_attempts": 5,
+        "stale_after": timedelta(minutes=10),
+        "backoff": timedelta(seconds=30),
+    },
+}
 CELERY_BEAT_SCHEDULE = {
     "centre-heartbeat": {"task": "centre.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "centre-scan-clocks": {"task": "centre.tasks.scan_clocks", "schedule": timedelta(minutes=5)},

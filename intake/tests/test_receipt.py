@@ -115,6 +115,10 @@ def test_a_failed_render_is_recorded_and_retried_by_the_sweep(clerk, ref, monkey
     assert (receipt.status, receipt.attempts) == ("failed", 1)
     assert "disk full" in receipt.error
     monkeypatch.undo()
+    assert tasks.sweep_documents() == 0  # its back-off (BACKGROUND_JOBS) is not over
+    CaseDocument.objects.filter(pk=receipt.pk).update(
+        started_at=timezone.now() - timedelta(minutes=1)
+    )
     assert tasks.sweep_documents() == 1  # eager in tests: the re-sent task runs now
     receipt.refresh_from_db()
     assert receipt.status == "ready" and receipt.error == ""
