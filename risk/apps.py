@@ -7,12 +7,10 @@ class RiskConfig(AppConfig):
     verbose_name = _("驾驶舱与风险预警")
 
     def ready(self) -> None:
-        import risk.demo  # noqa: F401  (registers the warnings' demo seeder)
-
-        # Its entries in the navigation bar (centre.menu; order shared across apps).
+        # Its demo seeders, the rates' drill-downs on the case list, its menu entries
+        # (centre.menu; the order is shared across apps).
+        import risk.demo  # noqa: F401
         from centre.menu import menu_register
-
-        # Its demo seeder; the rates' drill-downs on the case list.
         from risk import rollup_demo, shares  # noqa: F401
 
         menu_register(
