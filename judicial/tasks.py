@@ -7,22 +7,20 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.utils import timezone
 
-from centre import queue
+from centre import jobs, queue
 from intake import documents as intake_documents
 from intake.models import CaseDocument
 from judicial.documents import handoff_documents, paper_title
 from judicial.models import Handoff
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
-STALE = timedelta(minutes=15)
+# Attempts, stale-after and back-off: settings.BACKGROUND_JOBS["handoff"].
+JOB = jobs.Job("handoff", Handoff, created_field="requested_at")
 
 
 def _progress(handoff_id: int, value: int) -> None:
@@ -33,12 +31,7 @@ def _progress(handoff_id: int, value: int) -> None:
 def build_handoff(handoff_id: int) -> None:
     """Claimed once by a conditional update; re-running after a crash starts over and
     replaces the half-made files, a ready package is left alone."""
-    claimed = Handoff.objects.filter(
-        pk=handoff_id,
-        status__in=[Handoff.Status.PENDING, Handoff.Status.FAILED],
-        attempts__lt=MAX_ATTEMPTS,
-    ).update(status=Handoff.Status.RUNNING, started_at=timezone.now(), progress=5)
-    if claimed != 1:
+    if not JOB.claim(handoff_id, progress=5):
         return
     handoff = Handoff.objects.select_related("case__county").get(pk=handoff_id)
     case = handoff.case
@@ -75,20 +68,10 @@ def build_handoff(handoff_id: int) -> None:
         handoff.archive.save(
             f"{case.number}-handoff.zip", ContentFile(buffer.getvalue()), save=False
         )
-        Handoff.objects.filter(pk=handoff_id).update(
-            status=Handoff.Status.READY,
-            archive=handoff.archive.name,
-            progress=100,
-            attempts=handoff.attempts + 1,
-            error="",
-        )
+        JOB.succeed(handoff_id, archive=handoff.archive.name, progress=100)
     except Exception as exc:
         log.exception("building the handoff package of %s failed", case.number)
-        Handoff.objects.filter(pk=handoff_id).update(
-            status=Handoff.Status.FAILED,
-            attempts=handoff.attempts + 1,
-            error=f"{type(exc).__name__}: {exc}"[:300],
-        )
+        JOB.fail(handoff_id, exc)
 
 
 def _paper_bytes(paper: CaseDocument) -> bytes:
@@ -100,16 +83,9 @@ def _paper_bytes(paper: CaseDocument) -> bytes:
 
 @shared_task(name="judicial.tasks.sweep_handoffs", ignore_result=True)
 def sweep_handoffs() -> int:
-    now = timezone.now()
-    Handoff.objects.filter(status=Handoff.Status.RUNNING, started_at__lt=now - STALE).update(
-        status=Handoff.Status.PENDING
-    )
-    ids = list(
-        Handoff.objects.filter(
-            Q(status=Handoff.Status.PENDING, requested_at__lt=now - timedelta(minutes=1))
-            | Q(status=Handoff.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
-        ).values_list("pk", flat=True)[:200]
-    )
+    """Beat: re-send packages whose message was lost, whose worker died mid-build, or
+    whose build failed and whose back-off is over (``settings.BACKGROUND_JOBS``)."""
+    ids = JOB.sweep(limit=200)
     for pk in ids:
         queue.send(build_handoff, pk)
     return len(ids)
