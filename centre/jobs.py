@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ERROR_LENGTH = 300
 
@@ -57,6 +58,8 @@ class Job:
     failed: str = "failed"
     started_field: str = "started_at"
     created_field: str = "created_at"
+    # Written on a row whose worker died with its last attempt: shown to the staff.
+    stale_error: str = _("处理中断，已达重试上限")
 
     @property
     def spec(self) -> JobSpec:
@@ -94,6 +97,7 @@ class Job:
         )
 
     def succeed(self, pk: Any, **fields: Any) -> None:
+        """Done: the row leaves running only if this worker still holds it."""
         self.model.objects.filter(pk=pk, status=self.running).update(
             status=self.done, error="", **fields
         )
@@ -114,7 +118,7 @@ class Job:
             status=self.running, **{f"{self.started_field}__lt": now - s.stale_after}
         )
         stuck.filter(attempts__gte=s.max_attempts).update(
-            status=self.failed, error="stale: worker lost"
+            status=self.failed, error=str(self.stale_error)
         )
         stuck.filter(attempts__lt=s.max_attempts).update(status=self.pending)
         again = self.model.objects.filter(

@@ -13,11 +13,12 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from centre import jobs
 from centre.audit import audit_append
 from centre.models import (
     AuditLog,
@@ -375,7 +376,15 @@ def user_refresh_staff_flag(*, user: Any) -> None:
         user.save(update_fields=["is_staff"])
 
 
-NOTIFICATION_MAX_ATTEMPTS = 5
+# Attempts, stale-after and back-off: settings.BACKGROUND_JOBS["notification"].
+NOTIFICATION_JOB = jobs.Job(
+    "notification",
+    Notification,
+    running=Notification.Status.SENDING,
+    done=Notification.Status.SENT,
+    started_field="claimed_at",
+    stale_error=gettext_lazy("发送中断，已达重试上限"),
+)
 
 
 def notification_create(
@@ -471,14 +480,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     from centre.crypto import get_keyring
     from centre.notify import backend_for
 
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
-        attempts__lt=NOTIFICATION_MAX_ATTEMPTS,
-    ).update(
-        status=Notification.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    if claimed != 1:
+    if not NOTIFICATION_JOB.claim(notification_id):
         return False
     notification = Notification.objects.get(pk=notification_id)
     destination = (
@@ -489,39 +491,22 @@ def notification_deliver(*, notification_id: int) -> bool:
     try:
         backend_for(notification.channel).send(notification, destination)
     except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:300]
-        )
+        NOTIFICATION_JOB.fail(notification_id, exc)
         return False
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), error=""
-    )
+    NOTIFICATION_JOB.succeed(notification_id, sent_at=timezone.now())
     return True
 
 
 def notifications_resend() -> int:
     """Beat: re-send notifications left pending (lost message), stuck sending (worker died)
-    or failed (up to NOTIFICATION_MAX_ATTEMPTS)."""
+    or failed with attempts left and back-off over (``settings.BACKGROUND_JOBS``)."""
     from centre import queue
     from centre.tasks import send_notification
 
-    now = timezone.now()
     # A worker died mid-send: whether the gateway took the message is unknown, so it is
     # sent again with the same idempotency key (the gateway drops a repeat) — unless its
     # attempts are spent: then it is failed, never left pending to be picked up for ever.
-    stuck = Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
-    )
-    stuck.filter(attempts__gte=NOTIFICATION_MAX_ATTEMPTS).update(
-        status=Notification.Status.FAILED, error=_("发送中断，已达重试上限")
-    )
-    stuck.update(status=Notification.Status.PENDING)
-    due = Notification.objects.filter(
-        Q(status=Notification.Status.PENDING, created_at__lt=now - timedelta(minutes=1))
-        | Q(status=Notification.Status.FAILED),
-        attempts__lt=NOTIFICATION_MAX_ATTEMPTS,
-    )
-    ids = list(due.values_list("pk", flat=True)[:500])
+    ids = NOTIFICATION_JOB.sweep()
     for pk in ids:
         queue.send(send_notification, pk)
     return len(ids)

@@ -104,4 +104,4 @@ def test_the_sweep_resets_a_stale_run_and_fails_a_spent_one(doc, clerk, county):
     _back(doc.pk, minutes=11)
     assert JOB.sweep() == []
     row = CaseDocument.objects.get(pk=doc.pk)
-    assert row.status == "failed" and "stale" in row.error
+    assert row.status == "failed" and "重试上限" in row.error

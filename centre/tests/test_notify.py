@@ -75,16 +75,21 @@ def test_a_failure_is_tried_again_up_to_the_cap_then_left_failed(
     assert (sms.status, sms.attempts) == ("failed", 1)
     assert "网关无响应" in sms.error
     for _attempt in range(10):
+        time_machine.move_to(timezone.now() + timedelta(hours=1))  # past each back-off
         services.notifications_resend()  # eager: each one delivers at once
     sms.refresh_from_db()
-    assert (sms.status, sms.attempts) == ("failed", services.NOTIFICATION_MAX_ATTEMPTS)
-    assert len(gateway.requests) == services.NOTIFICATION_MAX_ATTEMPTS
+    assert (sms.status, sms.attempts) == ("failed", services.NOTIFICATION_JOB.spec.max_attempts)
+    assert len(gateway.requests) == services.NOTIFICATION_JOB.spec.max_attempts
     assert services.notifications_resend() == 0  # spent: no longer picked up
 
 
-def test_a_failure_then_success_is_sent_once(gateway, django_capture_on_commit_callbacks):
+def test_a_failure_then_success_is_sent_once(
+    gateway, django_capture_on_commit_callbacks, time_machine
+):
     gateway.failures = 1
     sms = _sms(django_capture_on_commit_callbacks)
+    assert services.notifications_resend() == 0  # its back-off is not over yet
+    time_machine.move_to(timezone.now() + timedelta(minutes=1))
     assert services.notifications_resend() == 1
     sms.refresh_from_db()
     assert (sms.status, sms.attempts) == ("sent", 2)
@@ -116,7 +121,7 @@ def test_a_stuck_message_with_its_attempts_spent_is_failed_not_picked_up_for_eve
     Notification.objects.filter(pk=sms.pk).update(
         status="sending",
         claimed_at=timezone.now(),
-        attempts=services.NOTIFICATION_MAX_ATTEMPTS,
+        attempts=services.NOTIFICATION_JOB.spec.max_attempts,
     )
     time_machine.move_to(timezone.now() + timedelta(minutes=11))
     assert services.notifications_resend() == 0
