@@ -18,18 +18,22 @@ from django.core.files import File
 from django.db.models import F, Q
 from django.utils import timezone
 
-from centre import queue
+from centre import jobs, queue
 from centre.models import ExportJob
 
 log = logging.getLogger(__name__)
+# Limits from settings.BACKGROUND_JOBS["export"] (centre.jobs). The claim and sweep stay
+# here: a ledger's staleness is its progress heartbeat, a redelivered message takes the
+# job over, and a failed export is final (the user asks again) rather than retried.
+EXPORT_JOB = jobs.spec("export")
 # A running job whose progress has not moved for this long lost its worker (a chunk of
 # 2,000 rows takes about a second).
-STALE_RUNNING = timedelta(minutes=5)
+STALE_RUNNING = EXPORT_JOB.stale_after
 # A queued job whose message has not arrived after this long was lost with the broker.
 LOST_QUEUED = timedelta(minutes=1)
 # The file is kept this long after it is ready; the sweep deletes it then.
 KEEP_FILE = timedelta(hours=24)
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = EXPORT_JOB.max_attempts
 
 
 def _claim(job_id: int, task_id: str) -> int | None:
