@@ -170,3 +170,17 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
     if is_api(request):
         return _json(_("登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员"), status=status)
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=status)
+
+
+def body_not_an_object(data: Any) -> HttpResponse | None:
+    """A 400 for a body that is not a JSON object (an array, a string, a number, null) where
+    an action takes named fields; None when it is one. A form post's QueryDict is a dict."""
+    if isinstance(data, dict):
+        return None
+    return JsonResponse(
+        {
+            "detail": _("请求体应为 JSON 对象（各字段名及其值）"),
+            "errors": {"non_field_errors": [_("请求体应为 JSON 对象")]},
+        },
+        status=400,
+    )

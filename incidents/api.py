@@ -18,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from centre.api_errors import body_not_an_object
 from centre.models import Department
 from centre.selectors import staff_of
 from centre.serializers import RefNameField
@@ -270,6 +271,8 @@ class TransitionFire(APIView):
         },
     )
     def post(self, request, number: str, name: str):
+        if (refused := body_not_an_object(request.data)) is not None:
+            return refused
         photos = request.FILES.getlist("photos") if request.FILES else []
         if request.FILES:
             data = {k: request.data.get(k) for k in request.data if k != "photos"}

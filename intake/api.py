@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from centre.api_errors import body_not_an_object
 from centre.selectors import staff_of
 from intake import deadlines, documents, selectors, services, workflow
 from intake.access import access_case_for, can_see_personal_data
@@ -228,14 +229,8 @@ class TransitionFire(APIView):
         },
     )
     def post(self, request, number: str, name: str):
-        if not isinstance(request.data, dict):  # QueryDict (a form post) is a dict too
-            return Response(
-                {
-                    "detail": _("请求体应为 JSON 对象（各字段名及其值）"),
-                    "errors": {"non_field_errors": [_("请求体应为 JSON 对象")]},
-                },
-                status=400,
-            )
+        if (refused := body_not_an_object(request.data)) is not None:
+            return refused
         data = request.data.copy()
         version = data.pop("version", None)
         if isinstance(version, list):

@@ -77,3 +77,55 @@ def test_no_generated_request_is_a_server_error(make_user, settings):
     # Every request got past authentication (none signed out), many to the logic.
     assert statuses[401] == 0 and statuses[200] + statuses[400] > sent / 4
     assert not errors, errors[:10]
+
+
+# Bodies a generator that follows the schema never sends: JSON that is not an object, and
+# JSON nested far deeper than any parser's recursion allows.
+HOSTILE_BODIES = {
+    "array": "[null, null]",
+    "empty array": "[]",
+    "string": '"text"',
+    "null": "null",
+    "number": "1000000000000",
+    "deep": "[" * 100_000 + "]" * 100_000,
+    "deep object": '{"a":' * 50_000 + "1" + "}" * 50_000,
+}
+
+
+def test_no_body_that_is_not_an_object_or_nested_deep_is_a_server_error(make_user, county):
+    """Every operation that takes a body, at its real paths (a case of the clerk's, the
+    transition 'triage'), with each hostile body: a 4xx, never a 500."""
+    from django.test import Client
+
+    from intake.tests.factories import reference_data, register
+
+    clerk = make_user("clerk")
+    case = register(clerk, reference_data(county))
+    tokens = {role: token_issue(user=make_user(role), name="fuzz").key for role in ROLES}
+    tokens["clerk"] = token_issue(user=clerk, name="fuzz").key
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/",
+        get_wsgi_application(),
+        headers={"Authorization": f"Token {tokens['clerk']}"},
+    )
+    values = {"number": case.number, "name": "triage"}
+    sent, errors = 0, []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() not in ("POST", "PUT", "PATCH"):
+            continue
+        path = operation.path
+        for parameter in operation.path_parameters:
+            path = path.replace(f"{{{parameter.name}}}", values.get(parameter.name, "1"))
+        for role, token in tokens.items():
+            client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+            for label, body in HOSTILE_BODIES.items():
+                response = client.generic(
+                    operation.method.upper(), path, body, content_type="application/json"
+                )
+                sent += 1
+                if response.status_code >= 500:
+                    errors.append((role, operation.method, path, label, response.status_code))
+    print(f"hostile bodies: {sent} requests, {len(errors)} server errors")
+    assert sent >= 100
+    assert not errors, errors[:10]
