@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from lunar_python import Lunar, Solar
 
+from centre import refcache
+
 CACHE_KEY = "centre:calendar:v1"
 CACHE_SECONDS = 300
 
@@ -83,7 +85,14 @@ def date_text(day: date, provisional: bool = False) -> str:
 
 
 def calendar() -> Calendar:
-    """The whole table (a few hundred rows a decade), cached; edits clear the cache."""
+    """The whole table (a few hundred rows a decade): this process's copy under the
+    reference cache's generation (a page showing fifty due dates reads it once, not fifty
+    times from Redis), else the shared cache, else the database. Edits call
+    ``calendar_changed``."""
+    return refcache.get(CACHE_KEY, _calendar_shared)
+
+
+def _calendar_shared() -> Calendar:
     cached = cache.get(CACHE_KEY)
     if cached is None:
         from centre.models import CalendarYear, Holiday
@@ -98,6 +107,7 @@ def calendar() -> Calendar:
 
 def calendar_changed() -> None:
     cache.delete(CACHE_KEY)
+    refcache.changed()  # this process at once, every other once the edit has committed
 
 
 def is_workday(day: date) -> tuple[bool, bool]:
