@@ -22,6 +22,8 @@ class CentreConfig(AppConfig):
             audit_hooks,  # noqa: F401  (connects the login audit receivers)
             checks,  # noqa: F401  (registers the deploy checks)
             refcache,
+            roles,
         )
 
         refcache.connect()
+        roles.define_centre_roles()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from centre import refcache
 from centre.models import AuditLog, Category, County, Region, StaffProfile, Window
-from centre.roles import HOME_ORDER, ROLES
+from centre.roles import ROLES
 
 
 def user_role_codes(user: Any) -> list[str]:
@@ -21,7 +21,7 @@ def user_role_codes(user: Any) -> list[str]:
     cached = getattr(user, "_centre_roles", None)
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
-        cached = [code for code in HOME_ORDER if code in names]
+        cached = [code for code in ROLES if code in names]  # ROLES is in rank order
         user._centre_roles = cached
     return cached
 

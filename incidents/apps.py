@@ -8,6 +8,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("事件处置")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from incidents import roles
+
+        roles.declare()
         # Demo accounts of the town command room and a department.
         from centre import clocks, links
         from incidents import demo  # noqa: F401

@@ -7,6 +7,10 @@ class IntakeConfig(AppConfig):
     verbose_name = _("受理与分流")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from intake import roles
+
+        roles.declare()
         from centre import refcache
         from intake import demo, transitions  # noqa: F401  (transitions, seed_demo's part)
         from intake.models import TriageRule

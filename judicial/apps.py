@@ -7,6 +7,10 @@ class JudicialConfig(AppConfig):
     verbose_name = _("司法确认与诉讼对接")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from judicial import roles
+
+        roles.declare()
         # Workflow steps, document renderers, the case-page panel, the delegated clock.
         from centre import clocks
         from judicial import demo, documents, panels, transitions  # noqa: F401

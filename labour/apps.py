@@ -7,6 +7,10 @@ class LabourConfig(AppConfig):
     verbose_name = _("劳动监察仲裁")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from labour import roles
+
+        roles.declare()
         # The window's steps, its documents' renderers, its panels on the case page, and
         # the labour mediation's 15-day clock.
         from labour import demo, documents, panels, transitions  # noqa: F401

@@ -7,6 +7,10 @@ class MediationConfig(AppConfig):
     verbose_name = _("调解")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from mediation import roles
+
+        roles.declare()
         # The workflow steps, the agreement's renderer, the case-page panel, demo data.
         # Its entries in the navigation bar (centre.menu; order shared across apps).
         from centre.menu import menu_register

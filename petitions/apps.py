@@ -7,6 +7,10 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("信访")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from petitions import roles
+
+        roles.declare()
         # The window's steps, its documents' renderers, its panel on the case page.
         # Its entries in the navigation bar (centre.menu; order shared across apps).
         from centre.menu import menu_register

@@ -7,6 +7,10 @@ class ReviewConfig(AppConfig):
     verbose_name = _("行政复议")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from review import roles
+
+        roles.declare()
         # The window's steps, its documents' renderers, its panel on the case page, the
         # beat task that accepts by law (第30条).
         # Its entries in the navigation bar (centre.menu; order shared across apps).

@@ -7,6 +7,10 @@ class RiskConfig(AppConfig):
     verbose_name = _("驾驶舱与风险预警")
 
     def ready(self) -> None:
+        # Its roles, and what it grants roles other apps define (centre.roles).
+        from risk import roles
+
+        roles.declare()
         # Its demo seeders, the rates' drill-downs on the case list, its menu entries
         # (centre.menu; the order is shared across apps).
         import risk.demo  # noqa: F401

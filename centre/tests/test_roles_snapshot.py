@@ -1,6 +1,7 @@
-"""What each role holds and sees, pinned before the apps declared their own rights and menu
-entries (issue 24): moving the tables out of centre must not change a single permission or
-link. A deliberate change to a role updates this snapshot in the same commit."""
+"""What each role holds, sees and lands on, pinned before the apps declared their own rights,
+roles and menu entries (issue 24): moving the tables out of centre must not change a single
+permission, link or landing page. A deliberate change to a role updates this snapshot in the
+same commit."""
 
 from __future__ import annotations
 
@@ -329,3 +330,46 @@ def test_each_role_sees_exactly_the_menu_it_saw(role_users):
         items = navigation(request)["nav_items"]
         seen[code] = [(str(item["label"]), item["url"]) for item in items]
     assert seen == MENUS
+
+
+# Each role's landing page, in the order that picks the home of someone holding several.
+HOMES = [
+    ("clerk", "intake:desk"),
+    ("supervisor", "mediation:assign"),
+    ("mediator", "mediation:my_cases"),
+    ("judge", "judicial:queue"),
+    ("court_clerk", "judicial:queue"),
+    ("petition_officer", "petitions:queue"),
+    ("legal_aid_officer", "legal_aid:queue"),
+    ("labour_inspector", "labour:queue"),
+    ("arbitrator", "labour:queue"),
+    ("review_officer", "review:queue"),
+    ("leader", "risk:dashboard"),
+    ("grid_worker", "incidents:report"),
+    ("sysadmin", "admin:index"),
+    ("secadmin", "admin:index"),
+    ("auditor", "admin:index"),
+    ("town_dispatcher", "incidents:board"),
+    ("department_handler", "incidents:board"),
+]
+
+
+def test_each_role_lands_where_it_landed_in_the_same_order():
+    assert [(code, role.home) for code, role in ROLES.items()] == HOMES
+
+
+def test_a_grant_made_before_the_role_is_defined_is_kept_and_nothing_twice():
+    from centre import roles
+
+    saved = dict(roles.ROLES)
+    try:
+        roles.role_grant("probe_role", "intake.view_case", home="intake:cases")
+        roles.role_define("probe_role", "probe", rank=5, permissions=("intake.view_case",))
+        roles.role_grant("probe_role", "intake.add_attachment")
+        probe = roles.ROLES["probe_role"]
+        assert probe.permissions == ("intake.view_case", "intake.add_attachment")
+        assert probe.home == "intake:cases"
+        assert next(iter(roles.ROLES)) == "probe_role"  # rank 5 comes first
+    finally:
+        roles.ROLES.clear()
+        roles.ROLES.update(saved)
