@@ -383,7 +383,7 @@ class CentreUserAdmin(AuditedAdmin, DjangoUserAdmin):
             two_factor.two_factor_reset(actor=request.user, user=user, request=request)
         self.message_user(
             request,
-            _("已重置 %(n)d 个账号的动态口令，其本人下次登录时重新绑定") % {"n": len(queryset)},
+            _("已重置%(n)d个账号的动态口令，其本人下次登录时重新绑定") % {"n": len(queryset)},
         )
 
     def save_related(self, request, form, formsets, change):
@@ -430,7 +430,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("吊销所选令牌"), permissions=["change"])
     def revoke(self, request, queryset):
         count = tokens.token_revoke(actor=request.user, tokens=queryset, request=request)
-        self.message_user(request, _("已吊销 %(n)d 个令牌") % {"n": count})
+        self.message_user(request, _("已吊销%(n)d个令牌") % {"n": count})
 
 
 @admin.register(ServiceAccount)

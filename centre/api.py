@@ -164,7 +164,7 @@ class DeadlineCalculation(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("rule", str, required=True, description="期限规则编码"),
-            OpenApiParameter("start", str, required=True, description="起算日 YYYY-MM-DD"),
+            OpenApiParameter("start", str, required=True, description="起算日YYYY-MM-DD"),
         ],
         responses={
             200: inline_serializer(
@@ -190,7 +190,7 @@ class DeadlineCalculation(APIView):
         try:
             start_day = date.fromisoformat(start)
         except ValueError:
-            errors["start"] = [_("起算日应写作年-月-日，如 2026-12-08")]
+            errors["start"] = [_("起算日应写作年-月-日，如2026-12-08")]
         else:
             if not day_in_range(start_day):  # a period added to it would overflow
                 errors["start"] = [out_of_range_message()]

@@ -39,7 +39,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
                     detail={"address": address or ""},
                 )
                 raise AuthenticationFailed(
-                    _("该服务账号的令牌不能从地址 %(address)s 使用") % {"address": address or "-"}
+                    _("该服务账号的令牌不能从地址%(address)s使用") % {"address": address or "-"}
                 )
         return found
 

@@ -44,7 +44,7 @@ class JSONParser(DRFJSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError(_("JSON 嵌套层数过多")) from None
+            raise ParseError(_("JSON嵌套层数过多")) from None
         return _checked(data)
 
 
@@ -140,7 +140,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return _json(_("请求体过大（上限 %(max)s）") % {"max": filesizeformat(limit)}, status=400)
+        return _json(_("请求体过大（上限%(max)s）") % {"max": filesizeformat(limit)}, status=400)
     return _json(_("请求无效"), status=400)
 
 
@@ -179,8 +179,8 @@ def body_not_an_object(data: Any) -> HttpResponse | None:
         return None
     return JsonResponse(
         {
-            "detail": _("请求体应为 JSON 对象（各字段名及其值）"),
-            "errors": {"non_field_errors": [_("请求体应为 JSON 对象")]},
+            "detail": _("请求体应为JSON对象（各字段名及其值）"),
+            "errors": {"non_field_errors": [_("请求体应为JSON对象")]},
         },
         status=400,
     )

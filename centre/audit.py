@@ -104,15 +104,15 @@ def audit_keyring_from_settings() -> AuditKeyring:
     current = getattr(settings, "AUDIT_KEY_FILE", None)
     if not current:
         raise ImproperlyConfigured(
-            "未配置审计日志密钥文件 AUDIT_KEY_FILE。请运行 `python manage.py generate_party_key "
-            "<路径>` 生成密钥文件，并把该路径写入环境变量 AUDIT_KEY_FILE。"
+            "未配置审计日志密钥文件AUDIT_KEY_FILE。请运行 `python manage.py generate_party_key "
+            "<路径>` 生成密钥文件，并把该路径写入环境变量AUDIT_KEY_FILE。"
             " / AUDIT_KEY_FILE (the audit log's MAC key file) is not set."
         )
     try:
         master = load_key_file(Path(current))
     except KeyFileError as exc:
         raise ImproperlyConfigured(
-            f"审计日志密钥文件 AUDIT_KEY_FILE={exc.path} 无法载入：{exc.zh}。"
+            f"审计日志密钥文件AUDIT_KEY_FILE={exc.path}无法载入：{exc.zh}。"
             f" / The audit key file AUDIT_KEY_FILE={exc.path} {exc.en}."
         ) from exc
     previous = []
@@ -121,7 +121,7 @@ def audit_keyring_from_settings() -> AuditKeyring:
             previous.append(load_key_file(Path(name)))
         except KeyFileError as exc:
             raise ImproperlyConfigured(
-                f"AUDIT_PREVIOUS_KEY_FILES 中的旧审计密钥文件 {exc.path} 无法载入：{exc.zh}。"
+                f"AUDIT_PREVIOUS_KEY_FILES中的旧审计密钥文件{exc.path}无法载入：{exc.zh}。"
                 "没有它就无法校验该密钥封存的审计日志，请恢复该文件。"
                 f" / The retired audit key file {exc.path} {exc.en}."
             ) from exc
@@ -221,7 +221,7 @@ def _action_words(code: str) -> str:
 
 
 def _entry_words(row: dict[str, Any]) -> str:
-    return _("第 %(seq)s 号记录（ID %(id)s，%(at)s，%(user)s，%(action)s）") % {
+    return _("第%(seq)s号记录（ID %(id)s，%(at)s，%(user)s，%(action)s）") % {
         "seq": row["seq"],
         "id": row["id"],
         "at": _when(row["at"]),
@@ -263,7 +263,7 @@ def audit_chain_verify() -> ChainReport:
                     kind="inserted",
                     entry_id=stray["id"],
                     problem=_(
-                        "ID %(id)s 的记录（%(at)s，%(user)s，%(action)s）是插入的："
+                        "ID %(id)s的记录（%(at)s，%(user)s，%(action)s）是插入的："
                         "它不在校验链中，没有校验码。"
                     )
                     % {
@@ -308,10 +308,7 @@ def _walk(keyring: AuditKeyring, head: AuditChainHead, legacy: int) -> ChainRepo
         if row["seq"] > expected:
             return found(
                 "deleted",
-                _(
-                    "第 %(first)s 至 %(last)s 号记录已被删除"
-                    "（位于 ID %(before)s 与 ID %(after)s 之间）。"
-                )
+                _("第%(first)s至%(last)s号记录已被删除（位于ID %(before)s与ID %(after)s之间）。")
                 % {
                     "first": expected,
                     "last": row["seq"] - 1,
@@ -323,8 +320,8 @@ def _walk(keyring: AuditKeyring, head: AuditChainHead, legacy: int) -> ChainRepo
             return found(
                 "unknown_key",
                 _(
-                    "%(entry)s由密钥 %(key)s 封存，该密钥不在 AUDIT_KEY_FILE 或 "
-                    "AUDIT_PREVIOUS_KEY_FILES 中，无法校验。"
+                    "%(entry)s由密钥%(key)s封存，该密钥不在AUDIT_KEY_FILE或"
+                    "AUDIT_PREVIOUS_KEY_FILES中，无法校验。"
                 )
                 % {"entry": _entry_words(row), "key": row["key_id"] or "-"},
                 row,
@@ -340,7 +337,7 @@ def _walk(keyring: AuditKeyring, head: AuditChainHead, legacy: int) -> ChainRepo
     if expected - 1 < head.seq:
         return found(
             "deleted",
-            _("最后的第 %(first)s 至 %(last)s 号记录已被删除（位于 ID %(before)s 之后）。")
+            _("最后的第%(first)s至%(last)s号记录已被删除（位于ID %(before)s之后）。")
             % {"first": expected, "last": head.seq, "before": previous_id or "-"},
         )
     if previous_mac != head.mac:
@@ -376,7 +373,7 @@ def audit_log_purge(*, before: date, operator: str) -> int:
     if before > limit:
         raise AuditPurgeRefused(
             _(
-                "只能清理 %(limit)s（含）以前的审计日志：审计日志至少保存 %(days)s 天"
+                "只能清理%(limit)s（含）以前的审计日志：审计日志至少保存%(days)s天"
                 "（《网络安全法》第二十一条）。"
             )
             % {"limit": date_text(limit - timedelta(days=1)), "days": settings.AUDIT_RETENTION_DAYS}

@@ -66,7 +66,7 @@ def _fingerprint(path: str | Path, setting: str) -> dict[str, str]:
         master = load_key_file(Path(path))
     except KeyFileError as exc:
         raise BackupError(
-            _("%(setting)s 所指的密钥文件 %(path)s 无法载入：%(reason)s。")
+            _("%(setting)s所指的密钥文件%(path)s无法载入：%(reason)s。")
             % {"setting": setting, "path": exc.path, "reason": exc.zh}
         ) from exc
     # A digest of a 32-byte random secret reveals nothing of it, and names it exactly.
@@ -82,7 +82,7 @@ def key_fingerprints() -> dict[str, list[dict[str, str]]]:
     ):
         path = getattr(settings, current, None)
         if not path:
-            raise BackupError(_("未配置密钥文件 %(setting)s。") % {"setting": current})
+            raise BackupError(_("未配置密钥文件%(setting)s。") % {"setting": current})
         result[kind] = [_fingerprint(path, current)] + [
             _fingerprint(p, previous) for p in getattr(settings, previous, None) or []
         ]
@@ -136,10 +136,7 @@ def keys_missing(manifest: dict[str, Any]) -> list[str]:
             if key["sha256"] not in have:
                 current, previous = _KEY_SETTINGS[kind]
                 problems.append(
-                    _(
-                        "备份所用的密钥 %(key_id)s（指纹 %(short)s…）不在 %(current)s 或 "
-                        "%(previous)s 中"
-                    )
+                    _("备份所用的密钥%(key_id)s（指纹%(short)s…）不在%(current)s或%(previous)s中")
                     % {
                         "key_id": key["key_id"],
                         "short": key["sha256"][:16],
@@ -195,7 +192,7 @@ def _run(command: list[str], what: str) -> None:
     program = shutil.which(command[0])
     if program is None:
         raise BackupError(
-            _("找不到 %(program)s：请安装 PostgreSQL 客户端（软件包 %(package)s）。")
+            _("找不到%(program)s：请安装PostgreSQL客户端（软件包%(package)s）。")
             % {"program": command[0], "package": "postgresql-client"}
         )
     # The program comes from PATH and the arguments from settings and our own names; no shell.
@@ -208,7 +205,7 @@ def _run(command: list[str], what: str) -> None:
     )
     if result.returncode != 0:
         raise BackupError(
-            _("%(what)s失败（%(program)s 退出码 %(code)s）：%(error)s")
+            _("%(what)s失败（%(program)s退出码%(code)s）：%(error)s")
             % {
                 "what": what,
                 "program": command[0],
@@ -222,8 +219,8 @@ def _require_postgresql() -> None:
     if connection.vendor != "postgresql":
         raise BackupError(
             _(
-                "备份与恢复只支持 PostgreSQL，当前数据库是 %(vendor)s（未设置 DATABASE_URL 时的"
-                "演示用 SQLite 文件）。请把 DATABASE_URL 设为 PostgreSQL 数据库的地址后再运行。"
+                "备份与恢复只支持PostgreSQL，当前数据库是%(vendor)s（未设置DATABASE_URL时的"
+                "演示用SQLite文件）。请把DATABASE_URL设为PostgreSQL数据库的地址后再运行。"
             )
             % {"vendor": connection.vendor}
         )
@@ -245,7 +242,7 @@ def backup_create(*, directory: Path, operator: str = "") -> dict[str, Any]:
     _require_postgresql()
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise BackupError(
-            _("备份目录 %(path)s 已存在且不是空目录：请为每次备份指定一个新目录。")
+            _("备份目录%(path)s已存在且不是空目录：请为每次备份指定一个新目录。")
             % {"path": directory}
         )
     if connection.in_atomic_block:
@@ -328,25 +325,25 @@ def backup_manifest(directory: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BackupError(
-            _("%(path)s 中没有 %(name)s：不是备份目录，或备份未完成。")
+            _("%(path)s中没有%(name)s：不是备份目录，或备份未完成。")
             % {"path": directory, "name": MANIFEST_NAME}
         ) from None
     except (OSError, ValueError) as exc:
         raise BackupError(
-            _("无法读取备份清单 %(path)s：%(reason)s") % {"path": path, "reason": exc}
+            _("无法读取备份清单%(path)s：%(reason)s") % {"path": path, "reason": exc}
         ) from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(
-            _("备份清单的格式 %(found)s 不是本系统支持的 %(format)s。")
+            _("备份清单的格式%(found)s不是本系统支持的%(format)s。")
             % {"found": manifest.get("format"), "format": FORMAT}
         )
     for name, digest in manifest["files"].items():
         file = directory / name
         if not file.is_file():
-            raise BackupError(_("备份文件 %(path)s 不存在。") % {"path": file})
+            raise BackupError(_("备份文件%(path)s不存在。") % {"path": file})
         if _sha256(file) != digest:
             raise BackupError(
-                _("备份文件 %(path)s 的校验值与清单不符：文件已损坏或被改动。") % {"path": file}
+                _("备份文件%(path)s的校验值与清单不符：文件已损坏或被改动。") % {"path": file}
             )
     return manifest
 
@@ -381,16 +378,16 @@ def backup_restore(*, directory: Path, operator: str = "") -> RestoreReport:
     if tables:
         raise BackupError(
             _(
-                "数据库 %(name)s 不是空库（已有 %(count)s 个表或序列，如 %(first)s），未恢复："
-                "恢复只写入空数据库，以免备份与现有数据混在一起。请新建一个空数据库并把 "
-                "DATABASE_URL 指向它。"
+                "数据库%(name)s不是空库（已有%(count)s个表或序列，如%(first)s），未恢复："
+                "恢复只写入空数据库，以免备份与现有数据混在一起。请新建一个空数据库并把"
+                "DATABASE_URL指向它。"
             )
             % {"name": connection.settings_dict["NAME"], "count": len(tables), "first": tables[0]}
         )
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.is_dir() and any(media_root.iterdir()):
         raise BackupError(
-            _("文件目录 MEDIA_ROOT=%(path)s 不是空目录，未恢复：请指向一个空目录。")
+            _("文件目录MEDIA_ROOT=%(path)s不是空目录，未恢复：请指向一个空目录。")
             % {"path": media_root}
         )
     _run(
@@ -412,7 +409,7 @@ def backup_restore(*, directory: Path, operator: str = "") -> RestoreReport:
     media_files = _media_extract(directory / MEDIA_NAME, media_root)
     counts = row_counts()
     differ = [
-        f"{label}（备份 {n}，恢复后 {counts.get(label)}）"
+        f"{label}（备份{n}，恢复后{counts.get(label)}）"
         for label, n in manifest["counts"].items()
         if counts.get(label) != n
     ]

@@ -47,7 +47,7 @@ def check_audit_retention(app_configs: Any = None, **kwargs: Any) -> list[CheckM
     if not isinstance(days, int) or days < MIN_AUDIT_RETENTION_DAYS:
         return [
             Error(
-                f"AUDIT_RETENTION_DAYS={days!r}：审计日志至少保存 {MIN_AUDIT_RETENTION_DAYS} 天"
+                f"AUDIT_RETENTION_DAYS={days!r}：审计日志至少保存{MIN_AUDIT_RETENTION_DAYS}天"
                 "（《网络安全法》第二十一条：网络日志留存不少于六个月）。"
                 f" / Audit entries are kept at least {MIN_AUDIT_RETENTION_DAYS} days.",
                 hint=f"Set AUDIT_RETENTION_DAYS to {MIN_AUDIT_RETENTION_DAYS} or more.",
@@ -96,7 +96,7 @@ def check_password_change_enforced(app_configs: Any = None, **kwargs: Any) -> li
         return []
     return [
         Warning(
-            "PASSWORD_CHANGE_ENFORCED 已关闭：密码定期更换和首次登录修改密码不再执行"
+            "PASSWORD_CHANGE_ENFORCED已关闭：密码定期更换和首次登录修改密码不再执行"
             "（GB/T 22239-2019 8.1.4.1）。 / Periodic and first-login password changes are off.",
             hint="Remove PASSWORD_CHANGE_ENFORCED=0 from the environment.",
             id="centre.W001",
@@ -114,7 +114,7 @@ def check_otp_required(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
         return []
     return [
         Warning(
-            "OTP_REQUIRED 已关闭：工作人员登录只需密码，不再要求动态口令"
+            "OTP_REQUIRED已关闭：工作人员登录只需密码，不再要求动态口令"
             "（GB/T 22239-2019 8.1.4.1 d：两种或两种以上组合的鉴别技术）。"
             " / Staff log in with a password alone: two-factor authentication is off.",
             hint="Remove OTP_REQUIRED=0 from the environment.",

@@ -237,11 +237,11 @@ def load_key_file(path: Path) -> bytes:
     try:
         master = base64.b64decode(text, altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
-        raise KeyFileError(path, "内容不是 base64 编码", "is not base64 text") from None
+        raise KeyFileError(path, "内容不是base64编码", "is not base64 text") from None
     if len(master) != MASTER_SECRET_BYTES:
         raise KeyFileError(
             path,
-            f"密钥长度应为 {MASTER_SECRET_BYTES} 字节，实际为 {len(master)} 字节",
+            f"密钥长度应为{MASTER_SECRET_BYTES}字节，实际为{len(master)}字节",
             f"holds {len(master)} bytes instead of {MASTER_SECRET_BYTES}",
         )
     return master
@@ -252,9 +252,9 @@ def keyring_from_settings() -> Keyring:
     current = getattr(settings, "PARTY_KEY_FILE", None)
     if not current:
         raise ImproperlyConfigured(
-            "未配置个人信息加密密钥文件 PARTY_KEY_FILE。"
+            "未配置个人信息加密密钥文件PARTY_KEY_FILE。"
             "请运行 `python manage.py generate_party_key <路径>` 生成密钥文件，"
-            "并把该路径写入环境变量 PARTY_KEY_FILE。"
+            "并把该路径写入环境变量PARTY_KEY_FILE。"
             " / PARTY_KEY_FILE (the personal-data key file) is not set. Create one with "
             "`python manage.py generate_party_key <path>` and set PARTY_KEY_FILE to its path."
         )
@@ -262,9 +262,9 @@ def keyring_from_settings() -> Keyring:
         master = load_key_file(Path(current))
     except KeyFileError as exc:
         raise ImproperlyConfigured(
-            f"个人信息加密密钥文件 PARTY_KEY_FILE={exc.path} 无法载入：{exc.zh}。"
+            f"个人信息加密密钥文件PARTY_KEY_FILE={exc.path}无法载入：{exc.zh}。"
             "请运行 `python manage.py generate_party_key <路径>` 生成密钥文件，"
-            "并把该路径写入环境变量 PARTY_KEY_FILE。"
+            "并把该路径写入环境变量PARTY_KEY_FILE。"
             f" / The personal-data key file PARTY_KEY_FILE={exc.path} {exc.en}. Create one "
             "with `python manage.py generate_party_key <path>` and set PARTY_KEY_FILE to it."
         ) from exc
@@ -274,7 +274,7 @@ def keyring_from_settings() -> Keyring:
             previous.append(load_key_file(Path(name)))
         except KeyFileError as exc:
             raise ImproperlyConfigured(
-                f"PARTY_PREVIOUS_KEY_FILES 中的旧密钥文件 {exc.path} 无法载入：{exc.zh}。"
+                f"PARTY_PREVIOUS_KEY_FILES中的旧密钥文件{exc.path}无法载入：{exc.zh}。"
                 "请恢复该文件，或在确认所有数据已用新密钥重新加密后把它从列表中删除。"
                 f" / The retired key file {exc.path} in PARTY_PREVIOUS_KEY_FILES {exc.en}. "
                 "Restore it, or remove it from the list once every row is re-encrypted."

@@ -26,7 +26,7 @@ class QueryStringCheckMiddleware:
         field, char = hit
         field = field.split("[", 1)[0]  # the parameter, not which of its values
         message = str(NoControlCharacters.message) % {"char": char}
-        detail = _("参数 %(field)s %(message)s") % {"field": field, "message": message}
+        detail = _("参数%(field)s %(message)s") % {"field": field, "message": message}
         if is_api(request):
             return JsonResponse(
                 {"detail": detail, "errors": {field: [message]}},

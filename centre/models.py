@@ -447,7 +447,7 @@ class DocumentTemplate(models.Model):
         _("模板"),
         max_length=100,
         unique=True,
-        help_text=_("模板文件名，如 mediation/agreement.html"),
+        help_text=_("模板文件名，如mediation/agreement.html"),
     )
     body = models.TextField(_("模板内容"))
     active = models.BooleanField(_("启用"), default=True)
@@ -921,7 +921,7 @@ class ServiceAccount(models.Model):
     platform = models.CharField(_("对接平台"), max_length=100)
     allowed_networks = models.TextField(
         _("允许的来源地址"),
-        help_text=_("每行一个IP地址或网段，如 10.1.2.0/24"),
+        help_text=_("每行一个IP地址或网段，如10.1.2.0/24"),
         validators=[validate_networks],
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

@@ -132,5 +132,5 @@ def calendar_warning(today: date | None = None) -> str | None:
         return None
     return _(
         "尚未录入%(year)d年的法定节假日安排：届满日落在%(year)d年的期限只按周末计算并标为“暂定”。"
-        "请按国务院办公厅通知在“节假日安排”中录入，或使用 import_holidays 命令导入。"
+        "请按国务院办公厅通知在“节假日安排”中录入，或使用import_holidays命令导入。"
     ) % {"year": coming}

@@ -392,7 +392,7 @@ REST_FRAMEWORK = {
 # A request body (JSON, a form) of at most 2.5 MB; files are limited by intake.attachments.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 SPECTACULAR_SETTINGS = {
-    "TITLE": "矛调中心 API",
+    "TITLE": "矛调中心API",
     "DESCRIPTION": "县级社会矛盾纠纷调处化解中心 信息系统接口 (v1)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -135,7 +135,7 @@ def service_account_save(
             service = ServiceAccount.objects.filter(user=user).first()
             if service is None:
                 raise ValidationError(
-                    {"username": _("%(name)s 是人员的账号，不是服务账号") % {"name": username}}
+                    {"username": _("%(name)s是人员的账号，不是服务账号") % {"name": username}}
                 )
             action = AuditLog.Action.CHANGE
         if platform is not None:

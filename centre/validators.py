@@ -86,7 +86,7 @@ def day_in_range(value: date | None) -> bool:
 
 def out_of_range_message() -> str:
     return str(
-        _("日期应在 %(first)s 至 %(last)s 之间")
+        _("日期应在%(first)s至%(last)s之间")
         % {"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()}
     )
 
@@ -149,7 +149,7 @@ def validate_networks(text: str) -> None:
             ip_network(line)
         except ValueError:
             raise ValidationError(
-                _("第%(n)d行“%(line)s”不是IP地址或网段（如 10.1.2.0/24，网段的主机位须为0）"),
+                _("第%(n)d行“%(line)s”不是IP地址或网段（如10.1.2.0/24，网段的主机位须为0）"),
                 code="invalid_network",
                 params={"n": number, "line": line},
             ) from None

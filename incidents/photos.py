@@ -50,7 +50,7 @@ def clean(upload: UploadedFile) -> CleanPhoto:
     kind = next((k for sig, k in SIGNATURES.items() if head.startswith(sig)), None)
     if kind is None:
         raise ValidationError(
-            _("照片「%(name)s」类型不支持：只接受 JPG、PNG 照片") % {"name": name}, code="type"
+            _("照片「%(name)s」类型不支持：只接受JPG、PNG照片") % {"name": name}, code="type"
         )
     try:
         with Image.open(upload) as image:

@@ -56,9 +56,7 @@ def report(request: HttpRequest) -> HttpResponse:
                         form.add_error(name if name in form.fields else None, error)
             form.photo_errors = exc.message_dict.get("photos", [])
         else:
-            messages.success(
-                request, _("已上报，事件编号 %(number)s") % {"number": incident.number}
-            )
+            messages.success(request, _("已上报，事件编号%(number)s") % {"number": incident.number})
             return redirect("incidents:report")
     _area_choices(form, staff)
     mine = selectors.incident_list(request.user).filter(reporter=request.user)[:50]

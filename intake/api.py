@@ -65,7 +65,7 @@ class CaseListCreate(generics.ListAPIView):
                 ("region", "区划代码（含下级）"),
                 ("risk", "mass / repeat / low / medium / high"),
                 ("outcome", "办结结果"),
-                ("q", "案件编号或当事人姓名（完整证件号码或电话请放在 X-Search 请求头中）"),
+                ("q", "案件编号或当事人姓名（完整证件号码或电话请放在X-Search请求头中）"),
             ]
         ]
     )

@@ -39,7 +39,7 @@ def check(upload: UploadedFile) -> str:
         if head.startswith(signature) and extension in EXTENSIONS:
             return content_type
     raise ValidationError(
-        _("附件「%(name)s」类型不支持：只接受 PDF 扫描件和 JPG、PNG 照片") % {"name": name},
+        _("附件「%(name)s」类型不支持：只接受PDF扫描件和JPG、PNG照片") % {"name": name},
         code="type",
     )
 

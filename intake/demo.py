@@ -154,7 +154,7 @@ def seed(context: DemoContext) -> None:
             write=context.write,
         )
         seconds = (timezone.now() - started).total_seconds()
-        context.write(f"  批量生成 {written} 件案件，用时 {seconds:.0f} 秒")
+        context.write(f"  批量生成{written}件案件，用时{seconds:.0f}秒")
     if Case.objects.filter(
         county=context.county,
         channel=Case.Channel.WALK_IN,
@@ -171,7 +171,7 @@ def seed(context: DemoContext) -> None:
         data={"window": first.suggested_window.code},
     )
     context.write(
-        f"  演示案件 {Case.objects.filter(county=context.county).count()} 件"
+        f"  演示案件{Case.objects.filter(county=context.county).count()}件"
         f"（含重复来访：{CaseParty.objects.filter(case__risk_repeat=True).count()}）"
     )
 

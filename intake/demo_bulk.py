@@ -536,7 +536,7 @@ def _generate(
     # Most people come once; a few come back (and are flagged repeat visitors), and a few
     # respondents (employers, developers) collect many cases.
     pool_size = max(50, count * 4 // 5)
-    write(f"  生成 {pool_size} 名当事人 …")
+    write(f"  生成{pool_size}名当事人 …")
     parties: list[int] = []
     batch: list[dict[str, Any]] = []
     for party in _people(rng, county, pool_size):
@@ -651,7 +651,7 @@ def _generate(
         sink.clocks(clocks)
         written += size
         if written % 50_000 == 0 or written == count:
-            write(f"  已生成 {written} 件案件")
+            write(f"  已生成{written}件案件")
     for year, last in counters.items():
         CaseNumberSequence.objects.update_or_create(
             county=county, year=year, defaults={"last": last}

@@ -81,7 +81,7 @@ MSG_FOREIGN_PR_LENGTH = _("位数错误，应为18位（2023年版）或15位（
 MSG_FOREIGN_PR_PREFIX = _("18位的外国人永久居留身份证号码应以9开头")
 MSG_ID_TYPE = _("证件类型无效")
 MSG_PHONE = _("不是有效的中国大陆手机号或带区号的固定电话")
-MSG_PHONE_AREA_CODE = _("固定电话缺少区号，请按“区号-号码”填写，例如 0572-5123456")
+MSG_PHONE_AREA_CODE = _("固定电话缺少区号，请按“区号-号码”填写，例如0572-5123456")
 
 
 def _compact(raw: str) -> str:

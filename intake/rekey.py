@@ -83,10 +83,10 @@ def party_keys_rotate(
             rekeyed += len(changed)
             done += len(batch)
             if stdout is not None:
-                stdout.write(f"已处理 {done}/{total} 位当事人，重新加密 {rekeyed} 位\n")
+                stdout.write(f"已处理{done}/{total}位当事人，重新加密{rekeyed}位\n")
         notifications = _notifications_rekey(old=old, new=new, batch_size=batch_size)
         if stdout is not None:
-            stdout.write(f"重新加密 {notifications} 条通知的接收号码\n")
+            stdout.write(f"重新加密{notifications}条通知的接收号码\n")
         audit_record(
             actor=None,
             action=AuditLog.Action.CHANGE,

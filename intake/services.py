@@ -433,7 +433,7 @@ def case_register(
     case_validate(county=county, data=data)
     if len(attachments or []) > attachment_rules.MAX_PER_CASE:
         raise ValidationError(
-            _("每件案件最多 %(max)d 个附件") % {"max": attachment_rules.MAX_PER_CASE}
+            _("每件案件最多%(max)d个附件") % {"max": attachment_rules.MAX_PER_CASE}
         )
     for upload in attachments or []:
         attachment_rules.check(upload)
@@ -567,7 +567,7 @@ def attachment_add(*, actor: Any, case: Case, upload: UploadedFile) -> Attachmen
         raise ValidationError(_("案件已办结，不能再上传附件"), code="closed")
     if Attachment.objects.filter(case=case).count() >= attachment_rules.MAX_PER_CASE:
         raise ValidationError(
-            _("每件案件最多 %(max)d 个附件") % {"max": attachment_rules.MAX_PER_CASE},
+            _("每件案件最多%(max)d个附件") % {"max": attachment_rules.MAX_PER_CASE},
             code="too_many",
         )
     attachment = _attachment_save(actor=actor, case=case, upload=upload)

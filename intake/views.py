@@ -97,7 +97,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 # The tag shows the case page's 打印回执 / 登记下一件 buttons.
                 messages.success(
                     request,
-                    _("登记成功，案件编号 %(number)s") % {"number": case.number},
+                    _("登记成功，案件编号%(number)s") % {"number": case.number},
                     extra_tags="registered",
                 )
                 return redirect("intake:case", number=case.number)

@@ -137,7 +137,7 @@ def confirmation_apply(
             recipient_name=judge.get_full_name() or judge.username,
             county=case.county,
             case_number=case.number,
-            subject=_("新的司法确认申请 %(number)s") % {"number": case.number},
+            subject=_("新的司法确认申请%(number)s") % {"number": case.number},
             body=_("请于%(due)s前决定是否受理。") % {"due": date_text(confirmation.accept_due)},
         )
     return confirmation
@@ -357,7 +357,7 @@ def evidence_check(value: Any) -> list[dict[str, str]]:
     proves. Errors name the line."""
     rows, errors = _rows(value), []
     if len(rows) > MAX_ROWS:
-        raise ValidationError(_("证据最多 %(max)d 项") % {"max": MAX_ROWS})
+        raise ValidationError(_("证据最多%(max)d项") % {"max": MAX_ROWS})
     items = []
     for i, row in enumerate(rows, start=1):
         if isinstance(row, dict):

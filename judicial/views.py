@@ -150,7 +150,7 @@ def delegate(request: HttpRequest) -> HttpResponse:
                 _messages_from(request, exc)
             else:
                 messages.success(
-                    request, _("已委派中心调解，案件编号 %(number)s") % {"number": case.number}
+                    request, _("已委派中心调解，案件编号%(number)s") % {"number": case.number}
                 )
                 return redirect("intake:case", number=case.number)
     else:

@@ -77,7 +77,7 @@ class Grade(models.Model):
 
     name = models.CharField(_("名称"), max_length=20, unique=True)
     rank = models.PositiveSmallIntegerField(
-        _("等级序号"), unique=True, help_text=_("1 为最高（首席）")
+        _("等级序号"), unique=True, help_text=_("1为最高（首席）")
     )
 
     class Meta:
@@ -149,7 +149,7 @@ class RotaEntry(models.Model):
         _("星期"),
         max_length=13,
         default="1,2,3,4,5",
-        help_text=_("1 为星期一，7 为星期日，逗号分隔"),
+        help_text=_("1为星期一，7为星期日，逗号分隔"),
     )
     valid_from = models.DateField(_("起始日期"), null=True, blank=True)
     valid_to = models.DateField(_("截止日期"), null=True, blank=True)

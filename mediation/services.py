@@ -114,7 +114,7 @@ def mediation_start(
                 recipient_name=mediator.name,
                 county=case.county,
                 case_number=case.number,
-                subject=_("新分派的调解案件 %(number)s") % {"number": case.number},
+                subject=_("新分派的调解案件%(number)s") % {"number": case.number},
                 body=_("%(summary)s（调解期限：%(due)s）")
                 % {"summary": case.summary, "due": date_text(due.date, due.provisional)},
             )
@@ -193,7 +193,7 @@ def session_save(
         if when is not None and abs(when - now) > SESSION_SPAN:
             errors[name] = [_("调解时间应在今天前后两年之内")]
     if len(attendees or []) > MAX_ATTENDEES:
-        errors["attendees"] = [_("参加人员最多 %(max)d 人") % {"max": MAX_ATTENDEES}]
+        errors["attendees"] = [_("参加人员最多%(max)d人") % {"max": MAX_ATTENDEES}]
     if errors:
         raise ValidationError(errors)
     case = Case.objects.select_related("county").get(pk=mediation.case_id)
@@ -450,7 +450,7 @@ def mediation_fail(*, case: Case, reason: str, party_refused: bool = False) -> N
             recipient_name=user.get_full_name() or user.username,
             county=case.county,
             case_number=case.number,
-            subject=_("调解不成，请安排后续处理 %(number)s") % {"number": case.number},
+            subject=_("调解不成，请安排后续处理%(number)s") % {"number": case.number},
             body=_("%(summary)s。调解不成的原因：%(reason)s。可引导当事人起诉、转办或再次调解。")
             % {"summary": case.summary, "reason": reason},
             # The case's version is bumped by each failure: one message per failure, even
@@ -494,7 +494,7 @@ def mediation_resume(*, actor: Any, case: Case, reason: str) -> Mediation:
             recipient_name=lead.mediator.name,
             county=case.county,
             case_number=case.number,
-            subject=_("案件 %(number)s 再次调解") % {"number": case.number},
+            subject=_("案件%(number)s再次调解") % {"number": case.number},
             body=_("%(reason)s（调解期限：%(due)s）")
             % {"reason": reason, "due": date_text(due.date, due.provisional)},
             dedupe_key=f"case:{case.number}:v{case.version}:mediation_resumed",

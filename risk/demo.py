@@ -24,4 +24,4 @@ KEYWORDS = [
 def seed_keywords(ctx: DemoContext) -> None:
     for word, level, note in KEYWORDS:
         RiskKeyword.objects.get_or_create(word=word, defaults={"level": level, "note": note})
-    ctx.write(f"  高危词语 {len(KEYWORDS)} 个")
+    ctx.write(f"  高危词语{len(KEYWORDS)}个")

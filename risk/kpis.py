@@ -154,7 +154,7 @@ def parse_filters(
         try:
             value = date.fromisoformat(raw)
         except ValueError:
-            raise FilterError(name, str(_("日期应写作年-月-日，如 2026-12-08"))) from None
+            raise FilterError(name, str(_("日期应写作年-月-日，如2026-12-08"))) from None
         if not day_in_range(value):  # the periods' arithmetic overflows near date.max
             raise FilterError(name, out_of_range_message())
         return value

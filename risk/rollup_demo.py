@@ -11,4 +11,4 @@ from risk import rollups
 @register(99)
 def rebuild_rollups(context: DemoContext) -> None:
     result = rollups.rebuild()
-    context.write(f"  驾驶舱统计：{result.cases} 件案件（{result.seconds:.1f} 秒）")
+    context.write(f"  驾驶舱统计：{result.cases}件案件（{result.seconds:.1f}秒）")

@@ -118,12 +118,10 @@ def _cards(overview: kpis.Overview, drill: str, overdue_url: str) -> list[dict]:
         {
             "key": "handling_days",
             "label": _("办理天数"),
-            "value": "—"
-            if days["average"] is None
-            else _("平均 %(d)s 天") % {"d": days["average"]},
+            "value": "—" if days["average"] is None else _("平均%(d)s天") % {"d": days["average"]},
             "detail": "—"
             if p90 is None
-            else (_("90%% 在 %(d)s 天内办结") % {"d": f"{'≥' if days['p90_capped'] else ''}{p90}"}),
+            else (_("90%%在%(d)s天内办结") % {"d": f"{'≥' if days['p90_capped'] else ''}{p90}"}),
             "help": _(
                 "办结案件从登记日到办结日的自然日数：平均值，以及90%的案件在多少天内办结（P90）。"
             ),

@@ -68,7 +68,7 @@ def scan_risks(*, county: County | None = None, today: date | None = None) -> di
     and the milliseconds the rule took.
     """
     if connection.vendor != "postgresql":
-        raise ScanUnsupported(_("风险预警扫描需要 PostgreSQL 数据库（演示用的 SQLite 不支持）"))
+        raise ScanUnsupported(_("风险预警扫描需要PostgreSQL数据库（演示用的SQLite不支持）"))
     today = today or timezone.localdate()
     rules = [r for r in rules_ensure() if r.enabled]
     counties = [county] if county is not None else list(County.objects.order_by("code"))

@@ -29,7 +29,7 @@ def main() -> int:
     # its cache database first and each worker fixture purges its broker, so the run works.
     number = min(blocks, key=lambda n: sum(sizes[n : n + BLOCK]))
     print(
-        f"没有 {BLOCK} 个连续的空 Redis 数据库，使用键最少的 {number}–{number + BLOCK - 1}"
+        f"没有{BLOCK}个连续的空Redis数据库，使用键最少的{number}–{number + BLOCK - 1}"
         f" / no {BLOCK} consecutive empty Redis databases: using the least used,"
         f" {number}-{number + BLOCK - 1}",
         file=sys.stderr,

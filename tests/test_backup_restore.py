@@ -221,5 +221,5 @@ def test_backup_refuses_sqlite_with_a_clear_message(tmp_path):
         timeout=120,
     )
     assert result.returncode != 0
-    assert "备份与恢复只支持 PostgreSQL" in result.stderr
+    assert "备份与恢复只支持PostgreSQL" in result.stderr
     assert not (tmp_path / "b").exists()

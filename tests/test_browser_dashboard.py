@@ -56,7 +56,7 @@ def test_leader_filters_a_town_and_drills_down(page, clerk, leader, county):
     expected = {cases[k].number for k in ("c1", "c2", "c4", "c5", "c6", "c7", "c8")}
     assert {n for n in expected if n in listed} == expected
     assert cases["c3"].number not in listed  # 山川乡
-    assert "共 7 件" in page.content()
+    assert "共7件" in page.content()
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_leader_checks_the_mediation_success_rate_case_by_case(
     said = page.locator("#share-summary")
     assert said.is_visible()
     assert "调解成功率的分母" in said.inner_text()
-    assert "共 4 件，其中 3 件计入分子" in said.inner_text()
+    assert "共4件，其中3件计入分子" in said.inner_text()
     rows = page.locator("table tbody tr")
     listed = {rows.nth(i).locator("a").first.inner_text() for i in range(rows.count())}
     assert listed == {cases[k].number for k in ("c1", "c2", "c5", "c7")}

@@ -42,7 +42,7 @@ VARIANTS: dict[str, Any] = {
     "NUL": "张\x00三",
     "控制字符": "a\x01\x07\x08\x1b[31m\x7f\u202e\ufeffb",
     "文字代替数字和日期": "abc",
-    "日期 9999-12-31": "9999-12-31",
+    "日期9999-12-31": "9999-12-31",
     "超大数字": "9" * 40,
     "负数": "-1",
     "列表代替单值": ["1", "2"],
@@ -51,7 +51,7 @@ VARIANTS: dict[str, Any] = {
 # What no form may keep; what only a form of text may keep (text where a number or a date
 # goes); the list is QueryDict's to take its last value of, as Django documents.
 NEVER_KEPT = {"超长（10000字）", "NUL", "控制字符"}
-TEXT_KEPT = {"文字代替数字和日期", "日期 9999-12-31", "超大数字", "负数"}
+TEXT_KEPT = {"文字代替数字和日期", "日期9999-12-31", "超大数字", "负数"}
 
 # Rows a refused or invalid post may still write: the audit log (a failed login, a refusal),
 # the login-attempt records of django-axes, sessions.
@@ -231,7 +231,7 @@ def test_every_page_is_listed():
         and not route.startswith(("api/", "static/", "media/", "__debug__/"))
         and name not in listed
     ]
-    assert not missing, "这些页面既不在 FORMS 也不在 GET_ONLY 中：\n" + "\n".join(missing)
+    assert not missing, "这些页面既不在FORMS也不在GET_ONLY中：\n" + "\n".join(missing)
 
 
 def resolve(world, value: str) -> str:
@@ -307,7 +307,7 @@ def hostile(client: Client, url: str, target: Target, world) -> list[str]:
             or variant not in (NEVER_KEPT | TEXT_KEPT | {EMPTY})
         )
         if grown and not may_keep:
-            problems.append(f"{target.label or target.url}【{variant}】→ {status}，写入了 {grown}")
+            problems.append(f"{target.label or target.url}【{variant}】→ {status}，写入了{grown}")
     # Then each field alone (a view may read one field before its form is checked).
     for name in target.fields:
         for variant in ("NUL", "超长（10000字）"):
@@ -400,9 +400,9 @@ def _run(world, settings, targets) -> list[str]:
         before = snapshot()
         status, _ = post(unsafe, url, payload(target, world, "1"))
         if status != "403":
-            problems.append(f"{target.label or target.url}【无 CSRF 令牌】→ {status}，应为 403")
+            problems.append(f"{target.label or target.url}【无CSRF令牌】→ {status}，应为403")
         if changed(before, snapshot()):
-            problems.append(f"{target.label or target.url}【无 CSRF 令牌】写入了数据")
+            problems.append(f"{target.label or target.url}【无CSRF令牌】写入了数据")
         if target.url.endswith("logout"):
             continue  # logging out is the whole of its form: nothing hostile to send
         problems += hostile(login_client(world, target.role), url, target, world)

@@ -437,11 +437,11 @@ def test_every_url_has_a_row():
         for name, route, _ in url_patterns()
         if not route.startswith(EXCLUDED) and name not in covered
     ]
-    assert not missing, "这些 URL 在矩阵中没有对应的行：\n" + "\n".join(missing)
+    assert not missing, "这些URL在矩阵中没有对应的行：\n" + "\n".join(missing)
     unknown = ({r.name for r in MATRIX} | admin_model_names()) - {
         name for name, _, _ in url_patterns()
     }
-    assert not unknown, f"矩阵中的行不对应任何 URL：{sorted(unknown)}"
+    assert not unknown, f"矩阵中的行不对应任何URL：{sorted(unknown)}"
 
 
 # --- The Django admin ----------------------------------------------------------------------
@@ -584,5 +584,5 @@ def test_matrix(column, settings, tmp_path, db, django_capture_on_commit_callbac
         with django_capture_on_commit_callbacks(execute=False):
             got = ask(client, world, r)
         if got != want:
-            mismatches.append(f"{r.key}: 期望 {want}，实际 {got}")
+            mismatches.append(f"{r.key}: 期望{want}，实际{got}")
     assert not mismatches, f"{column}:\n" + "\n".join(mismatches)

@@ -1,7 +1,9 @@
 """What a person reads is written as a person reads it: no English field names or codes in
 Chinese messages (``version 应为整数``, ``paper``, ``scheduled_at``), and dates as
 2026年12月8日, never zero-padded (2026年12月08日) — over the whole message catalogue, the
-templates and the code that formats dates."""
+templates and the code that formats dates. One spacing rule for mixed text: no space between
+a Chinese character and a Latin letter, a digit or a placeholder (按P打印, 共3件, 编号%(number)s),
+as official documents write it (GB/T 9704) and as most of the catalogue already did."""
 
 from __future__ import annotations
 
@@ -38,7 +40,11 @@ def test_chinese_messages_carry_no_english_words():
             continue
         # A file, a command or a setting named for an administrator (mediation/agreement.html,
         # import_holidays, AUDIT_KEY_FILE) is a name, not a word of the sentence.
-        names = r"[\w-]+(?:/[\w.-]+)+|\bimport_holidays\b|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"
+        # Bounded by ASCII only: a Chinese character next to the name is a \\w too.
+        names = (
+            r"[A-Za-z0-9_-]+(?:/[\w.-]+)+|(?<![A-Za-z0-9_])(?:import_holidays"
+            r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![A-Za-z0-9_])"
+        )
         text = re.sub(names, "", PLACEHOLDER.sub("", msgid))
         words = [w for w in re.findall(r"[A-Za-z_]{2,}", text) if w not in ALLOWED_WORDS]
         if words:
@@ -61,3 +67,25 @@ def test_no_zero_padded_chinese_date_anywhere():
             if re.search(r"[md][年月日]", match.group(1)):
                 offending.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert not offending, offending
+
+
+# A space between a Chinese character (or full-width punctuation) and a Latin letter, a digit,
+# a placeholder's % or a template variable's braces, either way round.
+_CJK = "[\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d]"
+MIXED_SPACE = re.compile(rf"{_CJK} +(?:[A-Za-z0-9%]|\{{\{{)|(?:[A-Za-z0-9]|\}}\}}) +{_CJK}")
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}|<!--.*?-->", re.S)
+
+
+def test_one_spacing_rule_for_mixed_chinese_and_latin_text():
+    offending = [m[:60] for m in _msgids() if MIXED_SPACE.search(m)]
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = TEMPLATE_COMMENT.sub("", path.read_text(encoding="utf-8"))
+        offending += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in MIXED_SPACE.finditer(text)]
+    assert not offending, offending
+
+
+def test_the_spacing_rule_would_catch_a_spaced_message():
+    for spaced in ("按 P 打印", "共 %(n)s 件", "已有 {{ n }} 件", "API 令牌"):
+        assert MIXED_SPACE.search(spaced), spaced
+    for plain in ("按P打印", "共%(n)s件", "已有{{ n }}件", "10 MB", "API令牌"):
+        assert not MIXED_SPACE.search(plain), plain

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 (
                     "name",
                     models.CharField(
-                        help_text="模板文件名，如 mediation/agreement.html",
+                        help_text="模板文件名，如mediation/agreement.html",
                         max_length=100,
                         unique=True,
                         verbose_name="模板",

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 (
                     "allowed_networks",
                     models.TextField(
-                        help_text="每行一个IP地址或网段，如 10.1.2.0/24",
+                        help_text="每行一个IP地址或网段，如10.1.2.0/24",
                         validators=[centre.validators.validate_networks],
                         verbose_name="允许的来源地址",
                     ),

@@ -116,7 +116,7 @@ def test_apply_makes_a_login_role_that_is_no_superuser_and_owns_nothing(monkeypa
     call_command(
         "audit_grants", owner=owner, app=app, apply=True, password_env="APP_DB_PASSWORD", stdout=out
     )
-    assert "只能 INSERT 和 SELECT" in out.getvalue()
+    assert "只能INSERT和SELECT" in out.getvalue()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
@@ -141,10 +141,10 @@ def test_apply_makes_a_login_role_that_is_no_superuser_and_owns_nothing(monkeypa
 
 
 def test_a_password_is_never_printed_and_must_be_long(monkeypatch):
-    with pytest.raises(CommandError, match="只能与 --apply 一起使用"):
+    with pytest.raises(CommandError, match="只能与 --apply一起使用"):
         call_command("audit_grants", owner="o", app="a", password_env="APP_DB_PASSWORD")
     monkeypatch.setenv("APP_DB_PASSWORD", "short")
-    with pytest.raises(CommandError, match="APP_DB_PASSWORD 未设置或少于 16 个字符"):
+    with pytest.raises(CommandError, match="APP_DB_PASSWORD未设置或少于16个字符"):
         call_command("audit_grants", owner="o", app="a", apply=True, password_env="APP_DB_PASSWORD")
 
 
@@ -156,7 +156,7 @@ def test_an_app_role_that_owns_a_table_is_refused_by_name():
         cursor.execute("CREATE TABLE centre_owned_by_app (id int)")
         cursor.execute(f'ALTER TABLE centre_owned_by_app OWNER TO "{app}"')
     with (
-        pytest.raises(DatabaseError, match=f"应用角色 {app} 拥有数据库对象"),
+        pytest.raises(DatabaseError, match=f"应用角色{app}拥有数据库对象"),
         transaction.atomic(),
     ):
         call_command("audit_grants", owner="audit_owner_x", app=app, apply=True)

@@ -58,7 +58,7 @@ def _fresh_keyring():
 
 
 @pytest.mark.parametrize(
-    "plaintext", [ID_NUMBER, "13812345678", "张三，安吉县递铺街道 3 号", "X", ""]
+    "plaintext", [ID_NUMBER, "13812345678", "张三，安吉县递铺街道3号", "X", ""]
 )
 def test_round_trip(ring, plaintext):
     assert ring.decrypt(ring.encrypt(plaintext)) == plaintext

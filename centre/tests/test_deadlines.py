@@ -22,12 +22,12 @@ D = date.fromisoformat
     [
         ("2026-01-23", 30, "2026-02-24", "day 30 is 02-22 in the Spring Festival (02-15..23)"),
         ("2026-02-16", 3, "2026-02-24", "starts inside the holiday; day 3 is 02-19, a holiday"),
-        ("2026-02-13", 1, "2026-02-14", "02-14 is a 调休 Saturday: a working day"),
-        ("2026-02-23", 5, "2026-02-28", "02-28 is a 调休 Saturday"),
+        ("2026-02-13", 1, "2026-02-14", "02-14 is a调休Saturday: a working day"),
+        ("2026-02-23", 5, "2026-02-28", "02-28 is a调休Saturday"),
         ("2026-09-01", 30, "2026-10-08", "day 30 is 10-01, in National Day (10-01..07)"),
         ("2026-09-30", 1, "2026-10-08", "just before the holiday"),
-        ("2026-10-05", 5, "2026-10-10", "10-10 is a 调休 Saturday"),
-        ("2026-09-19", 1, "2026-09-20", "09-20 is a 调休 Sunday: a working day"),
+        ("2026-10-05", 5, "2026-10-10", "10-10 is a调休Saturday"),
+        ("2026-09-19", 1, "2026-09-20", "09-20 is a调休Sunday: a working day"),
         ("2026-11-20", 1, "2026-11-23", "an ordinary Saturday moves to Monday"),
     ],
 )
@@ -40,11 +40,11 @@ def test_natural_days(start, days, due, why):
 @pytest.mark.parametrize(
     ("start", "days", "due", "why"),
     [
-        ("2026-02-10", 5, "2026-02-24", "11,12,13, the 调休 14th, then 24 after the holiday"),
+        ("2026-02-10", 5, "2026-02-24", "11,12,13, the调休14th, then 24 after the holiday"),
         ("2026-02-17", 3, "2026-02-26", "starts inside the Spring Festival"),
-        ("2026-02-24", 4, "2026-02-28", "the 调休 Saturday 02-28 counts"),
-        ("2026-09-18", 3, "2026-09-22", "the 调休 Sunday 09-20 counts"),
-        ("2026-09-30", 5, "2026-10-13", "10-08, 10-09, the 调休 10-10, 10-12, 10-13"),
+        ("2026-02-24", 4, "2026-02-28", "the调休Saturday 02-28 counts"),
+        ("2026-09-18", 3, "2026-09-22", "the调休Sunday 09-20 counts"),
+        ("2026-09-30", 5, "2026-10-13", "10-08, 10-09, the调休10-10, 10-12, 10-13"),
         ("2026-10-01", 1, "2026-10-08", "starts inside National Day"),
     ],
 )
@@ -61,13 +61,13 @@ def test_beyond_the_calendar_counts_weekends_and_is_provisional():
 def test_an_entered_year_makes_dates_final(tmp_path):
     notice = tmp_path / "2027.txt"
     notice.write_text(
-        "# 2027 示例\n2027-01-01,holiday,元旦\n2027-02-06~2027-02-12,holiday,春节\n"
+        "# 2027示例\n2027-01-01,holiday,元旦\n2027-02-06~2027-02-12,holiday,春节\n"
         "2027-02-14,workday,春节\n",
         encoding="utf-8",
     )
     out = StringIO()
     call_command("import_holidays", "2027", str(notice), "--source", "示例通知", stdout=out)
-    assert "法定节假日 8 天，调休上班 1 天" in out.getvalue()
+    assert "法定节假日8天，调休上班1天" in out.getvalue()
     assert CalendarYear.objects.filter(year=2027).exists()
     # Day 2 is 02-07, in the entered holiday; 02-13 is an ordinary Saturday; 02-14 is the
     # entered 调休 Sunday, a working day.

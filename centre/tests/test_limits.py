@@ -118,7 +118,7 @@ def test_the_deadline_calculator_refuses_a_start_out_of_range(api, clerk, start)
     api.force_authenticate(clerk)
     response = api.get("/api/v1/deadlines/calculate/", {"rule": "review_accept", "start": start})
     assert response.status_code == 400
-    assert response.json()["errors"]["start"] == ["日期应在 1900-01-01 至 2099-12-31 之间"]
+    assert response.json()["errors"]["start"] == ["日期应在1900-01-01至2099-12-31之间"]
 
 
 def test_the_schema_documents_each_status_an_operation_returns(client, clerk):

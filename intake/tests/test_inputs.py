@@ -147,7 +147,7 @@ def test_the_desk_calculator_names_a_start_out_of_range(client, clerk):
         reverse("intake:deadline"), {"rule": "review_accept", "start": "9999-12-31"}
     )
     assert response.status_code == 200
-    assert "起算日：日期应在 1900-01-01 至 2099-12-31 之间" in response.content.decode()
+    assert "起算日：日期应在1900-01-01至2099-12-31之间" in response.content.decode()
 
 
 # --- Control characters already stored --------------------------------------------------

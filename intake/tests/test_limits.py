@@ -38,14 +38,14 @@ def test_no_more_than_the_configured_number_of_attachments(client, clerk, ref, m
     response = client.post(
         reverse("intake:attach", args=[case.number]), {"file": _scan(9)}, follow=True
     )
-    assert "每件案件最多 3 个附件" in response.content.decode()
+    assert "每件案件最多3个附件" in response.content.decode()
     assert Attachment.objects.filter(case=case).count() == 3
 
 
 @pytest.mark.django_db
 def test_a_registration_with_too_many_attachments_is_refused(clerk, ref, monkeypatch):
     monkeypatch.setattr(attachments, "MAX_PER_CASE", 2)
-    with pytest.raises(ValidationError, match="每件案件最多 2 个附件"):
+    with pytest.raises(ValidationError, match="每件案件最多2个附件"):
         services.case_register(
             actor=clerk,
             county=ref["county"],

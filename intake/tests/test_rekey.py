@@ -215,16 +215,16 @@ def test_the_command_rotates_tells_the_next_steps_in_chinese_and_is_audited(
     out = _rotate("--new-key-file", str(new_path), "--batch-size", "2")
 
     new_id = new.current_key_id.hex()
-    assert f"已用新密钥（编号 {new_id}）重新加密 {len(parties)} 位当事人" in out
-    assert f"把 PARTY_KEY_FILE 改为新密钥文件 {new_path}" in out
-    assert f"把旧密钥文件 {settings.PARTY_KEY_FILE} 离线备份" in out
+    assert f"已用新密钥（编号{new_id}）重新加密{len(parties)}位当事人" in out
+    assert f"把PARTY_KEY_FILE改为新密钥文件{new_path}" in out
+    assert f"把旧密钥文件{settings.PARTY_KEY_FILE}离线备份" in out
     assert "重启网站服务和后台任务进程" in out
     entry = AuditLog.objects.get(actor_username="rotate_party_key")
     assert entry.action == AuditLog.Action.CHANGE
     assert entry.actor is None
     assert entry.detail == {"rekeyed": len(parties), "notifications": 0, "new_key_id": new_id}
 
-    assert "重新加密 0 位当事人" in _rotate("--new-key-file", str(new_path))
+    assert "重新加密0位当事人" in _rotate("--new-key-file", str(new_path))
 
 
 def test_the_command_takes_an_explicit_old_key_file(parties, new, new_path, tmp_path, settings):
@@ -234,7 +234,7 @@ def test_the_command_takes_an_explicit_old_key_file(parties, new, new_path, tmp_
 
     out = _rotate("--new-key-file", str(new_path), "--old-key-file", str(old_copy))
 
-    assert f"重新加密 {len(parties)} 位当事人" in out
+    assert f"重新加密{len(parties)}位当事人" in out
 
 
 def test_the_command_refuses_the_same_key(parties, settings, tmp_path):
@@ -251,7 +251,7 @@ def test_the_command_refuses_the_same_key(parties, settings, tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(None, "无法读取"), ("not a key!", "内容不是 base64"), ("c2hvcnQ=", "密钥长度应为 32 字节")],
+    [(None, "无法读取"), ("not a key!", "内容不是base64"), ("c2hvcnQ=", "密钥长度应为32字节")],
 )
 def test_the_command_refuses_a_missing_or_invalid_new_key_file(parties, tmp_path, content, reason):
     path = tmp_path / "new.key"
@@ -259,7 +259,7 @@ def test_the_command_refuses_a_missing_or_invalid_new_key_file(parties, tmp_path
         path.write_text(content, encoding="ascii")
     tokens = _tokens()
 
-    with pytest.raises(CommandError, match=f"新密钥文件 {path} 无法载入：{reason}"):
+    with pytest.raises(CommandError, match=f"新密钥文件{path}无法载入：{reason}"):
         _rotate("--new-key-file", str(path))
 
     assert _tokens() == tokens
@@ -275,7 +275,7 @@ def test_the_command_names_a_party_it_cannot_open_and_changes_nothing(parties, n
         _rotate("--new-key-file", str(new_path), "--batch-size", "1")
 
     message = str(caught.value)
-    assert f"当事人（ID {party.pk}）的联系电话由密钥 {third.current_key_id.hex()} 加密" in message
+    assert f"当事人（ID {party.pk}）的联系电话由密钥{third.current_key_id.hex()}加密" in message
     assert "本次未做任何修改" in message
     assert _tokens() == tokens
 
@@ -290,7 +290,7 @@ def test_the_command_names_a_message_it_cannot_open_and_changes_nothing(
     with pytest.raises(CommandError) as caught:
         _rotate("--new-key-file", str(new_path))
 
-    assert f"通知（ID {message.pk}）的接收号码由密钥 {third.current_key_id.hex()} 加密" in str(
+    assert f"通知（ID {message.pk}）的接收号码由密钥{third.current_key_id.hex()}加密" in str(
         caught.value
     )
     assert _tokens() == tokens

@@ -51,7 +51,7 @@ def cases(clerk, ref):
                 applicant(name="欧阳娜娜", id_number=resident_id(serial=126)),
                 respondent(
                     kind=Party.Kind.ORGANISATION,
-                    name="ABC Trading 有限公司",
+                    name="ABC Trading有限公司",
                     credit_code=credit_code("91330523MA2B3C4D6"),
                 ),
             ],

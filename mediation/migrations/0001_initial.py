@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 (
                     "rank",
                     models.PositiveSmallIntegerField(
-                        help_text="1 为最高（首席）", unique=True, verbose_name="等级序号"
+                        help_text="1为最高（首席）", unique=True, verbose_name="等级序号"
                     ),
                 ),
             ],
@@ -351,7 +351,7 @@ class Migration(migrations.Migration):
                     "weekdays",
                     models.CharField(
                         default="1,2,3,4,5",
-                        help_text="1 为星期一，7 为星期日，逗号分隔",
+                        help_text="1为星期一，7为星期日，逗号分隔",
                         max_length=13,
                         verbose_name="星期",
                     ),

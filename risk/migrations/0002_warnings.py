@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                     "seasonal_years",
                     models.PositiveSmallIntegerField(
                         default=3,
-                        help_text="数量异常增长：与之前几年同期（同一周及前后各一周）的周均值比较；0 表示不比较往年",
+                        help_text="数量异常增长：与之前几年同期（同一周及前后各一周）的周均值比较；0表示不比较往年",
                         verbose_name="往年同期年数",
                     ),
                 ),

@@ -119,7 +119,7 @@ class WarningRule(models.Model):
         _("往年同期年数"),
         default=3,
         help_text=_(
-            "数量异常增长：与之前几年同期（同一周及前后各一周）的周均值比较；0 表示不比较往年"
+            "数量异常增长：与之前几年同期（同一周及前后各一周）的周均值比较；0表示不比较往年"
         ),
     )
     days = models.PositiveSmallIntegerField(

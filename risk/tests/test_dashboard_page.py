@@ -50,8 +50,8 @@ def test_the_leader_sees_the_figures(client, data, leader):
     html = page(client, leader)
     assert "化解率" in card(html, "resolution")[1]
     assert "80.0%" in card(html, "resolution")[1] and "4 / 5" in card(html, "resolution")[1]
-    assert "平均 15.2 天" in card(html, "handling_days")[1]
-    assert "90% 在 40 天内办结" in card(html, "handling_days")[1]
+    assert "平均15.2天" in card(html, "handling_days")[1]
+    assert "90%在40天内办结" in card(html, "handling_days")[1]
     assert " 1 " in card(html, "overdue_now")[1]
     assert "2026年10月15日至2026年11月30日登记的案件" in html
     data_ = chart_data(html)
@@ -127,7 +127,7 @@ def test_every_rate_drills_down_to_its_denominator_with_its_numerator_marked(
     assert len(numbers) == len(set(numbers)) == d and len(marked) == n
     assert set(numbers) == {cases[f"c{i}"].number for i in denominator}
     assert marked == {cases[f"c{i}"].number for i in numerator}
-    assert f"{label}的分母：" in summary and f"共 {d} 件，其中 {n} 件计入分子" in summary
+    assert f"{label}的分母：" in summary and f"共{d}件，其中{n}件计入分子" in summary
 
 
 def test_count_cards_list_their_own_cases_unmarked(client, data, leader):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
-MESSAGE = "日期应在 1900-01-01 至 2099-12-31 之间"
+MESSAGE = "日期应在1900-01-01至2099-12-31之间"
 
 
 @pytest.mark.parametrize(

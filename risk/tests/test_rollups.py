@@ -134,7 +134,7 @@ def test_a_second_refresh_changes_nothing(ref):
 def test_rebuild_command(ref, capsys):
     random_cases(ref, random.Random(5), 10)
     call_command("rebuild_rollups")
-    assert "已计算 10 件案件" in capsys.readouterr().out
+    assert "已计算10件案件" in capsys.readouterr().out
     assert CaseFact.objects.count() == 10
 
 

@@ -81,7 +81,7 @@ def test_a_bad_filter_names_the_field(data, leader):
     assert list(body["errors"]) == ["region"]
     assert "乡镇/街道" in body["errors"]["region"][0]
     wrong = get(leader, to="2026-02-30").json()["errors"]
-    assert wrong == {"to": ["日期应写作年-月-日，如 2026-12-08"]}
+    assert wrong == {"to": ["日期应写作年-月-日，如2026-12-08"]}
 
 
 def test_a_city_leader_sees_the_counties_under_them_side_by_side(data):

@@ -628,8 +628,8 @@ def test_command_prints_each_rule_with_its_timing(ref, registrar, capsys):
     make_cases(ref, registrar, 5, at(date(2026, 3, 9)), respondent=school)
     call_command("scan_risks", "--county", "330523", "--date", "2026-03-10")
     out = capsys.readouterr().out
-    assert "扫描日期 2026-03-10" in out
-    assert "群体性风险" in out and "ms" in out and "共新增 1 条预警" in out
+    assert "扫描日期2026-03-10" in out
+    assert "群体性风险" in out and "ms" in out and "共新增1条预警" in out
 
 
 def test_command_rejects_a_bad_date_and_county(db):

@@ -101,9 +101,9 @@ def database_roles_sql(*, owner: str, app: str) -> str:
 class Command(BaseCommand):
     help = (
         "数据库角色与审计日志授权：应用角色不是超级用户、不拥有任何表，可读写业务数据；审计表归独立的"
-        "所有者角色所有，应用角色只能 INSERT 和 SELECT。默认输出 SQL，请以数据库超级用户执行，例如 "
+        "所有者角色所有，应用角色只能INSERT和SELECT。默认输出SQL，请以数据库超级用户执行，例如 "
         "`python manage.py audit_grants --owner maodiao_audit --app maodiao_app | psql "
-        "--single-transaction`；加 --apply 则直接在 DATABASE_URL 所指的数据库中执行"
+        "--single-transaction`；加 --apply则直接在DATABASE_URL所指的数据库中执行"
         "（须以超级用户连接）。"
         "每次数据库迁移或恢复后再执行一次。"
     )
@@ -117,15 +117,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--apply",
             action="store_true",
-            help="在当前配置的数据库中执行（一个事务），而不是输出 SQL",
+            help="在当前配置的数据库中执行（一个事务），而不是输出SQL",
         )
         parser.add_argument(
             "--password-env",
             type=_env_name,
             metavar="NAME",
             help=(
-                "与 --apply 一起使用：应用角色的登录密码取自这个环境变量（不写在命令行上），"
-                "例如 APP_DB_PASSWORD；不指定时应用角色的登录方式不变"
+                "与 --apply一起使用：应用角色的登录密码取自这个环境变量（不写在命令行上），"
+                "例如APP_DB_PASSWORD；不指定时应用角色的登录方式不变"
             ),
         )
 
@@ -133,7 +133,7 @@ class Command(BaseCommand):
         self, *args, owner: str, app: str, apply: bool, password_env: str | None, **options
     ) -> None:
         if password_env and not apply:
-            raise CommandError("--password-env 只能与 --apply 一起使用：密码不输出到屏幕。")
+            raise CommandError("--password-env只能与 --apply一起使用：密码不输出到屏幕。")
         script = database_roles_sql(owner=owner, app=app)
         if not apply:
             self.stdout.write(script, ending="")
@@ -143,11 +143,11 @@ class Command(BaseCommand):
             password = os.environ.get(password_env, "")
             if len(password) < 16:
                 raise CommandError(
-                    f"环境变量 {password_env} 未设置或少于 16 个字符：应用角色的数据库密码"
-                    "至少 16 个字符。未做任何修改。"
+                    f"环境变量{password_env}未设置或少于16个字符：应用角色的数据库密码"
+                    "至少16个字符。未做任何修改。"
                 )
         if connection.vendor != "postgresql":
-            raise CommandError("数据库角色只支持 PostgreSQL。")
+            raise CommandError("数据库角色只支持PostgreSQL。")
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(script)
             if password is not None:
@@ -159,8 +159,8 @@ class Command(BaseCommand):
                 )
         self.stdout.write(
             self.style.SUCCESS(
-                f"已设置数据库角色：应用角色 {app}（非超级用户，不拥有表"
+                f"已设置数据库角色：应用角色{app}（非超级用户，不拥有表"
                 f"{'，可登录' if password is not None else ''}）可读写业务数据，"
-                f"审计表归 {owner} 所有，{app} 对审计日志只能 INSERT 和 SELECT。"
+                f"审计表归{owner}所有，{app}对审计日志只能INSERT和SELECT。"
             )
         )

@@ -11,9 +11,9 @@ from centre.backup import BackupError, backup_create
 
 class Command(BaseCommand):
     help = (
-        "备份：把数据库（pg_dump 自定义格式，与清单取自同一快照）、MEDIA_ROOT 下的文件和清单"
-        "（时间、数据库、迁移、各表记录数、文件的 SHA-256、密钥文件的指纹，不含密钥本身）写入一个"
-        "新的或空的目录。只支持 PostgreSQL。密钥文件请另行离线保管。"
+        "备份：把数据库（pg_dump自定义格式，与清单取自同一快照）、MEDIA_ROOT下的文件和清单"
+        "（时间、数据库、迁移、各表记录数、文件的SHA-256、密钥文件的指纹，不含密钥本身）写入一个"
+        "新的或空的目录。只支持PostgreSQL。密钥文件请另行离线保管。"
     )
 
     def add_arguments(self, parser) -> None:
@@ -30,9 +30,9 @@ class Command(BaseCommand):
         audit = manifest["counts"].get("centre.AuditLog", 0)
         self.stdout.write(
             self.style.SUCCESS(
-                f"已备份到 {directory}：数据库 {manifest['database']}（案件 {cases} 件，"
-                f"审计日志 {audit} 条），文件 {manifest['media_files']} 个。"
-                "清单 manifest.json 记有各文件的 SHA-256 和密钥指纹；"
+                f"已备份到{directory}：数据库{manifest['database']}（案件{cases}件，"
+                f"审计日志{audit}条），文件{manifest['media_files']}个。"
+                "清单manifest.json记有各文件的SHA-256和密钥指纹；"
                 "密钥文件不在备份中，请另行离线保管。"
             )
         )

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     help = "从国务院办公厅节假日安排通知导入某一年的节假日和调休上班日"
 
     def add_arguments(self, parser):
-        parser.add_argument("year", type=int, help="年份，如 2027")
+        parser.add_argument("year", type=int, help="年份，如2027")
         parser.add_argument("file", type=Path, help="每行：日期,holiday|workday,名称")
         parser.add_argument("--source", default="", help="通知文号，如 国办发明电〔2026〕X号")
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
-            raise CommandError(f"无法读取 {file}：{exc.strerror}") from exc
+            raise CommandError(f"无法读取{file}：{exc.strerror}") from exc
         days: dict[date, tuple[str, str]] = {}
         for number, raw in enumerate(lines, start=1):
             line = raw.split("#", 1)[0].strip()
@@ -49,9 +49,9 @@ class Command(BaseCommand):
                     f"第{number}行格式错误（应为 日期,holiday|workday,名称）：{raw}"
                 ) from exc
             if kind not in Holiday.Kind.values:
-                raise CommandError(f"第{number}行类型应为 holiday 或 workday：{raw}")
+                raise CommandError(f"第{number}行类型应为holiday或workday：{raw}")
             if start.year != year or end.year != year or end < start:
-                raise CommandError(f"第{number}行日期不在 {year} 年内或起止颠倒：{raw}")
+                raise CommandError(f"第{number}行日期不在{year}年内或起止颠倒：{raw}")
             day = start
             while day <= end:
                 days[day] = (kind, name)
@@ -68,6 +68,6 @@ class Command(BaseCommand):
         holidays = sum(1 for k, _ in days.values() if k == "holiday")
         self.stdout.write(
             self.style.SUCCESS(
-                f"已导入 {year} 年：法定节假日 {holidays} 天，调休上班 {len(days) - holidays} 天。"
+                f"已导入{year}年：法定节假日{holidays}天，调休上班{len(days) - holidays}天。"
             )
         )

@@ -11,14 +11,14 @@ from centre.backup import BackupError, backup_restore
 
 class Command(BaseCommand):
     help = (
-        "从备份目录恢复到 DATABASE_URL 所指的空数据库和空的 MEDIA_ROOT：先核对备份文件的 SHA-256 "
+        "从备份目录恢复到DATABASE_URL所指的空数据库和空的MEDIA_ROOT：先核对备份文件的SHA-256 "
         "和密钥指纹（密钥不符时拒绝），恢复后核对各表记录数并校验审计日志链。"
-        "例如 DATABASE_URL=postgres://maodiao@host/maodiao_restored "
+        "例如DATABASE_URL=postgres://maodiao@host/maodiao_restored "
         "python manage.py restore /backups/2026-12-05"
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("directory", type=Path, help="manage.py backup 写出的备份目录")
+        parser.add_argument("directory", type=Path, help="manage.py backup写出的备份目录")
 
     def handle(self, *args, directory: Path, **options) -> None:
         try:
@@ -28,10 +28,10 @@ class Command(BaseCommand):
         counts = report.manifest["counts"]
         self.stdout.write(
             self.style.SUCCESS(
-                f"已恢复 {report.manifest['created_at']} 的备份（来自数据库 "
-                f"{report.manifest['database']}）：案件 {counts.get('intake.Case', 0)} 件，"
-                f"文件 {report.media_files} 个；各表记录数与清单相符，"
-                f"审计日志 {report.audit_checked} 条校验通过。"
+                f"已恢复{report.manifest['created_at']}的备份（来自数据库"
+                f"{report.manifest['database']}）：案件{counts.get('intake.Case', 0)}件，"
+                f"文件{report.media_files}个；各表记录数与清单相符，"
+                f"审计日志{report.audit_checked}条校验通过。"
             )
         )
         self.stdout.write(

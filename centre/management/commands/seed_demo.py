@@ -21,17 +21,17 @@ class Command(BaseCommand):
             "--cases",
             type=int,
             default=0,
-            help="另外批量生成 N 件案件（按季节、人口分布，状态与期限符合流程），"
+            help="另外批量生成N件案件（按季节、人口分布，状态与期限符合流程），"
             "用于驾驶舱和性能测试",
         )
         parser.add_argument(
-            "--force", action="store_true", help="DEBUG 关闭时也执行（会重置演示账号的密码）"
+            "--force", action="store_true", help="DEBUG关闭时也执行（会重置演示账号的密码）"
         )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
-                "DEBUG 已关闭：这看起来是生产环境，演示账号使用公开的密码。确需载入请加 --force。"
+                "DEBUG已关闭：这看起来是生产环境，演示账号使用公开的密码。确需载入请加 --force。"
             )
         with transaction.atomic():
             county = self._organisation()
@@ -144,8 +144,8 @@ class Command(BaseCommand):
     def _print_logins(self, users) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                "演示数据已就绪。演示账号（密码均为 DEMO_PASSWORD，"
-                f"当前为 {settings.DEMO_PASSWORD}）："
+                "演示数据已就绪。演示账号（密码均为DEMO_PASSWORD，"
+                f"当前为{settings.DEMO_PASSWORD}）："
             )
         )
         for user in users:

@@ -28,7 +28,7 @@ def _keyring(path: Path, role: str) -> Keyring:
     try:
         return Keyring.from_files(current=path)
     except KeyFileError as exc:
-        raise CommandError(f"{role} {exc.path} 无法载入：{exc.zh}。未做任何修改。") from exc
+        raise CommandError(f"{role} {exc.path}无法载入：{exc.zh}。未做任何修改。") from exc
 
 
 class Command(BaseCommand):
@@ -43,20 +43,20 @@ class Command(BaseCommand):
             type=Path,
             required=True,
             metavar="PATH",
-            help="新密钥文件路径（先用 generate_party_key 生成）",
+            help="新密钥文件路径（先用generate_party_key生成）",
         )
         parser.add_argument(
             "--old-key-file",
             type=Path,
             metavar="PATH",
-            help="旧密钥文件路径，默认为当前 PARTY_KEY_FILE 所指的文件",
+            help="旧密钥文件路径，默认为当前PARTY_KEY_FILE所指的文件",
         )
         parser.add_argument(
             "--batch-size",
             type=_positive,
             default=500,
             metavar="N",
-            help="每批加锁并处理的当事人数，默认 500",
+            help="每批加锁并处理的当事人数，默认500",
         )
 
     def handle(
@@ -69,15 +69,15 @@ class Command(BaseCommand):
     ) -> None:
         old_path = old_key_file or getattr(settings, "PARTY_KEY_FILE", None)
         if not old_path:
-            raise CommandError("未配置 PARTY_KEY_FILE，请用 --old-key-file 指定旧密钥文件。")
+            raise CommandError("未配置PARTY_KEY_FILE，请用 --old-key-file指定旧密钥文件。")
         old_path = Path(old_path)
         new = _keyring(new_key_file, "新密钥文件")
         old = _keyring(old_path, "旧密钥文件")
         new_id, old_id = new.current_key_id.hex(), old.current_key_id.hex()
         if new_id == old_id:
             raise CommandError(
-                f"新密钥文件 {new_key_file} 与旧密钥文件 {old_path} 是同一把密钥（编号 {new_id}），"
-                "未做任何修改。请先用 generate_party_key 生成新的密钥文件。"
+                f"新密钥文件{new_key_file}与旧密钥文件{old_path}是同一把密钥（编号{new_id}），"
+                "未做任何修改。请先用generate_party_key生成新的密钥文件。"
             )
         try:
             rekeyed = party_keys_rotate(old=old, new=new, batch_size=batch_size, stdout=self.stdout)
@@ -86,13 +86,13 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"已用新密钥（编号 {new_id}）重新加密 {rekeyed} 位当事人的证件号码和联系电话。"
+                f"已用新密钥（编号{new_id}）重新加密{rekeyed}位当事人的证件号码和联系电话。"
             )
         )
         self.stdout.write(
             "接下来请：\n"
-            f"  1. 把 PARTY_KEY_FILE 改为新密钥文件 {new_key_file}；\n"
-            f"  2. 把旧密钥文件 {old_path} 离线备份后从服务器上移走：现有数据已不再需要它"
+            f"  1. 把PARTY_KEY_FILE改为新密钥文件{new_key_file}；\n"
+            f"  2. 把旧密钥文件{old_path}离线备份后从服务器上移走：现有数据已不再需要它"
             "解密，但更换密钥之前的数据库备份仍须用它解密；\n"
             "  3. 重启网站服务和后台任务进程（web、worker），使其载入新密钥。"
         )
@@ -105,8 +105,8 @@ class Command(BaseCommand):
             what = f"当事人（ID {exc.party_pk}）的{FIELD_LABELS[exc.field]}"
         if isinstance(exc.error, KeyNotFound) and exc.key_id is not None:
             reason = (
-                f"{what}由密钥 {exc.key_id.hex()} 加密，不是旧密钥 {old_id}，无法解密。"
-                "请确认 --old-key-file（未指定时为 PARTY_KEY_FILE）指向加密现有数据的密钥文件"
+                f"{what}由密钥{exc.key_id.hex()}加密，不是旧密钥{old_id}，无法解密。"
+                "请确认 --old-key-file（未指定时为PARTY_KEY_FILE）指向加密现有数据的密钥文件"
             )
         else:
             reason = f"{what}的密文已损坏或被篡改，无法解密"

@@ -20,6 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = rollups.refresh() if options["incremental"] else rollups.rebuild()
         self.stdout.write(
-            f"已计算 {result.cases} 件案件，涉及 {result.days} 个登记日，"
-            f"用时 {result.seconds:.1f} 秒"
+            f"已计算{result.cases}件案件，涉及{result.days}个登记日，用时{result.seconds:.1f}秒"
         )

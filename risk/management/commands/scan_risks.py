@@ -27,31 +27,31 @@ class Command(BaseCommand):
         if county:
             target = County.objects.filter(code=county).first()
             if target is None:
-                raise CommandError(f"没有代码为 {county} 的县（市、区）")
+                raise CommandError(f"没有代码为{county}的县（市、区）")
         today = None
         if date:
             try:
                 today = _parse(date)
             except ValueError as exc:
-                raise CommandError(f"--date 应为 YYYY-MM-DD 格式的日期：{date}") from exc
+                raise CommandError(f"--date应为YYYY-MM-DD格式的日期：{date}") from exc
         try:
             summary = scan_risks(county=target, today=today)
         except ScanUnsupported as exc:
             raise CommandError(str(exc)) from exc
         labels = dict(Kind.choices)
-        self.stdout.write(f"扫描日期 {summary['today']}")
+        self.stdout.write(f"扫描日期{summary['today']}")
         for row in summary["rules"]:
             self.stdout.write(
-                f"  {row['county']} {labels[row['kind']]:<16} 发现 {row['findings']:>4}  "
-                f"新增 {row['created']:>4}  更新 {row['updated']:>4}  "
-                f"通知 {row['notified']:>4}  用时 {row['ms']:>8.1f} ms"
+                f"  {row['county']} {labels[row['kind']]:<16}发现{row['findings']:>4}  "
+                f"新增{row['created']:>4}更新{row['updated']:>4}  "
+                f"通知{row['notified']:>4}用时{row['ms']:>8.1f} ms"
             )
         for code in summary["skipped"]:
-            self.stdout.write(self.style.WARNING(f"  {code} 正由另一次扫描处理，已跳过"))
+            self.stdout.write(self.style.WARNING(f"  {code}正由另一次扫描处理，已跳过"))
         self.stdout.write(
             self.style.SUCCESS(
-                f"共新增 {summary['created']} 条预警，更新 {summary['updated']} 条，"
-                f"发出 {summary['notified']} 条通知，用时 {summary['seconds']:.2f} 秒"
+                f"共新增{summary['created']}条预警，更新{summary['updated']}条，"
+                f"发出{summary['notified']}条通知，用时{summary['seconds']:.2f}秒"
             )
         )
 
