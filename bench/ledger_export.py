@@ -67,8 +67,8 @@ def child(size: int, cycle: bool, task: bool) -> None:
     reset_queries()
     started = time.perf_counter()
     if task:
-        from centre.models import ExportJob
         from risk.ledger_tasks import build_ledger
+        from risk.models import ExportJob
 
         job = ExportJob.objects.create(
             kind=ExportJob.Kind.LEDGER, requested_by=user, county=user.staff.county, params={}

@@ -23,13 +23,14 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from centre import queue
-from centre.models import Clock, County, Department, ExportJob, StaffProfile
+from centre.models import Clock, County, Department, StaffProfile
 from centre.validators import printable
 from intake import selectors
 from intake.identity import mask_id_number
 from intake.models import Case, CaseParty
 from mediation.models import Mediation, Participant
 from risk.ledger_tasks import build_ledger
+from risk.models import ExportJob
 
 # The case list's GET parameters, which are also the ledger's (a job's ``params``).
 PARAMS = (

@@ -1,6 +1,6 @@
 """Celery tasks of the ledger export: build a job's workbook, sweep lost and expired jobs.
 
-The job row (``centre.models.ExportJob``) is written by the view before anything is sent;
+The job row (``risk.models.ExportJob``) is written by the view before anything is sent;
 a message lost in a broker outage delays the ledger until the sweep, never loses it.
 """
 
@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from centre import jobs, queue
-from centre.models import ExportJob
+from risk.models import ExportJob
 
 log = logging.getLogger(__name__)
 # Limits from settings.BACKGROUND_JOBS["export"] (centre.jobs). The claim and sweep stay

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from centre.access import desk_required
-from centre.models import AuditLog, ExportJob
+from centre.models import AuditLog
 from centre.services import audit_record
 from centre.validators import day_in_range, refused_characters
 from intake import list_filters
 from risk import ledger
+from risk.models import ExportJob
 
 RECENT = 20
 

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from centre.models import Category, Clock, County, ExportJob, Region, StaffProfile
+from centre.models import Category, Clock, County, Region, StaffProfile
 from centre.roles import ROLES
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from centre.tokens import token_issue
@@ -27,6 +27,7 @@ from intake.models import Case, CaseDocument, CaseParty
 from intake.tests.factories import register
 from mediation.models import Agreement, Mediator, Participant
 from mediation.tests.factories import agreement_data, start
+from risk.models import ExportJob
 from risk.models.warning import Kind, Level, RiskWarning
 
 # The demo accounts holding each role (centre/demo_data.py and the windows' demo parts).

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from centre.models import AuditLog, Clock, ExportJob
+from centre.models import AuditLog, Clock
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.models import Case, Party
 from intake.tests.factories import applicant, credit_code, reference_data, register, resident_id
 from intake.tests.factories import respondent as respondent_input
 from mediation.tests.factories import mediator, organisation, start
 from risk import ledger, ledger_tasks
+from risk.models import ExportJob
 
 HEADERS = [
     "序号",
