@@ -100,7 +100,7 @@ def main() -> None:
     from django.utils import timezone
 
     from intake.models import Case
-    from risk import kpis, rollups
+    from risk.dashboard import kpis, rollups
     from risk.models import Rollup
 
     leader = get_user_model().objects.get(username="leader")

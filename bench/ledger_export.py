@@ -54,7 +54,7 @@ def child(size: int, cycle: bool, task: bool) -> None:
     from django.db import connection, reset_queries
     from django.utils import timezone
 
-    from risk import ledger
+    from risk.ledger import export as ledger
 
     user = get_user_model().objects.select_related("staff__county").get(username=USERNAME)
     # Warm up: imports, translations, styles (a few rows, not counted).
@@ -67,7 +67,7 @@ def child(size: int, cycle: bool, task: bool) -> None:
     reset_queries()
     started = time.perf_counter()
     if task:
-        from risk.ledger_tasks import build_ledger
+        from risk.ledger.tasks import build_ledger
         from risk.models import ExportJob
 
         job = ExportJob.objects.create(

@@ -1,7 +1,7 @@
 """The risk warning scan on the bench database (warnings issue: with 1,000,000 cases the
 rules finish in under 60 s).
 
-Times ``risk.warning_services.scan_risks`` twice, each rule separately:
+Times ``risk.warnings.services.scan_risks`` twice, each rule separately:
 
 - the first scan: no warnings yet and no keyword bookmark (the keyword rule reads its
   look-back period), every finding written as a new warning and its leaders notified;
@@ -57,7 +57,7 @@ def main() -> None:
     from centre.models import Clock
     from intake.models import Case, CaseParty
     from risk.models.warning import Kind
-    from risk.warning_services import scan_risks
+    from risk.warnings.services import scan_risks
 
     with connection.cursor() as cursor:
         # What autovacuum would have done on a live system: planner statistics.

@@ -161,7 +161,7 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 # Without Redis, tasks run in-process at .delay() so the demo needs no worker.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None and env_str("CELERY_BROKER_URL") is None
 # Without a broker there is no beat: the dashboard then brings its figures up to date itself
-# when it is opened (the demo), instead of the minute's refresh task (risk/rollups.py).
+# when it is opened (the demo), instead of the minute's refresh task (risk/dashboard/rollups.py).
 RISK_REFRESH_ON_VIEW = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -224,7 +224,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The dashboard's rollups follow the cases within a minute (risk/models/rollup.py).
     "risk-refresh-rollups": {"task": "risk.refresh_rollups", "schedule": timedelta(minutes=1)},
-    # The warning rules (risk/warning_rules.py); also `manage.py scan_risks`.
+    # The warning rules (risk/warnings/rules.py); also `manage.py scan_risks`.
     "risk-scan-warnings": {"task": "risk.scan_risks", "schedule": timedelta(minutes=15)},
     "risk-sweep-ledgers": {"task": "risk.sweep_ledgers", "schedule": timedelta(minutes=10)},
     # Overdue incidents: 催办, 督办 at 5 工作日, escalation past it (incidents/overdue.py).

@@ -53,8 +53,8 @@ urlpatterns = [
     path("api/v1/", include("mediation.api")),
     path("api/v1/", include("judicial.api")),
     path("api/v1/", include("incidents.api")),
-    path("api/v1/", include("risk.api")),
-    path("api/v1/", include("risk.api_warnings")),
+    path("api/v1/", include("risk.dashboard.api")),
+    path("api/v1/", include("risk.warnings.api")),
     path("api/schema/", views.api_schema, name="api-schema"),
     path("api/docs/", views.api_docs, name="api-docs"),
 ]

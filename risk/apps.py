@@ -13,9 +13,9 @@ class RiskConfig(AppConfig):
         roles.declare()
         # Its demo seeders, the rates' drill-downs on the case list, its menu entries
         # (centre.menu; the order is shared across apps).
-        import risk.demo  # noqa: F401
         from centre.menu import menu_register
-        from risk import rollup_demo, shares  # noqa: F401
+        from risk.dashboard import demo, shares  # noqa: F401
+        from risk.warnings import demo as warning_demo  # noqa: F401
 
         menu_register(
             order=130,

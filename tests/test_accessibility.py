@@ -14,7 +14,7 @@ from django.conf import settings
 
 from intake.tests.factories import reference_data, register
 from mediation.tests.factories import mediator, organisation, start
-from risk import rollups
+from risk.dashboard import rollups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

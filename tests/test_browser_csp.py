@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from intake.tests.factories import reference_data, register
-from risk import rollups
+from risk.dashboard import rollups
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.csp]
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from intake.tests.factories import reference_data
-from risk import rollups
+from risk.dashboard import rollups
 from risk.tests.kpi_data import november, reference
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

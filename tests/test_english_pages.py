@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from intake.tests.factories import reference_data, register
 from mediation.tests.factories import mediator, organisation, start
-from risk import rollups
+from risk.dashboard import rollups
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from intake.forms import AttachmentForm, CaseForm, PartyForm, RiskForm
 from intake.models import Case
 from judicial.forms import CourtOutcomeForm, DelegationForm, ExtendForm
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
-from risk.ledger import PARAMS as LEDGER_PARAMS
+from risk.ledger.export import PARAMS as LEDGER_PARAMS
 from tests.url_matrix_world import build_world, url_patterns
 
 LONG = "纠" * 10_000

@@ -1,4 +1,4 @@
-"""Export jobs: the ledger (台账) download's requests, built by ``risk.ledger_tasks``."""
+"""Export jobs: the ledger (台账) download's requests, built by ``risk.ledger.tasks``."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ rows take about a second). Instead:
 - ``CaseFact``: one narrow row per case holding exactly what the statistics count about it
   (registration day, town, top-level category, window, channel, state, and the milestones
   that make the rates). Facts are recomputed for the cases that changed since the last
-  refresh (``risk.rollups.refresh``, Celery beat every minute).
+  refresh (``risk.dashboard.rollups.refresh``, Celery beat every minute).
 - ``Rollup``: the facts summed per cell (county, day or month, town, category, window), one
   column per figure. The dashboard sums whole months from the monthly rows and the ragged
   ends of the period from the daily rows: a year's dashboard reads a few thousand rows.
@@ -44,7 +44,7 @@ CHANNELS = ("walk_in", "phone", "online", "grid", "platform")
 # Summable flags of a fact, each a column of the rollup with the same name.
 FLAGS = (
     "closed",
-    "resolved",  # closed with an outcome that settles the dispute (risk.rollups.RESOLVED)
+    "resolved",  # closed with an outcome that settles the dispute (risk.dashboard.rollups.RESOLVED)
     "answered",  # closed with outcome answered: a consultation answered at the desk
     "mediation_ended",  # mediation finished: agreed or failed
     "mediation_succeeded",

@@ -1,8 +1,8 @@
 """Risk warnings (风险预警): the rules that look for them, the words that flag a case, and
 the warnings themselves with their evidence and who dealt with them.
 
-A warning is found by a rule (``risk.warning_rules``) during a scan (beat every 15 min,
-or ``manage.py scan_risks``) and written by ``risk.warning_services.scan_risks``.
+A warning is found by a rule (``risk.warnings.rules``) during a scan (beat every 15 min,
+or ``manage.py scan_risks``) and written by ``risk.warnings.services.scan_risks``.
 
 Deduplication: every finding names its ``subject`` (what it is about: a category, a
 respondent, a window …) and a ``key`` (the subject and the period it was found in). A
@@ -238,7 +238,7 @@ class RiskWarning(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.HANDLED
 
-    # Bodies only set this model's fields; risk.warning_services checks, saves and audits.
+    # Bodies only set this model's fields; risk.warnings.services checks, saves and audits.
     @transition(field=status, source=Status.NEW, target=Status.ACKNOWLEDGED)
     def acknowledge(self, *, by, note: str) -> None:
         self.acknowledged_by, self.acknowledged_at, self.acknowledge_note = by, timezone.now(), note
@@ -256,7 +256,7 @@ class ScanState(models.Model):
     """Per county: how far the keyword rule has read, and the last scan's figures."""
 
     county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="+")
-    # Cases registered before this moment (less a margin, see warning_rules.keyword) have
+    # Cases registered before this moment (less a margin, see risk.warnings.rules.keyword) have
     # had their words checked.
     keywords_read_to = models.DateTimeField(null=True, blank=True)
     scanned_at = models.DateTimeField(null=True, blank=True)

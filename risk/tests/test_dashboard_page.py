@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.tests.factories import reference_data, register
-from risk import ledger, rollups
+from risk.dashboard import rollups
+from risk.ledger import export as ledger
 from risk.tests.kpi_data import make_case, november, reference
 
 PERIOD = {"from": "2026-10-15", "to": "2026-11-30"}

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from intake.tests.factories import reference_data
-from risk import kpis, rollups
+from risk.dashboard import kpis, rollups
 from risk.tests.kpi_data import make_case, november, reference
 
 PERIOD = {"from": "2026-10-15", "to": "2026-11-30"}

@@ -19,7 +19,8 @@ from intake.models import Case, Party
 from intake.tests.factories import applicant, credit_code, reference_data, register, resident_id
 from intake.tests.factories import respondent as respondent_input
 from mediation.tests.factories import mediator, organisation, start
-from risk import ledger, ledger_tasks
+from risk.ledger import export as ledger
+from risk.ledger import tasks as ledger_tasks
 from risk.models import ExportJob
 
 HEADERS = [

@@ -12,7 +12,7 @@ from django.utils import timezone
 from intake import workflow
 from intake.models import Case
 from intake.tests.factories import reference_data, register
-from risk import kpis, rollups
+from risk.dashboard import kpis, rollups
 from risk.models import CaseFact, Rollup, RollupDays, RollupState
 from risk.tests.kpi_data import at, make_case, reference
 
@@ -199,7 +199,7 @@ def test_the_labour_and_review_windows_and_their_outcomes(ref, clerk, leader, ma
     act was upheld (handled: settled through the one door, so in the resolution rate too):
     the dashboard counts both windows and outcomes, and the ledger lists them."""
     from intake.tests.factories import applicant, credit_code, respondent
-    from risk import ledger
+    from risk.ledger import export as ledger
 
     inspector, reviewer = make_user("labour_inspector"), make_user("review_officer")
     rollups.refresh()

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
 from intake.tests.factories import reference_data
-from risk import rollups
+from risk.dashboard import rollups
 from risk.tests.kpi_data import make_case, november, reference
 
 URL = "/api/v1/stats/overview/"

@@ -17,8 +17,8 @@ from risk.tests.test_warnings import at, make_cases
 # Fixtures shared with the rules' tests (re-exported under their own names: pytest finds them).
 from risk.tests.test_warnings import ref as ref
 from risk.tests.test_warnings import registrar as registrar
-from risk.warning_selectors import latest_open_warnings
-from risk.warning_services import scan_risks
+from risk.warnings.selectors import latest_open_warnings
+from risk.warnings.services import scan_risks
 
 URL = "/risk/warnings/"
 API = "/api/v1/risk/warnings/"

@@ -20,8 +20,8 @@ from mediation.tests.factories import mediator as make_mediator
 from mediation.tests.factories import organisation as make_organisation
 from petitions.models import Petition
 from risk.models.warning import RiskKeyword, RiskWarning, ScanState, WarningRule
-from risk.warning_services import acknowledge, handle, rules_ensure, scan_risks
-from risk.warning_tasks import scan_risks as scan_task
+from risk.warnings.services import acknowledge, handle, rules_ensure, scan_risks
+from risk.warnings.tasks import scan_risks as scan_task
 
 _seq = itertools.count(1)
 
@@ -599,7 +599,7 @@ def test_handle_needs_a_note_and_may_skip_acknowledge(warning, supervisor):
 
 
 def test_steps_out_of_order_conflict(warning, leader):
-    from risk.warning_services import WarningConflict
+    from risk.warnings.services import WarningConflict
 
     handle(warning, leader, "已化解")
     with pytest.raises(WarningConflict):

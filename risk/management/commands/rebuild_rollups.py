@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from risk import rollups
+from risk.dashboard import rollups
 
 
 class Command(BaseCommand):

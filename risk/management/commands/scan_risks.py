@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from centre.models import County
 from risk.models.warning import Kind
-from risk.warning_services import ScanUnsupported, scan_risks
+from risk.warnings.services import ScanUnsupported, scan_risks
 
 
 class Command(BaseCommand):

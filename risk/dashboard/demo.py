@@ -5,7 +5,7 @@ refresh would not look back to."""
 from __future__ import annotations
 
 from centre.demo import DemoContext, register
-from risk import rollups
+from risk.dashboard import rollups
 
 
 @register(99)

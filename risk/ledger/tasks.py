@@ -66,7 +66,7 @@ def _claim(job_id: int, task_id: str) -> int | None:
 
 @shared_task(name="risk.build_ledger", bind=True, acks_late=True, ignore_result=True)
 def build_ledger(self, job_id: int) -> None:
-    from risk import ledger
+    from risk.ledger import export
 
     # Called directly (not through Celery) there is no message id: one for this run.
     attempt = _claim(job_id, self.request.id or uuid.uuid4().hex)
@@ -76,8 +76,8 @@ def build_ledger(self, job_id: int) -> None:
     mine = ExportJob.objects.filter(pk=job_id, attempts=attempt)
     user = get_user_model().objects.select_related("staff__county").get(pk=job.requested_by_id)
     try:
-        filters = ledger.filters_from_params(job.params)
-        total = ledger.ledger_cases(user, filters).count()
+        filters = export.filters_from_params(job.params)
+        total = export.ledger_cases(user, filters).count()
         mine.update(total=total, heartbeat_at=timezone.now())
 
         def progress(done: int) -> None:
@@ -85,7 +85,7 @@ def build_ledger(self, job_id: int) -> None:
             mine.update(done=done, heartbeat_at=timezone.now())
 
         with tempfile.TemporaryFile(suffix=".xlsx") as out:
-            count = ledger.ledger_xlsx(
+            count = export.ledger_xlsx(
                 out,
                 user=user,
                 params=job.params,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from centre import selectors
 from centre.access import desk_required
 from incidents import selectors as incident_selectors
-from risk import kpis, rollups, warning_selectors
+from risk.dashboard import kpis, rollups
+from risk.warnings import selectors as warning_selectors
 
 
 def _quick_periods(today: date) -> list[tuple[str, date, date]]:
@@ -109,7 +110,7 @@ def _cards(overview: kpis.Overview, drill: str, overdue_url: str) -> list[dict]:
                 "value": _percent(rate["value"]),
                 "detail": f"{rate['numerator']:,} / {rate['denominator']:,}",
                 "help": rate["definition"],
-                # Its denominator's cases, its numerator's marked (risk.shares).
+                # Its denominator's cases, its numerator's marked (risk.dashboard.shares).
                 "url": f"{drill}&rate={key}",
             }
         )

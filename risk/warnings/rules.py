@@ -1,7 +1,7 @@
 """The warning rules (风险预警规则): each reads one county's cases and returns findings.
 
 A rule is a small function ``rule(ctx) -> list[Finding]``; it writes nothing. The scan
-(``risk.warning_services.scan_risks``) turns findings into warnings, deduplicated by the
+(``risk.warnings.services.scan_risks``) turns findings into warnings, deduplicated by the
 finding's ``subject`` and ``key`` (see ``risk.models.warning``).
 
 Each rule reads an indexed range of recent cases (or running clocks) and lets PostgreSQL

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef
 
 from intake import shares
-from risk.kpis import RATES
+from risk.dashboard.kpis import RATES
 from risk.models import CaseFact
 
 

@@ -22,7 +22,7 @@ from centre.models import AuditLog
 from centre.services import audit_record
 from centre.validators import day_in_range, refused_characters
 from intake import list_filters
-from risk import ledger
+from risk.ledger import export
 from risk.models import ExportJob
 
 RECENT = 20
@@ -81,7 +81,7 @@ def _text_errors(params: dict[str, str]) -> list[tuple[str, str]]:
 
 def _describe(params: dict[str, str]) -> list[tuple[str, str]]:
     """The job's filters in words, as the case list says them (places by name, not code)."""
-    filters = ledger.filters_from_params(params)
+    filters = export.filters_from_params(params)
     region = list_filters.place(filters.region, [])
     county = list_filters.county_name(filters.county)
     described = list_filters.described(
@@ -103,7 +103,7 @@ def _context(request: HttpRequest, job: ExportJob) -> dict:
     today = timezone.localdate(job.created_at)
     return {
         "job": job,
-        "title": ledger.job_title(request.user, job.params, today),
+        "title": export.job_title(request.user, job.params, today),
         "filters": _describe(job.params),
         "expired": job.status == ExportJob.Status.DONE and not job.file,
     }
@@ -115,14 +115,14 @@ def ledgers(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "staff", None) is None:
         raise PermissionDenied  # no county: nothing to export
     if request.method == "POST":
-        params = ledger.clean_params(request.POST)
+        params = export.clean_params(request.POST)
         errors = _text_errors(params) + _date_errors(params)
         if errors:
             for error, key in errors:
                 messages.error(request, error)
                 params.pop(key)
             return redirect(f"{reverse('intake:cases')}?{urlencode(params)}")
-        job = ledger.ledger_request(actor=request.user, params=params)
+        job = export.ledger_request(actor=request.user, params=params)
         return redirect("risk:ledger", pk=job.pk)
     jobs = ExportJob.objects.filter(requested_by=request.user, kind=ExportJob.Kind.LEDGER)[:RECENT]
     rows = [_context(request, job) for job in jobs]
@@ -149,7 +149,7 @@ def ledger_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    title = ledger.job_title(request.user, job.params, timezone.localdate(job.created_at))
+    title = export.job_title(request.user, job.params, timezone.localdate(job.created_at))
     audit_record(
         actor=request.user,
         action=AuditLog.Action.EXPORT,

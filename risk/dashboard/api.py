@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from risk import kpis
+from risk.dashboard import kpis
 
 DASHBOARD = "centre.view_dashboard"
 _error = inline_serializer("StatsError", {"detail": serializers.CharField()})

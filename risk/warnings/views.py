@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from centre import selectors as centre_selectors
 from centre.access import desk_required
 from centre.validators import refused_characters
-from risk import warning_selectors as selectors
-from risk import warning_services as services
 from risk.models.warning import Kind, Level, RiskWarning
+from risk.warnings import selectors, services
 
 PAGE_SIZE = 30
 

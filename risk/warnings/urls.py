@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from risk import warning_views as views
+from risk.warnings import views
 
 urlpatterns = [
     path("warnings/", views.warning_list, name="warnings"),

@@ -11,6 +11,6 @@ from celery import shared_task
 def scan_risks() -> dict[str, Any]:
     """Idempotent: a rescan refreshes open warnings and never duplicates one (dedupe keys),
     so a redelivered or overlapping run is harmless (and a county being scanned is skipped)."""
-    from risk.warning_services import scan_risks as scan
+    from risk.warnings.services import scan_risks as scan
 
     return scan()

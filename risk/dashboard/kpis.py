@@ -24,11 +24,11 @@ from centre.models import Category, County, Region, Window
 from centre.names import ref_name
 from centre.validators import day_in_range, out_of_range_message
 from intake.models import Case
+from risk.dashboard.rollups import month_start as _month_start
+from risk.dashboard.rollups import next_month as _next_month
+from risk.dashboard.rollups import refreshed_at
 from risk.models import OverdueCell, Rollup, RollupDays
 from risk.models.rollup import CHANNELS, FLAGS, MAX_DAYS, STATES, Grain
-from risk.rollups import month_start as _month_start
-from risk.rollups import next_month as _next_month
-from risk.rollups import refreshed_at
 
 # The rates: name → (numerator column, denominator column, label, definition, the
 # denominator's cases and what the numerator counts of them, as the drill-down names them).

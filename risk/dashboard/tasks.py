@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from risk import rollups
+from risk.dashboard import rollups
 
 
 @shared_task(name="risk.refresh_rollups", acks_late=True, ignore_result=True)

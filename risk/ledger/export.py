@@ -29,7 +29,7 @@ from intake import selectors
 from intake.identity import mask_id_number
 from intake.models import Case, CaseParty
 from mediation.models import Mediation, Participant
-from risk.ledger_tasks import build_ledger
+from risk.ledger.tasks import build_ledger
 from risk.models import ExportJob
 
 # The case list's GET parameters, which are also the ledger's (a job's ``params``).

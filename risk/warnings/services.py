@@ -26,7 +26,7 @@ from centre.models import AuditLog, County
 from centre.services import audit_record, inbox_notify_many
 from centre.validators import no_control_characters
 from risk.models.warning import Kind, Level, RiskWarning, ScanState, WarningRule
-from risk.warning_rules import RULES, Context, Finding
+from risk.warnings.rules import RULES, Context, Finding
 
 HANDLE = "risk.handle_riskwarning"
 # pg_try_advisory_xact_lock(class, county id): one scan of a county at a time (beat and a

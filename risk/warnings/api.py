@@ -22,9 +22,8 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from risk import warning_selectors as selectors
-from risk import warning_services as services
 from risk.models.warning import Kind, Level, RiskWarning
+from risk.warnings import selectors, services
 
 _error = inline_serializer("WarningError", {"detail": serializers.CharField()})
 
