@@ -130,7 +130,7 @@ def _wait_ready(app, name: str, timeout: float = 60) -> None:
 
 def _run_batch(agreement, case, n: int) -> float:
     """Queue ``n`` agreement renders; seconds until all are ready."""
-    from centre import queue
+    from centre import after_commit
     from intake.models import CaseDocument
     from intake.tasks import render_case_document
 
@@ -143,7 +143,7 @@ def _run_batch(agreement, case, n: int) -> float:
     ids = [d.pk for d in docs]
     started = time.perf_counter()
     for pk in ids:
-        queue.send(render_case_document, pk)
+        after_commit.send(render_case_document, pk)
     while True:
         done = CaseDocument.objects.filter(pk__in=ids, status__in=["ready", "failed"]).count()
         if done == n:

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centre import accounts, tokens, two_factor
-from centre.deadlines import calendar_changed
 from centre.models import (
     ApiToken,
     AuditLog,
@@ -39,6 +38,7 @@ from centre.models import (
     StaffProfile,
     Window,
 )
+from centre.periods import calendar_changed
 from centre.roles import ROLES
 from centre.services import (
     audit_log_export,

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from centre import selectors, tokens, two_factor
-from centre.deadlines import rule_due
 from centre.models import ApiToken, DeadlineRule, Window
+from centre.periods import rule_due
 from centre.serializers import (
     CategorySerializer,
     RegionSerializer,

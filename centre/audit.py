@@ -42,8 +42,8 @@ from centre.crypto import (
     load_key_file,
     master_key_id,
 )
-from centre.deadlines import date_text
 from centre.models import AuditChainHead, AuditLog
+from centre.periods import date_text
 
 HEAD_PK = 1
 # Migration 0002's trigger, which refuses UPDATE and DELETE on the table.

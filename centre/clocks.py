@@ -22,8 +22,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre.deadlines import date_text, rule_due
 from centre.models import Clock, County, DeadlineRule, Notification
+from centre.periods import date_text, rule_due
 
 # Subjects whose app sends its own overdue messages (incident command: 催办 the day after
 # the deadline, 督办 at 5 working days overdue), registered when the app is ready. The
@@ -253,7 +253,7 @@ def _scan_python(today: date) -> dict[str, int]:
     return {"reminded": reminded, "escalated": escalated}
 
 
-# The due date in the messages as centre.deadlines.date_text writes it (2026年12月8日, 暂定
+# The due date in the messages as centre.periods.date_text writes it (2026年12月8日, 暂定
 # when provisional), in PostgreSQL's to_char (FM: no zero padding).
 DUE_FORMAT_SQL = 'YYYY"年"FMMM"月"FMDD"日"'
 

@@ -2,7 +2,7 @@
 
 A judgment's or ruling's date below the judge's name is written in Chinese numerals
 (二〇二六年十二月五日), the year digit by digit with 〇 for zero (《人民法院民事裁判文书
-制作规范》, 落款); dates in the body stay 2026年12月5日 (``centre.deadlines.date_text``).
+制作规范》, 落款); dates in the body stay 2026年12月5日 (``centre.periods.date_text``).
 
 The province of a county comes from the first two digits of its administrative division
 code (GB/T 2260): 33 → 浙江省. The table is python-stdnum's, the one the ID number checks

@@ -402,7 +402,7 @@ def notification_create(
 ) -> Notification | None:
     """A pending notification row in the caller's transaction, sent after commit. With a
     ``dedupe_key`` already used, nothing is created (exactly-once messages)."""
-    from centre import queue
+    from centre import after_commit
     from centre.crypto import get_keyring
     from centre.tasks import send_notification
 
@@ -431,7 +431,7 @@ def notification_create(
         )
         notification.status = Notification.Status.SENT
     else:
-        queue.send_on_commit(send_notification, notification.pk)
+        after_commit.send_on_commit(send_notification, notification.pk)
     return notification
 
 
@@ -500,7 +500,7 @@ def notification_deliver(*, notification_id: int) -> bool:
 def notifications_resend() -> int:
     """Beat: re-send notifications left pending (lost message), stuck sending (worker died)
     or failed with attempts left and back-off over (``settings.BACKGROUND_JOBS``)."""
-    from centre import queue
+    from centre import after_commit
     from centre.tasks import send_notification
 
     # A worker died mid-send: whether the gateway took the message is unknown, so it is
@@ -508,7 +508,7 @@ def notifications_resend() -> int:
     # attempts are spent: then it is failed, never left pending to be picked up for ever.
     ids = NOTIFICATION_JOB.sweep()
     for pk in ids:
-        queue.send(send_notification, pk)
+        after_commit.send(send_notification, pk)
     return len(ids)
 
 

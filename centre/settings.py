@@ -174,7 +174,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     # With Redis down, a clerk's request must not hang on the broker: give up in a second
-    # and leave the work to the sweep (centre.queue). A Redis that takes the connection but
+    # and leave the work to the sweep (centre.after_commit). A Redis that takes the connection but
     # never answers: two seconds (more than the worker's one-second BRPOP), not for ever.
     "socket_connect_timeout": 1,
     "socket_timeout": 2,

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centre import clocks
-from centre.deadlines import date_text, due_date, is_workday
 from centre.models import Clock
+from centre.periods import date_text, due_date, is_workday
 from centre.services import inbox_notify_many
 from incidents.models import Incident
 from incidents.services import CLOCK_SUBJECT, record_event

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from centre.api_errors import body_not_an_object
 from centre.selectors import staff_of
-from intake import deadlines, documents, selectors, services, workflow
+from intake import case_clocks, documents, selectors, services, workflow
 from intake.access import access_case_for, can_see_personal_data
 from intake.models import CaseDocument
 from intake.serializers import (
@@ -156,7 +156,7 @@ class CaseDetail(APIView):
             closed_at=case.closed_at,
             parties=parties,
             timeline=EventSerializer(case.events.all(), many=True).data,
-            deadlines=deadlines.for_case(case),
+            deadlines=case_clocks.for_case(case),
             documents=DocumentSerializer(
                 case.documents.all(), many=True, context={"request": request, "number": case.number}
             ).data,

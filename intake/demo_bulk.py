@@ -27,8 +27,8 @@ from psycopg import sql
 from stdnum.cn import ric
 
 from centre.crypto import get_keyring
-from centre.deadlines import Due, rule_due
 from centre.models import Category, Clock, County, DeadlineRule, Region, Window
+from centre.periods import Due, rule_due
 from intake.identity import mask_id_number, mask_phone
 from intake.models import Case, CaseNumberSequence, CaseParty, Party
 

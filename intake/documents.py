@@ -16,7 +16,7 @@ from centre.documents import qr_svg_data_uri, render_pdf
 from centre.models import AuditLog
 from centre.services import audit_record
 from intake.models import Case, CaseDocument, CaseParty
-from intake.time_limits import receipt_time_limit
+from intake.receipt_time_limit import receipt_time_limit
 
 
 def progress_url(case: Case) -> str:

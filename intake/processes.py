@@ -32,8 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMModelMixin
 
 from centre import clocks
-from centre.deadlines import rule_due
 from centre.models import Clock, DeadlineRule
+from centre.periods import rule_due
 from intake import services as intake_services
 from intake.access import visible_cases
 from intake.models import Case, CaseDocument, CaseParty
@@ -173,7 +173,7 @@ def window_transition(
 
 
 def due_from_today(rule_code: str) -> date:
-    """The last day of a period that starts today (the calendar rules of centre.deadlines),
+    """The last day of a period that starts today (the calendar rules of centre.periods),
     for a process that keeps the date on its own row."""
     return rule_due(DeadlineRule.objects.get(code=rule_code), timezone.localdate()).date
 

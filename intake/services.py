@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from centre import clocks, queue, refcache
+from centre import after_commit, clocks, refcache
 from centre.counters import next_value
 from centre.crypto import get_keyring
 from centre.models import AuditLog, Category, County, Region
@@ -31,7 +31,7 @@ from centre.services import audit_record
 from centre.validators import no_control_characters
 from intake import attachments as attachment_rules
 from intake import triage
-from intake.deadlines import needs_parties_consent
+from intake.case_clocks import needs_parties_consent
 from intake.identity import (
     IdType,
     mask_id_number,
@@ -51,7 +51,7 @@ from intake.models import (
     Party,
 )
 from intake.notes import event_note
-from intake.time_limits import receipt_time_limit
+from intake.receipt_time_limit import receipt_time_limit
 
 # 群体性: this many people involved, or this many other open cases against one respondent.
 MASS_INVOLVED = 5
@@ -527,7 +527,7 @@ def document_refresh(*, case: Case, kind: str) -> int:
         status__in=(CaseDocument.Status.READY, CaseDocument.Status.FAILED),
     ).update(status=CaseDocument.Status.PENDING, attempts=0, error="", created_at=timezone.now())
     if refreshed:
-        queue.kick_on_commit(render_pending_documents)
+        after_commit.kick_on_commit(render_pending_documents)
     return refreshed
 
 
@@ -538,7 +538,7 @@ def _document_pending(
     writing it commits (if it rolls back, nothing is)."""
     from intake.tasks import render_pending_documents
 
-    queue.kick_on_commit(render_pending_documents)
+    after_commit.kick_on_commit(render_pending_documents)
     return CaseDocument(case=case, kind=kind, ref_id=ref_id, ref_version=ref_version)
 
 

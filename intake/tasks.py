@@ -8,7 +8,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from centre import jobs, queue
+from centre import after_commit, jobs
 from intake import documents
 from intake.models import CaseDocument
 
@@ -38,10 +38,10 @@ def render_case_document(document_id: int) -> None:
 
 @shared_task(name="intake.tasks.render_pending_documents", ignore_result=True)
 def render_pending_documents() -> int:
-    """Render every pending document, oldest first (``centre.queue.kick``): how a
+    """Render every pending document, oldest first (``centre.after_commit.kick``): how a
     registration or a step asks for its documents. Several runs at once share the work:
     each document is claimed by ``render_case_document``'s conditional update."""
-    queue.kicked(render_pending_documents)
+    after_commit.kicked(render_pending_documents)
     rendered, after = 0, 0
     while True:
         batch = list(
@@ -65,5 +65,5 @@ def sweep_documents() -> int:
     whose render failed and whose back-off is over (``settings.BACKGROUND_JOBS``)."""
     ids = JOB.sweep()
     for pk in ids:
-        queue.send(render_case_document, pk)
+        after_commit.send(render_case_document, pk)
     return len(ids)

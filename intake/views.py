@@ -25,7 +25,16 @@ from centre.models import AuditLog, Category, Region
 from centre.services import audit_record
 from centre.throttles import UserThrottle
 from centre.validators import day_in_range, out_of_range_message
-from intake import deadlines, documents, list_filters, selectors, services, shares, triage, workflow
+from intake import (
+    case_clocks,
+    documents,
+    list_filters,
+    selectors,
+    services,
+    shares,
+    triage,
+    workflow,
+)
 from intake.access import access_case_for, can_see_personal_data, visible_cases
 from intake.forms import (
     CHECKED_FIELDS,
@@ -437,7 +446,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
                 (spec, spec.form(case=case, auto_id=f"id_{spec.name}_%s")) for spec in apart
             ],
             "panels": render_panels(request, case),
-            "clocks": deadlines.clocks_of(case),
+            "clocks": case_clocks.clocks_of(case),
             "can_manage_clocks": request.user.has_perm("centre.supervise_windows"),
             "can_reveal": can_see_personal_data(request.user, case),
             "can_raise_risk": request.user.has_perm("intake.raise_risk_case")
@@ -635,8 +644,8 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
     """The desk's time-limit calculator (the same as GET /api/v1/deadlines/calculate/)."""
     from datetime import date
 
-    from centre.deadlines import rule_due
     from centre.models import DeadlineRule
+    from centre.periods import rule_due
 
     rule = DeadlineRule.objects.filter(code=request.GET.get("rule", ""), active=True).first()
     error = ""

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from centre.deadlines import date_text
 from centre.numerals import date_in_numerals, province_name
+from centre.periods import date_text
 from intake.documents import Renderer, parties_in_full, register_renderer
 from intake.models import Case, CaseDocument
 from judicial.models import Confirmation, Court, Handoff
@@ -126,7 +126,7 @@ def handoff_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     """The guide to suing (引导诉讼材料): what a complaint needs (民事诉讼法 第124条) and the
     mediation record. The parties' full ID numbers and phones are decrypted as for the
     agreement (``parties_in_full``); the document is audited when downloaded."""
-    from centre.deadlines import date_text
+    from centre.periods import date_text
     from mediation.models import Mediation
 
     handoff = Handoff.objects.select_related("court", "requested_by").get(case=case)
@@ -197,7 +197,7 @@ def _person_facts(party: dict[str, Any], told: dict[str, str]) -> dict[str, str]
     (居民身份证, 港澳台居民居住证: the 17th digit odd for men), the rest as told."""
     from stdnum.cn import ric
 
-    from centre.deadlines import date_text
+    from centre.periods import date_text
 
     facts = {"sex": "", "birth": "", **told}
     number = party.get("id_number") or ""

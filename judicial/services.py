@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm
 
-from centre import clocks, queue
+from centre import after_commit, clocks
 from centre.counters import next_value
-from centre.deadlines import Due, date_text, rule_due
 from centre.models import Clock, DeadlineRule, Notification
+from centre.periods import Due, date_text, rule_due
 from centre.services import notification_create
 from intake import services as intake_services
 from intake import workflow
@@ -460,7 +460,7 @@ def handoff_request(
     _grant_court(court, case)
     from judicial.tasks import build_handoff
 
-    queue.send_on_commit(build_handoff, handoff.pk)
+    after_commit.send_on_commit(build_handoff, handoff.pk)
     return handoff
 
 

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from centre import jobs, queue
+from centre import after_commit, jobs
 from intake import documents as intake_documents
 from intake.models import CaseDocument
 from judicial.documents import handoff_documents, paper_title
@@ -87,5 +87,5 @@ def sweep_handoffs() -> int:
     whose build failed and whose back-off is over (``settings.BACKGROUND_JOBS``)."""
     ids = JOB.sweep(limit=200)
     for pk in ids:
-        queue.send(build_handoff, pk)
+        after_commit.send(build_handoff, pk)
     return len(ids)

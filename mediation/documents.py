@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from centre.deadlines import date_text
+from centre.periods import date_text
 from intake.documents import Renderer, parties_in_full, register_renderer
 from intake.models import Case, CaseDocument
 from mediation.models import Agreement

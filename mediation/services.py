@@ -16,8 +16,8 @@ from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
 from centre import clocks
-from centre.deadlines import date_text, rule_due
 from centre.models import DeadlineRule, Notification
+from centre.periods import date_text, rule_due
 from centre.services import notification_create
 from intake import services as intake_services
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty

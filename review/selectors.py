@@ -8,8 +8,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from centre.deadlines import Due, rule_due
 from centre.models import Clock, DeadlineRule
+from centre.periods import Due, rule_due
 from intake.models import Case, CaseParty, Party
 
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centre.deadlines import date_text
 from centre.forms import DateInput
+from centre.periods import date_text
 from intake.models import Case, CaseDocument, CaseParty
 from intake.processes import extension_apply, extension_form, process_of, window_transition
 from intake.workflow import TransitionForm, waiting_clocks

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 
-from centre import queue
+from centre import after_commit
 from centre.crypto import generate_key, get_keyring
 from intake import services
 from intake.models import Attachment, Case, Party
@@ -34,7 +34,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def _no_documents(monkeypatch):
     # The receipts are rendered by a task; the drill is about the data, not PDFs.
-    monkeypatch.setattr(queue, "kick", lambda task: True)
+    monkeypatch.setattr(after_commit, "kick", lambda task: True)
 
 
 @pytest.fixture

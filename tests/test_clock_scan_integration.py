@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from centre import clocks, queue
+from centre import after_commit, clocks
 from centre.celery import app
 from centre.models import Clock, Notification
 from centre.tasks import scan_clocks
@@ -66,8 +66,8 @@ def _once_each(n: int) -> None:
 def test_a_real_worker_runs_the_scan_and_sends_each_reminder(celery_worker, county, make_user):
     mediator = make_user("mediator")
     _due_soon_clocks(county, mediator, 30)
-    queue.send(scan_clocks)
-    queue.send(scan_clocks)  # the beat fires twice: still one message per clock
+    after_commit.send(scan_clocks)
+    after_commit.send(scan_clocks)  # the beat fires twice: still one message per clock
     wait_idle(celery_worker.worker_name)  # both scans done, not a guess at how long
     _once_each(30)
     assert Notification.objects.filter(status="sent").count() == 30
@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_repeats_nothing(county, make
         ) as worker:
             app.conf.task_always_eager = False
             try:
-                queue.send(scan_clocks)
+                after_commit.send(scan_clocks)
                 wait_for(
                     lambda: probe.execute(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
@@ -126,7 +126,7 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_repeats_nothing(county, make
     with worker_process(settings.CELERY_BROKER_URL):
         app.conf.task_always_eager = False
         try:
-            queue.send(scan_clocks)  # the next beat
+            after_commit.send(scan_clocks)  # the next beat
             wait_for(lambda: Notification.objects.count() == total, timeout=120)
         finally:
             app.conf.task_always_eager = True
@@ -207,7 +207,7 @@ def test_with_redis_stopped_cases_register_and_reminders_follow_its_return(
         private_redis["state"]["process"] = private_redis["start"]()  # Redis is back
         _use_broker(private_redis["url"])
         with worker_process(private_redis["url"]):
-            queue.send(scan_clocks)  # the first beat after the outage
+            after_commit.send(scan_clocks)  # the first beat after the outage
             wait_for(lambda: Notification.objects.filter(status="sent").count() == 3, timeout=60)
     finally:
         app.conf.task_always_eager = True

@@ -1,4 +1,4 @@
-"""Documents are asked for with one Celery message per batch of changes (centre.queue.kick),
+"""Documents are asked for with one Celery message per batch of changes (centre.after_commit.kick),
 on the real Redis broker: none is missed, and a broker or cache outage loses nothing."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
-from centre import queue
+from centre import after_commit
 from intake import tasks
 from intake.models import CaseDocument
 from intake.tests.factories import reference_data, register
@@ -51,7 +51,7 @@ def test_one_message_serves_every_receipt_until_a_worker_starts(clerk, county, r
 def test_a_change_made_while_a_run_works_sends_another_run(clerk, county, real_broker):
     ref = reference_data(county)
     register(clerk, ref)
-    queue.kicked(tasks.render_pending_documents)  # a worker took the message and started
+    after_commit.kicked(tasks.render_pending_documents)  # a worker took the message and started
     register(clerk, ref)  # committed after the start: maybe not in what that run reads
     assert len(_queued(real_broker)) == 2
 
@@ -105,7 +105,7 @@ def test_the_flag_lives_in_the_redis_cache(clerk, county, real_broker):
     assert (
         0
         < redis.Redis.from_url(settings.CELERY_BROKER_URL).ttl(cache.make_and_validate_key(key))
-        <= queue.KICK_TTL
+        <= after_commit.KICK_TTL
     )
     tasks.render_pending_documents()
     assert cache.get(key) is None

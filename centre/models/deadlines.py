@@ -1,4 +1,4 @@
-"""Statutory deadlines: the official calendar they are counted in (``centre.deadlines``),
+"""Statutory deadlines: the official calendar they are counted in (``centre.periods``),
 the rules, and the clocks running on cases (``centre.clocks``)."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from centre import deadlines, names, selectors
+from centre import names, periods, selectors
 
 register = template.Library()
 
@@ -25,10 +25,10 @@ def ref_name(obj) -> str:
 def provisional(day) -> str:
     """「（暂定）」 after a due date in a year whose holiday schedule is not yet published: the
     statutory holidays are counted, the make-up working days (调休) are not known yet, so
-    the date may still move (LAW.md; centre.deadlines). Empty for any other date."""
+    the date may still move (LAW.md; centre.periods). Empty for any other date."""
     if not day:
         return ""
     if isinstance(day, datetime):
         day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    _, known = deadlines.is_workday(day)
+    _, known = periods.is_workday(day)
     return "" if known else gettext("（暂定）")

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from centre import queue
+from centre import after_commit
 from intake import services, workflow
 from intake.models import Case
 from intake.tests.factories import applicant, case_input, reference_data, respondent
@@ -52,7 +52,7 @@ def test_fifty_concurrent_registrations_get_unique_gapless_numbers(make_user, mo
     monkeypatch.setattr(services, "_case_rows", failing_rows)
     monkeypatch.setattr(services, "_case_register_after", failing_after)
     # Receipts are not the point here; rendering 45 PDFs eagerly would only slow the test.
-    monkeypatch.setattr(queue, "send", lambda task, *args: True)
+    monkeypatch.setattr(after_commit, "send", lambda task, *args: True)
     barrier = threading.Barrier(CLERKS)
 
     def register(i: int) -> Case:
@@ -85,7 +85,7 @@ def test_the_same_new_person_registered_at_several_windows_at_once_is_one_record
 
     ref = reference_data()
     clerks = [make_user("clerk", f"window{i}") for i in range(8)]
-    monkeypatch.setattr(queue, "send", lambda task, *args: True)
+    monkeypatch.setattr(after_commit, "send", lambda task, *args: True)
     id_number, code = resident_id(serial=777), credit_code("91330523MA2B3C4D7")
     barrier = threading.Barrier(len(clerks))
 
@@ -187,7 +187,7 @@ def test_a_registration_waiting_on_its_parties_does_not_hold_the_case_number(
 
     ref = reference_data()
     clerk = make_user("clerk")
-    monkeypatch.setattr(queue, "send", lambda task, *args: True)
+    monkeypatch.setattr(after_commit, "send", lambda task, *args: True)
     first = services.case_register(
         actor=clerk,
         county=ref["county"],

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from centre import queue
+from centre import after_commit
 from centre.models import Clock
 from intake import services
 from intake.models import Attachment, Case, CaseDocument, CaseEvent, CaseParty, Party
@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def kicks(monkeypatch):
     sent: list[str] = []
-    monkeypatch.setattr(queue, "kick", lambda task: sent.append(task.name) or True)
+    monkeypatch.setattr(after_commit, "kick", lambda task: sent.append(task.name) or True)
     return sent
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from centre import queue
+from centre import after_commit
 from centre.models import Clock, County, Department, StaffProfile
 from centre.validators import printable
 from intake import selectors
@@ -87,7 +87,7 @@ def ledger_request(*, actor: Any, params: Mapping[str, str]) -> ExportJob:
             county_id=actor.staff.county_id,
             params=clean_params(params),
         )
-        queue.send_on_commit(build_ledger, job.pk)
+        after_commit.send_on_commit(build_ledger, job.pk)
     return job
 
 

@@ -18,7 +18,7 @@ from django.core.files import File
 from django.db.models import F, Q
 from django.utils import timezone
 
-from centre import jobs, queue
+from centre import after_commit, jobs
 from risk.models import ExportJob
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def sweep_ledgers() -> dict[str, int]:
         ).values_list("pk", flat=True)[:100]
     )
     for pk in lost:
-        queue.send(build_ledger, pk)
+        after_commit.send(build_ledger, pk)
     expired = 0
     for job in ExportJob.objects.filter(expires_at__lt=now).exclude(file=""):
         job.file.delete(save=False)

@@ -18,8 +18,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from centre.deadlines import calendar_changed
 from centre.models import CalendarYear, Holiday
+from centre.periods import calendar_changed
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from centre.audit import AuditPurgeRefused, audit_log_purge, audit_oldest_purgeable_day
-from centre.deadlines import date_text
+from centre.periods import date_text
 
 
 def _day(text: str) -> date:

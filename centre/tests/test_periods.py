@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from centre.deadlines import calendar_changed, due_date, rule_due
 from centre.models import CalendarYear, Holiday
+from centre.periods import calendar_changed, due_date, rule_due
 
 pytestmark = pytest.mark.django_db
 D = date.fromisoformat
@@ -200,7 +200,7 @@ def test_the_court_s_review_accepted_on_7_september_and_extended_ends_after_nati
 def test_the_statutory_holidays_of_a_year_not_yet_published():
     """《全国年节及纪念日放假办法》: 元旦, 春节 (除夕–初三), 清明, 劳动节 1–2 May, 端午, 中秋,
     国庆 1–3 October — the lunar ones and the solar term computed."""
-    from centre.deadlines import statutory_holidays
+    from centre.periods import statutory_holidays
 
     assert statutory_holidays(2027) == {
         D("2027-01-01"),
