@@ -143,7 +143,7 @@ def seed(context: DemoContext) -> None:
             defaults={"window": windows[window], "mediation_kind": kind, "note": note},
         )
     if context.options.get("cases"):
-        from intake.demo_bulk import generate
+        from intake.management.demo_bulk import generate
 
         clerk = context.users.get("clerk")
         started = timezone.now()

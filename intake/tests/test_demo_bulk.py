@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from centre.crypto import get_keyring
 from centre.models import Clock, County
-from intake import demo_bulk
 from intake.identity import mask_id_number, mask_phone, normalize_id_number
+from intake.management import demo_bulk
 from intake.models import Case, CaseNumberSequence, CaseParty, Party
 
 pytestmark = [

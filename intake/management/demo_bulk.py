@@ -7,6 +7,9 @@ workflow for each case's age. Rows are streamed in batches: through COPY on Post
 with the tables' foreign keys and secondary indexes set aside for the load (a million cases
 in under three minutes on two cores), through bulk_create on SQLite (the demo of ``make
 run``). No timeline rows or PDFs are made for them.
+
+It lives beside the management commands: only ``seed_demo`` imports it (through
+``intake.demo``), never the running application.
 """
 
 from __future__ import annotations
