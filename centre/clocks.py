@@ -100,11 +100,24 @@ def clocks_stop_for_case(case_number: str, rule_codes: tuple[str, ...] = ()) -> 
     return qs.update(stopped_at=timezone.now())
 
 
-def _recompute(clock: Clock) -> None:
+def _reschedule(clock: Clock, *changed: str) -> None:
+    """Save ``clock`` with its ``changed`` fields and the due date they move; the new due
+    date's reminders and escalation are due afresh."""
     due = rule_due(
         clock.rule, clock.started_on, paused_days=clock.paused_days, extended=clock.extended_days
     )
     clock.due_on, clock.provisional = due.date, due.provisional
+    clock.escalated_at = clock.overdue_since = clock.reminded_offset = None
+    clock.save(
+        update_fields=[
+            *changed,
+            "due_on",
+            "provisional",
+            "reminded_offset",
+            "escalated_at",
+            "overdue_since",
+        ]
+    )
 
 
 @transaction.atomic
@@ -128,20 +141,7 @@ def clock_resume(*, clock: Clock, on: date | None = None) -> Clock:
     today = on or timezone.localdate()
     clock.paused_days += max(0, (today - clock.paused_at).days)
     clock.paused_at = None
-    _recompute(clock)
-    # The due date moved: its reminders and escalation are due afresh.
-    clock.escalated_at = clock.overdue_since = clock.reminded_offset = None
-    clock.save(
-        update_fields=[
-            "reminded_offset",
-            "paused_days",
-            "paused_at",
-            "due_on",
-            "provisional",
-            "escalated_at",
-            "overdue_since",
-        ]
-    )
+    _reschedule(clock, "paused_days", "paused_at")
     return clock
 
 
@@ -168,21 +168,7 @@ def clock_extend(*, clock: Clock, approver: Any, reason: str, days: int | None =
         )
     clock.extended_days, clock.extension_reason = days, reason
     clock.extension_approved_by = approver
-    _recompute(clock)
-    # The due date moved: its reminders and escalation are due afresh.
-    clock.escalated_at = clock.overdue_since = clock.reminded_offset = None
-    clock.save(
-        update_fields=[
-            "reminded_offset",
-            "extended_days",
-            "extension_reason",
-            "extension_approved_by",
-            "due_on",
-            "provisional",
-            "escalated_at",
-            "overdue_since",
-        ]
-    )
+    _reschedule(clock, "extended_days", "extension_reason", "extension_approved_by")
     return clock
 
 
