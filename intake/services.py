@@ -598,15 +598,20 @@ def case_raise_risk(*, actor: Any, case: Case, level: str, reason: str) -> Case:
     return case
 
 
+def _decrypted(value: bytes | memoryview | None) -> str:
+    return get_keyring().decrypt(bytes(value)) if value else ""
+
+
+def _full_values(party: Party) -> dict[str, str]:
+    """The party's ID number and phone in full ("" where none was given)."""
+    return {"id_number": _decrypted(party.id_number_enc), "phone": _decrypted(party.phone_enc)}
+
+
 def party_reveal(*, actor: Any, case: Case, party: Party, request: Any = None) -> dict[str, str]:
     """The full ID number and phone of a party of ``case``, for staff with the right on
     it. Each reveal is written to the audit log (who, when, which party, which case, from
     where) before the values are returned."""
-    keyring = get_keyring()
-    values = {
-        "id_number": keyring.decrypt(bytes(party.id_number_enc)) if party.id_number_enc else "",
-        "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
-    }
+    values = _full_values(party)
     audit_record(
         actor=actor,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
@@ -625,11 +630,10 @@ def party_reveal_at_desk(
     """A known party's name, address and full phone, filled into the desk's form when the
     clerk types that party's ID number and asks for it. Full values are a reveal: written
     to the audit log as ``party_reveal`` writes it (no case yet, so none is named)."""
-    keyring = get_keyring()
     values = {
         "name": party.name,
         "address": party.address,
-        "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
+        "phone": _decrypted(party.phone_enc),
     }
     audit_record(
         actor=actor,
@@ -647,14 +651,7 @@ def parties_reveal(
 ) -> dict[int, dict[str, str]]:
     """The full ID numbers and phones of these parties of ``case`` at once (the API's
     ``?reveal=1``): one audit row for the request, naming each party shown."""
-    keyring = get_keyring()
-    values = {
-        party.pk: {
-            "id_number": keyring.decrypt(bytes(party.id_number_enc)) if party.id_number_enc else "",
-            "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
-        }
-        for party in parties
-    }
+    values = {party.pk: _full_values(party) for party in parties}
     audit_record(
         actor=actor,
         action=AuditLog.Action.VIEW_PERSONAL_DATA,
@@ -673,17 +670,13 @@ def parties_reveal(
 def party_contact_phone(party: Party) -> str:
     """The full phone for the system's own messages to the party (an SMS), not for a
     person's eyes: nothing is shown, so nothing is audited here."""
-    return get_keyring().decrypt(bytes(party.phone_enc)) if party.phone_enc else ""
+    return _decrypted(party.phone_enc)
 
 
 def party_reveal_for_document(party: Party) -> dict[str, str]:
     """Full values for a document that must identify the party (the mediation agreement
     a court confirms). The document's download is what is audited."""
-    keyring = get_keyring()
-    return {
-        "id_number": keyring.decrypt(bytes(party.id_number_enc)) if party.id_number_enc else "",
-        "phone": keyring.decrypt(bytes(party.phone_enc)) if party.phone_enc else "",
-    }
+    return _full_values(party)
 
 
 def parties_notify(
