@@ -318,6 +318,18 @@ def signatures_check(case: Case, signatures: list[dict[str, Any]]) -> list[dict[
     return list(signed.values())
 
 
+# What the mediator writes in the agreement (人民调解法 第29条), signatures apart: the
+# panel's form and its draft, the record_agreement step and a correction all carry these.
+AGREEMENT_CONTENT = (
+    "facts",
+    "disputes",
+    "responsibilities",
+    "terms",
+    "performance_method",
+    "performance_due",
+)
+
+
 def agreement_create(
     *,
     actor: Any,
@@ -382,18 +394,7 @@ def agreement_correct(*, actor: Any, agreement: Agreement, note: str, **fields: 
     """A corrected agreement is a new version; the earlier one and its PDF stay."""
     if not note.strip():
         raise ValidationError({"correction_note": [_("请说明更正的内容")]})
-    values = {
-        k: fields.get(k, getattr(agreement, k))
-        for k in (
-            "facts",
-            "disputes",
-            "responsibilities",
-            "terms",
-            "performance_method",
-            "performance_due",
-            "signatures",
-        )
-    }
+    values = {k: fields.get(k, getattr(agreement, k)) for k in (*AGREEMENT_CONTENT, "signatures")}
     new = agreement_create(
         actor=actor, mediation=agreement.mediation, correction_note=note, **values
     )

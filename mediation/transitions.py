@@ -140,18 +140,7 @@ def _agreement(case, actor, data):
     services.agreement_create(
         actor=actor,
         mediation=case.mediation,
-        **{
-            k: data[k]
-            for k in (
-                "facts",
-                "disputes",
-                "responsibilities",
-                "terms",
-                "performance_method",
-                "performance_due",
-                "signatures",
-            )
-        },
+        **{k: data[k] for k in (*services.AGREEMENT_CONTENT, "signatures")},
     )
     services.mediation_end(case=case)
 

@@ -139,14 +139,7 @@ def agreement(request: HttpRequest, number: str) -> HttpResponse:
         for cp in case.case_parties.all()
         if request.POST.get(f"sig_{cp.party_id}")
     ]
-    fields = (
-        "facts",
-        "disputes",
-        "responsibilities",
-        "terms",
-        "performance_method",
-        "performance_due",
-    )
+    fields = services.AGREEMENT_CONTENT
     data = {f: request.POST.get(f, "") for f in fields} | {"signatures": signatures}
     try:
         with transaction.atomic():
