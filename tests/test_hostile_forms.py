@@ -32,6 +32,7 @@ from intake.forms import AttachmentForm, CaseForm, PartyForm, RiskForm
 from intake.models import Case
 from judicial.forms import CourtOutcomeForm, DelegationForm, ExtendForm
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
+from mediation.services import AGREEMENT_CONTENT
 from risk.ledger.export import PARAMS as LEDGER_PARAMS
 from tests.url_matrix_world import build_world, url_patterns
 
@@ -171,16 +172,7 @@ FORMS: list[Target] = [
     Target(
         "mediation:agreement",
         "mediator",
-        [
-            "facts",
-            "disputes",
-            "responsibilities",
-            "terms",
-            "performance_method",
-            "performance_due",
-            "version",
-            "@signatures",
-        ],
+        [*AGREEMENT_CONTENT, "version", "@signatures"],
         {"number": "@mediating.number"},
     ),
     Target(
