@@ -44,6 +44,12 @@ TIMESTAMP_HEADER = "X-Sms-Timestamp"
 NONCE_HEADER = "X-Sms-Nonce"
 ACCOUNT_HEADER = "X-Sms-Account"
 ACCEPTED = "OK"
+REQUIRED_SETTINGS = (
+    "SMS_GATEWAY_URL",
+    "SMS_GATEWAY_ACCOUNT",
+    "SMS_GATEWAY_SECRET",
+    "SMS_GENERIC_TEMPLATE",
+)
 # The provider's reason is shown to the staff and kept on the message: it may quote the
 # number it refused, so any long run of digits is cut to its last four.
 _DIGITS_RE = re.compile(r"\d{7,}")
@@ -58,11 +64,7 @@ class SmsUnavailable(Exception):
 
 
 def _config() -> dict[str, Any]:
-    missing = [
-        name
-        for name in ("SMS_GATEWAY_URL", "SMS_GATEWAY_ACCOUNT", "SMS_GATEWAY_SECRET")
-        if not getattr(settings, name, "")
-    ]
+    missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
     if missing:
         raise ImproperlyConfigured(
             f"centre.notify.HttpSmsBackend needs {', '.join(missing)} (see .env.example)"

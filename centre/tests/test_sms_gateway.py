@@ -157,3 +157,60 @@ def test_no_log_of_a_send_holds_the_full_number(
     assert f"SMS {retried.idempotency_key} to {MASKED} not taken" in caplog.text
     assert f"SMS {refused.idempotency_key} to {MASKED} not taken" in caplog.text
     assert PHONE not in caplog.text
+
+
+@pytest.mark.celery_worker
+@pytest.mark.slow
+def test_a_real_worker_retries_a_5xx_itself_after_its_back_off(fake_gateway, transactional_db):
+    """No beat runs here: the second attempt is the task's own Celery retry."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from centre.celery import app
+    from tests.celery_worker import _cache_env, wait_for, worker_process
+
+    fake_gateway.script.extend(["5xx"])
+    env = {
+        "NOTIFICATION_SMS_BACKEND": "centre.notify.HttpSmsBackend",
+        "NOTIFICATION_RETRY_BACKOFF": "1",
+        "SMS_GATEWAY_URL": fake_gateway.url,
+        "SMS_GATEWAY_ACCOUNT": ACCOUNT,
+        "SMS_GATEWAY_SECRET": sms_gateway_fake.SECRET,
+        "SMS_GATEWAY_SIGN_NAME": SIGN_NAME,
+        "SMS_GENERIC_TEMPLATE": GENERIC_TEMPLATE,
+        "SMS_GATEWAY_TIMEOUT": "2",
+        **_cache_env(),
+    }
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.control.purge()
+    try:
+        with worker_process(settings.CELERY_BROKER_URL, **env):
+            with transaction.atomic():
+                sms = services.notification_create(
+                    channel="sms",
+                    recipient_name="王秀英",
+                    subject="调解通知",
+                    body="请按时参加调解。",
+                    destination=PHONE,
+                    destination_masked=MASKED,
+                )
+            sent = wait_for(
+                lambda: Notification.objects.filter(pk=sms.pk, status="sent").first(), 30
+            )
+    finally:
+        app.conf.task_always_eager = True
+    assert sent.attempts == 2
+    assert [r["client_msg_id"] for r in fake_gateway.requests] == [sms.idempotency_key] * 2
+    assert list(fake_gateway.delivered) == [sms.idempotency_key]
+
+
+def test_the_deploy_check_names_what_the_gateway_lacks(fake_gateway, settings):
+    from centre.checks import check_sms_gateway
+
+    assert check_sms_gateway() == []
+    settings.SMS_GATEWAY_URL = ""
+    settings.SMS_GATEWAY_SECRET = ""
+    [error] = check_sms_gateway()
+    assert error.id == "centre.E005"
+    assert "缺少SMS_GATEWAY_URL、SMS_GATEWAY_SECRET" in error.msg

@@ -216,3 +216,12 @@ def test_a_message_the_gateway_did_not_take_does_not_count_against_the_cap(
     assert services.notification_deliver(notification_id=failed.pk) == services.Delivery.SENT
     held = _sms(django_capture_on_commit_callbacks, statutory=False)
     assert held.status == "capped"
+
+
+def test_a_landline_is_not_held_by_the_cap_but_refused_by_the_gateway_once(
+    fake_gateway, django_capture_on_commit_callbacks
+):
+    fake_gateway.script.extend(["reject"])
+    landline = _sms(django_capture_on_commit_callbacks, statutory=False, phone="05725123456")
+    assert landline.status == "failed" and "短信平台拒绝发送" in landline.error
+    assert len(fake_gateway.requests) == 1
