@@ -106,6 +106,9 @@ def config_permissions(app_label: str, *models: str, verbs: tuple[str, ...]) -> 
 ALL_VERBS = ("add", "change", "view", "delete")
 
 
+PARTNER = "partner"
+
+
 def define_centre_roles() -> None:
     """The roles that belong to no window: the supervisor across the windows and the three
     administrators (called from centre's ready())."""
@@ -120,6 +123,9 @@ def define_centre_roles() -> None:
             "centre.view_dashboard",
         ),
     )
+    # Another platform's system (a service account: token-only, from its listed addresses);
+    # intake grants it registering cases and reading those it sent.
+    role_define(PARTNER, _("对接平台"), rank=900)
     role_define(
         "sysadmin",
         _("系统管理员"),

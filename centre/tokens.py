@@ -16,13 +16,15 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre.models import ApiToken, AuditLog, ServiceAccount
+from centre.models import ApiToken, AuditLog, County, ServiceAccount
+from centre.roles import PARTNER
 from centre.services import audit_record
 
 # Writes of last use are spaced out: a token used by a busy client would otherwise cost an
@@ -116,11 +118,18 @@ SERVICE_OPERATOR = "manage.py issue_service_token"
 
 
 def service_account_save(
-    *, username: str, platform: str | None = None, networks: str | None = None
+    *,
+    username: str,
+    platform: str | None = None,
+    networks: str | None = None,
+    source: str | None = None,
+    county: str | None = None,
 ) -> ServiceAccount:
     """The service account of this name, created (it then needs ``platform`` and
     ``networks``) or with its platform and addresses changed. It has no usable password:
-    it never signs in, only its tokens are used. An account of a person is refused."""
+    it never signs in, only its tokens are used. An account of a person is refused. With a
+    ``source`` code and a ``county`` (its code) it may register cases there, each recorded
+    with that source (the partner role)."""
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
@@ -144,14 +153,29 @@ def service_account_save(
             service.allowed_networks = "\n".join(
                 part.strip() for part in networks.replace(",", "\n").splitlines() if part.strip()
             )
+        if source is not None:
+            service.source = source.strip() or None
+        if county is not None:
+            service.county = County.objects.filter(code=county.strip()).first()
+            if service.county is None and county.strip():
+                raise ValidationError({"county": _("没有编码为%(code)s的县") % {"code": county}})
         service.full_clean()
         service.save()
+        partner = Group.objects.filter(name=PARTNER).first()
+        if partner is not None and service.source and service.county_id:
+            user.groups.add(partner)
+        elif partner is not None:
+            user.groups.remove(partner)
         audit_record(
             actor=None,
             action=action,
             obj=service,
             username=SERVICE_OPERATOR,
-            detail={"networks": service.allowed_networks.splitlines()},
+            detail={
+                "networks": service.allowed_networks.splitlines(),
+                "source": service.source or "",
+                "county": service.county.code if service.county_id else "",
+            },
         )
     return service
 

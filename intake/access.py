@@ -2,8 +2,8 @@
 
 Staff whose role covers their county's cases (clerks, supervisors, leaders: the model-level
 ``intake.view_case``) see that county's cases; others (mediators, judges) see only the
-cases they hold a per-case right on (django-guardian). Anyone else gets 404, never a hint
-that the case exists.
+cases they hold a per-case right on (django-guardian); a partner platform's service account
+sees the cases it sent. Anyone else gets 404, never a hint that the case exists.
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from centre.models import ServiceAccount
 from centre.selectors import staff_of
 from intake.models import Case
 
 VIEW = "intake.view_case"
+# A partner platform's service account: only the cases it sent (its source).
+SOURCE_CASES = "intake.view_source_cases"
 PERSONAL_DATA = "intake.view_personal_data"
 
 
@@ -33,6 +36,9 @@ def visible_cases(user: Any) -> QuerySet[Case]:
             # the right to full personal data is per county's own staff).
             return Case.objects.filter(county__code__startswith=staff.scope_prefix)
         return Case.objects.filter(county_id=staff.county_id)
+    if user.has_perm(SOURCE_CASES):
+        sent = ServiceAccount.objects.filter(user=user, source__isnull=False).values("source")
+        return Case.objects.filter(source__in=sent)
     return get_objects_for_user(
         user, VIEW, klass=Case, accept_global_perms=False, with_superuser=False
     )

@@ -11,7 +11,12 @@ from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -66,6 +71,8 @@ class CaseListCreate(generics.ListAPIView):
                 ("risk", "mass / repeat / low / medium / high"),
                 ("outcome", "办结结果"),
                 ("q", "案件编号或当事人姓名（完整证件号码或电话请放在X-Search请求头中）"),
+                ("source", "来源平台代码（对接平台转入的案件）"),
+                ("external_id", "来源平台编号（与source一起使用）"),
             ]
         ]
     )
@@ -87,21 +94,37 @@ class CaseListCreate(generics.ListAPIView):
                 # in the URL, which proxies log.
                 q=unquote(self.request.headers.get("X-Search", "")) or p.get("q", ""),
                 sort=p.get("sort", ""),
+                source=p.get("source", ""),
+                external_id=p.get("external_id", ""),
             ),
         )
 
     @extend_schema(
         request=CaseCreateSerializer,
-        responses={201: CaseCreatedSerializer, 400: _detail, 403: _detail},
+        responses={
+            201: CaseCreatedSerializer,
+            200: OpenApiResponse(
+                CaseCreatedSerializer,
+                description="同一来源同一来源平台编号已登记过：返回第一次登记的案件，不重复登记",
+            ),
+            400: _detail,
+            403: _detail,
+        },
     )
     def post(self, request):
         if not request.user.has_perm("intake.register_case"):
             raise PermissionDenied(_("您的角色无权登记案件"))
-        county = _staff_county(request.user)
-        form = CaseCreateSerializer(data=request.data)
+        partner = selectors.partner_of(request.user)
+        county = partner.county if partner is not None else _staff_county(request.user)
+        form = CaseCreateSerializer(
+            data=request.data,
+            context={"partner": partner, "known_source": selectors.source_known},
+        )
         form.is_valid(raise_exception=True)
         try:
-            case = services.case_register(actor=request.user, county=county, data=form.to_input())
+            case, created = services.case_register_once(
+                actor=request.user, county=county, data=form.to_input()
+            )
         except DjangoValidationError as exc:
             raise DRFValidationError(
                 exc.message_dict
@@ -116,7 +139,7 @@ class CaseListCreate(generics.ListAPIView):
                 if case.suggested_window_id
                 else None,
             },
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

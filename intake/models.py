@@ -186,6 +186,11 @@ class Case(FSMModelMixin, models.Model):
     # case changed instead of overwriting someone else's step.
     version = models.PositiveIntegerField(_("版本"), default=1)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    # A partner platform's case (12345, the grid platform, the court's mediation platform):
+    # its source code (``ServiceAccount.source``) and the partner's own id for it. The pair
+    # is unique, so a partner that sends a case twice gets the first one back.
+    source = models.CharField(_("来源平台"), max_length=32, blank=True)
+    external_id = models.CharField(_("来源平台编号"), max_length=64, blank=True)
     nature = models.CharField(_("事项性质"), max_length=16, choices=Nature.choices)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("纠纷类别")
@@ -270,6 +275,11 @@ class Case(FSMModelMixin, models.Model):
             models.UniqueConstraint(
                 fields=["county", "year", "sequence"], name="case_unique_sequence"
             ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="case_source_external_id",
+            ),
         ]
         indexes = [
             models.Index(fields=["state"], name="case_state"),
@@ -294,6 +304,8 @@ class Case(FSMModelMixin, models.Model):
             ("hand_off_case", _("引导诉讼")),
             ("close_case", _("办结")),
             ("withdraw_case", _("撤回")),
+            # A partner platform's service account: the cases it sent, and nothing else.
+            ("view_source_cases", _("查看本平台转入的案件")),
         ]
 
     def __str__(self) -> str:

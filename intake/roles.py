@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from centre.roles import ALL_VERBS, config_permissions, role_define, role_grant
+from centre.roles import ALL_VERBS, PARTNER, config_permissions, role_define, role_grant
 
 # What a window clerk does with cases of their county (personal data in full only on the
 # cases they registered: an object permission given at registration). The supervisor
@@ -38,3 +38,4 @@ def declare() -> None:
         "intake.start_mediation_case",
     )
     role_grant("sysadmin", *config_permissions("intake", "triagerule", verbs=ALL_VERBS))
+    role_grant(PARTNER, "intake.register_case", "intake.view_source_cases")

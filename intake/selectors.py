@@ -28,9 +28,9 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from centre.crypto import get_keyring
-from centre.models import Clock, Region
+from centre.models import Clock, Region, ServiceAccount
 from intake import shares
-from intake.access import visible_cases
+from intake.access import SOURCE_CASES, VIEW, visible_cases
 from intake.identity import IdType, normalize_phone
 from intake.models import Case, CaseEvent, CaseParty, Party
 
@@ -62,6 +62,9 @@ class CaseFilters:
     outcome: str = ""
     # A rate's drill-down (intake.shares): its denominator's cases, its numerator's marked.
     rate: str = ""
+    # A partner platform's case by its own id (Case.source, Case.external_id).
+    source: str = ""
+    external_id: str = ""
 
 
 def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -84,6 +87,10 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(share.within()).annotate(counted=share.counted())
     if filters.state:
         qs = qs.filter(state=filters.state)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.external_id:
+        qs = qs.filter(external_id=filters.external_id)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.outcome:
@@ -301,3 +308,20 @@ def party_history(user: Any, parties: list[Party]) -> QuerySet[Case]:
         .distinct()
         .order_by("-registered_at")[:20]
     )
+
+
+def partner_of(user: Any) -> ServiceAccount | None:
+    """The partner platform's service account registering cases, or None for staff: one
+    query, only for an account holding the partner's right (no query for staff)."""
+    if not user.has_perm(SOURCE_CASES) or user.has_perm(VIEW):
+        return None
+    return (
+        ServiceAccount.objects.select_related("county")
+        .filter(user=user, source__isnull=False, county__isnull=False)
+        .first()
+    )
+
+
+def source_known(source: str) -> bool:
+    """Whether a partner platform records its cases under this source code."""
+    return ServiceAccount.objects.filter(source=source).exists()

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from centre import refcache
 from centre.models import Category, Region
-from centre.validators import refused_characters
+from centre.validators import NoControlCharacters, refused_characters
 from intake import identity
 from intake.identity import IdType
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
@@ -139,6 +139,48 @@ class CaseCreateSerializer(InputSerializer):
         label=_("涉及人数"), min_value=1, max_value=MAX_INVOLVED_COUNT, default=1
     )
     parties = PartyInputSerializer(many=True, label=_("当事人"), allow_empty=False)
+    source = serializers.SlugField(
+        label=_("来源平台"),
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text=_("转入案件的平台的来源代码；对接平台的服务账号可不填，自动记为本平台"),
+    )
+    external_id = serializers.CharField(
+        label=_("来源平台编号"),
+        max_length=64,
+        validators=[NoControlCharacters()],
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "来源平台自己的案件编号；同一来源同一编号再次提交时，返回第一次登记的案件"
+            "（HTTP 200），不会重复登记"
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A partner platform's case carries its own source and id, on the channel
+        平台转入; staff may record a case a partner sent another way (its known source)."""
+        partner = self.context.get("partner")
+        source, external_id = attrs.get("source", ""), attrs.get("external_id", "").strip()
+        attrs["external_id"] = external_id
+        if partner is not None:
+            errors = {}
+            if source and source != partner.source:
+                errors["source"] = _("应为本平台的来源代码%(code)s") % {"code": partner.source}
+            if not external_id:
+                errors["external_id"] = _("对接平台转入的案件必须提供来源平台编号")
+            if attrs["channel"] != Case.Channel.PLATFORM:
+                errors["channel"] = _("对接平台转入的案件，来源渠道应为platform（平台转入）")
+            if errors:
+                raise serializers.ValidationError(errors)
+            attrs["source"] = partner.source
+        elif bool(source) != bool(external_id):
+            field = "external_id" if source else "source"
+            raise serializers.ValidationError({field: _("来源平台和来源平台编号应同时填写")})
+        elif source and not self.context["known_source"](source):
+            raise serializers.ValidationError({"source": _("没有使用此来源代码的对接平台")})
+        return attrs
 
     def to_input(self) -> CaseInput:
         data = dict(self.validated_data)

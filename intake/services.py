@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +106,9 @@ class CaseInput:
     amount: Decimal | None = None
     involved_count: int = 1
     parties: list[PartyInput] = field(default_factory=list)
+    # A partner platform's case: its source code and the partner's own id (Case.source).
+    source: str = ""
+    external_id: str = ""
 
 
 def case_event_record(
@@ -455,6 +458,8 @@ def case_register(
         county=county,
         year=timezone.localdate(now).year,
         channel=data.channel,
+        source=data.source,
+        external_id=data.external_id,
         nature=data.nature,
         category=data.category,
         summary=data.summary,
@@ -483,6 +488,27 @@ def case_register(
             type(group[0]).objects.bulk_create(group)
     _case_register_after(actor=actor, case=case, attachments=attachments)
     return case
+
+
+def case_register_once(*, actor: Any, county: County, data: CaseInput) -> tuple[Case, bool]:
+    """Register a partner platform's case, or return the one it already sent with the same
+    ``(source, external_id)``: a partner that retries after a timeout, or sends the same
+    case twice at the same moment, gets the first case back (``created`` False), never a
+    second one. The database's unique constraint decides between two simultaneous
+    requests: the second waits for the first to commit, fails to insert, and reads it."""
+    if not data.external_id:
+        return case_register(actor=actor, county=county, data=data), True
+    earlier = Case.objects.filter(source=data.source, external_id=data.external_id).first()
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            return case_register(actor=actor, county=county, data=data), True
+    except IntegrityError as exc:
+        earlier = Case.objects.filter(source=data.source, external_id=data.external_id).first()
+        if earlier is None:  # another constraint: not a repeat
+            raise exc from None
+        return earlier, False
 
 
 def _case_register_after(*, actor: Any, case: Case, attachments: list[UploadedFile] | None) -> None:

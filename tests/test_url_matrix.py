@@ -68,7 +68,7 @@ CASE = {"number": "@mediating.number"}
 
 MATRIX: list[Row] = [
     # --- The centre ----------------------------------------------------------------------
-    row("home", "anonymous=login outsider=403 *=302"),
+    row("home", "anonymous=login outsider,partner=403 *=302"),
     row("healthz", "*=200"),
     row("inbox", "anonymous=login *=200"),
     row("login", "anonymous=200 *=302"),
@@ -247,8 +247,8 @@ MATRIX: list[Row] = [
     # --- Incidents -----------------------------------------------------------------------
     row(
         "incidents:board",
-        "anonymous=login outsider,clerk,mediator,mediator2,judge,court_clerk,windows,staff=403 "
-        "*=200",
+        "anonymous=login outsider,clerk,mediator,mediator2,judge,court_clerk,windows,staff,partner"
+        "=403 *=200",
     ),
     row("incidents:report", "anonymous=login grid_worker=200 *=403"),
     row("incidents:county", "anonymous=login supervisor,leader=200 *=403"),

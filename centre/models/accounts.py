@@ -123,6 +123,24 @@ class ServiceAccount(models.Model):
         verbose_name=_("账号"),
     )
     platform = models.CharField(_("对接平台"), max_length=100)
+    # What a case it sends records as its source (``Case.source``), and the county its
+    # cases are registered in. An account without both only reads (e.g. a court's system).
+    source = models.SlugField(
+        _("来源代码"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("写入每件转入案件的来源平台代码，如12345-anji"),
+    )
+    county = models.ForeignKey(
+        "centre.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转入案件所属县"),
+    )
     allowed_networks = models.TextField(
         _("允许的来源地址"),
         help_text=_("每行一个IP地址或网段，如10.1.2.0/24"),

@@ -272,6 +272,7 @@ PERMISSIONS = {
         "incidents.view_town_incident",
     },
     "department_handler": {"incidents.view_department_incident", "incidents.feedback_incident"},
+    "partner": {"intake.register_case", "intake.view_source_cases"},
 }
 
 # (label, URL) in menu order, for a user holding only that role, on the home page.
@@ -310,6 +311,7 @@ MENUS = {
     "sysadmin": [],
     "secadmin": [],
     "auditor": [],
+    "partner": [],
     "town_dispatcher": [("事件处置", "/incidents/")],
     "department_handler": [("事件处置", "/incidents/")],
 }
@@ -351,6 +353,7 @@ HOMES = [
     ("auditor", "admin:index"),
     ("town_dispatcher", "incidents:board"),
     ("department_handler", "incidents:board"),
+    ("partner", None),
 ]
 
 

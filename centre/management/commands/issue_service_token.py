@@ -10,7 +10,13 @@ from centre import tokens
 
 MAX_DAYS = 366
 # The model's fields as the administrator typed them.
-OPTIONS = {"username": "用户名", "platform": "--platform", "allowed_networks": "--networks"}
+OPTIONS = {
+    "username": "用户名",
+    "platform": "--platform",
+    "allowed_networks": "--networks",
+    "source": "--source",
+    "county": "--county",
+}
 
 
 class Command(BaseCommand):
@@ -25,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--networks", help="允许的来源地址：IP地址或网段，逗号分隔，如10.1.2.0/24,10.9.0.5"
         )
+        parser.add_argument(
+            "--source",
+            help="来源代码：该平台转入的案件都记为此来源，如12345-anji；与--county一起给出时可登记案件",
+        )
+        parser.add_argument("--county", help="转入案件所属县的区划代码，如330523")
         parser.add_argument("--name", default="", help="令牌名称（默认为平台名称）")
         parser.add_argument("--days", type=int, default=90, help="有效天数（默认90，最多366）")
 
@@ -37,6 +48,8 @@ class Command(BaseCommand):
                 username=options["username"],
                 platform=options["platform"],
                 networks=options["networks"],
+                source=options["source"],
+                county=options["county"],
             )
         except ValidationError as exc:
             lines = [
