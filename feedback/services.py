@@ -38,7 +38,8 @@ class AlreadyRated(ValidationError):
 def rate_url(case: Case, *, via: str = "") -> str:
     """The rating page's address for residents, with the case number filled in."""
     params = {"number": case.number, **({"via": via} if via else {})}
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{reverse('feedback:public_rate')}?{urlencode(params)}"
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{reverse('feedback:public_rate')}?{urlencode(params)}"
 
 
 # --- the invitation ----------------------------------------------------------------------

@@ -87,9 +87,11 @@ def test_the_thirtieth_day_is_in_the_window_the_thirty_first_is_not(closed_case,
     day30 = timezone.make_aware(
         timezone.datetime.combine(closed_on + timedelta(days=30), timezone.datetime.min.time())
     ) + timedelta(hours=23)
-    with time_machine.travel(day30 + timedelta(days=1), tick=False):
-        with pytest.raises(services.ValidationError) as late:
-            submit(closed_case, applicant_party)
+    with (
+        time_machine.travel(day30 + timedelta(days=1), tick=False),
+        pytest.raises(services.ValidationError) as late,
+    ):
+        submit(closed_case, applicant_party)
     assert "评价期已过" in str(late.value)
     with time_machine.travel(day30, tick=False):
         assert submit(closed_case, applicant_party).pk

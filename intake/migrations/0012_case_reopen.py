@@ -4,24 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0011_handoff_guides_to_suing'),
+        ("intake", "0011_handoff_guides_to_suing"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='case',
-            options={'ordering': ['-registered_at', '-id'], 'permissions': [('register_case', '登记案件'), ('view_personal_data', '查看当事人完整个人信息'), ('raise_risk_case', '调高风险等级'), ('triage_case', '分流'), ('refer_case', '转办'), ('start_mediation_case', '启动调解'), ('record_agreement_case', '记录调解协议'), ('fail_mediation_case', '调解不成'), ('apply_confirmation_case', '申请司法确认'), ('confirm_case', '裁定确认调解协议有效'), ('refuse_confirmation_case', '裁定驳回司法确认申请'), ('not_accept_confirmation_case', '裁定不予受理司法确认申请'), ('hand_off_case', '引导诉讼'), ('close_case', '办结'), ('withdraw_case', '撤回'), ('reopen_case', '重新办理')], 'verbose_name': '案件', 'verbose_name_plural': '案件'},
+            name="case",
+            options={
+                "ordering": ["-registered_at", "-id"],
+                "permissions": [
+                    ("register_case", "登记案件"),
+                    ("view_personal_data", "查看当事人完整个人信息"),
+                    ("raise_risk_case", "调高风险等级"),
+                    ("triage_case", "分流"),
+                    ("refer_case", "转办"),
+                    ("start_mediation_case", "启动调解"),
+                    ("record_agreement_case", "记录调解协议"),
+                    ("fail_mediation_case", "调解不成"),
+                    ("apply_confirmation_case", "申请司法确认"),
+                    ("confirm_case", "裁定确认调解协议有效"),
+                    ("refuse_confirmation_case", "裁定驳回司法确认申请"),
+                    ("not_accept_confirmation_case", "裁定不予受理司法确认申请"),
+                    ("hand_off_case", "引导诉讼"),
+                    ("close_case", "办结"),
+                    ("withdraw_case", "撤回"),
+                    ("reopen_case", "重新办理"),
+                ],
+                "verbose_name": "案件",
+                "verbose_name_plural": "案件",
+            },
         ),
         migrations.AddField(
-            model_name='case',
-            name='reopen_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='重新办理原因'),
+            model_name="case",
+            name="reopen_reason",
+            field=models.CharField(blank=True, max_length=500, verbose_name="重新办理原因"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='reopened_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='重新办理时间'),
+            model_name="case",
+            name="reopened_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="重新办理时间"),
         ),
     ]
