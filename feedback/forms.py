@@ -30,12 +30,20 @@ class PublicRatingForm(ProgressForm):
 
 class CallBackForm(BootstrapMixin, forms.Form):
     on = forms.DateField(label=_("回访日期"), initial=timezone.localdate)
-    summary = forms.CharField(label=_("回访情况"), max_length=1000, widget=forms.Textarea)
+    summary = forms.CharField(
+        label=_("回访情况"),
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": _("请填写回访情况")},
+    )
 
 
 class KeepForm(BootstrapMixin, forms.Form):
     explanation = forms.CharField(
-        label=_("解释说明（维持原办理结果的理由）"), max_length=1000, widget=forms.Textarea
+        label=_("解释说明（维持原办理结果的理由）"),
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": _("请填写解释说明")},
     )
 
 
@@ -44,4 +52,9 @@ class ReopenForm(BootstrapMixin, forms.Form):
         label=_("重新办理至"),
         choices=[(s, Case.State(s).label) for s in Case.REOPEN_TARGETS],
     )
-    reason = forms.CharField(label=_("重新办理原因"), max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("重新办理原因"),
+        max_length=500,
+        widget=forms.Textarea,
+        error_messages={"required": _("请填写重新办理原因")},
+    )
