@@ -9,11 +9,14 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from centre import clocks
         from centre.menu import menu_register
-        from feedback import roles, services
+        from feedback import roles, selectors, services
         from feedback.models import ReworkTicket
         from intake import workflow
+        from mediation.records import record_figures_register
 
         roles.declare()
+        # The mediator's record shows their rates for the grade review.
+        record_figures_register(selectors.mediator_record_lines)
         # Every step that closes a case invites its applicants to rate it.
         workflow.on_close(services.invitations_on_close)
         # The ticket's clock is the centre's own norm, kept on the ticket's page.

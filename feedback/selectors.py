@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case as DbCase
 from django.db.models import Count, F, Q, QuerySet, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre.selectors import staff_of
@@ -141,3 +142,20 @@ def mediator_figures(*, mediator_id: int, date_from: date, date_to: date) -> dic
         **{f"{_LEAD_PATH}mediator_id": mediator_id},
     )
     return _row(qs.aggregate(**_counts()))
+
+
+def mediator_record_lines(mediator: Any) -> list[tuple[str, str]]:
+    """The mediator's record (mediation.records): the past year's rates."""
+    today = timezone.localdate()
+    own = mediator_figures(
+        mediator_id=mediator.pk, date_from=today - timedelta(days=365), date_to=today
+    )
+
+    def text(rate: dict[str, Any]) -> str:
+        value = "—" if rate["value"] is None else f"{rate['value']}%"
+        return f"{value}（{rate['numerator']}/{rate['denominator']}）"
+
+    return [
+        (str(_("近一年满意率")), text(own["satisfaction"])),
+        (str(_("近一年重办率")), text(own["rework"])),
+    ]

@@ -115,3 +115,12 @@ def test_the_dashboard_shows_the_figures_and_definitions(client, world, leader):
     assert "2 / 4" in page and "1 / 4" in page
     assert "回访后重新办理的评价数 ÷ 评价总数" in page
     assert "陈建国" in page and "余村村人民调解委员会" in page
+
+
+def test_the_mediators_record_shows_the_rates_for_the_grade_review(client, world, sysadmin):
+    client.force_login(sysadmin)
+    page = client.get(f"/admin/mediation/mediator/{world['chen'].pk}/change/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "质效评价（供等级评定参考）" in text
+    assert "近一年满意率：66.7%（2/3）" in text and "近一年重办率：33.3%（1/3）" in text
