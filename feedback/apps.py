@@ -9,7 +9,7 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from centre import clocks
         from centre.menu import menu_register
-        from feedback import roles, selectors, services
+        from feedback import panels, roles, selectors, services  # noqa: F401
         from feedback.models import ReworkTicket
         from intake import workflow
         from mediation.records import record_figures_register

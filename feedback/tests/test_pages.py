@@ -145,3 +145,11 @@ def test_the_supervisor_calls_back_then_reopens_from_the_page(client, supervisor
     ticket.refresh_from_db()
     assert ticket.state == ReworkTicket.State.REOPENED
     assert ticket.case.state == "triaged"
+
+
+def test_the_case_page_shows_the_ratings_and_leads_to_the_ticket(client, supervisor, tickets):
+    ticket = tickets[0]
+    client.force_login(supervisor)
+    page = client.get(f"/intake/cases/{ticket.case.number}/").content.decode()
+    assert 'id="panel-reopen"' in page and "不满意" in page
+    assert f"/feedback/tickets/{ticket.pk}/" in page
