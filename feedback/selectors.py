@@ -106,7 +106,6 @@ def quality_figures(*, counties: list[Any], date_from: date, date_to: date) -> d
     """满意率 and 重办率 of the ratings received in the period, overall and per window,
     lead mediator, mediation organisation and town: one grouped query per table."""
     qs = ratings_in(counties=counties, date_from=date_from, date_to=date_to)
-    totals = _row(qs.aggregate(**_counts()))
 
     def table(qs: QuerySet, code: str, name: Any, key: str = "name") -> list[dict[str, Any]]:
         rows = qs.values(code=F(code), name=name).annotate(**_counts()).order_by("-n", key)
@@ -118,12 +117,21 @@ def quality_figures(*, counties: list[Any], date_from: date, date_to: date) -> d
         default=F("case__region__parent__parent__name"),
     )
     lead = qs.filter(**_LEAD)
+    windows = table(qs, "case__window__code", F("case__window__name"))
+    # Every rating is in one window row (a case without a window too): the totals are theirs.
+    totals = _row(
+        {
+            "n": sum(r["n"] for r in windows),
+            "satisfied": sum(r["satisfaction"]["numerator"] for r in windows),
+            "reworked": sum(r["rework"]["numerator"] for r in windows),
+        }
+    )
     return {
         "definitions": [
             {"key": k, "label": label, "text": text} for k, (label, text) in RATES.items()
         ],
         "total": totals,
-        "windows": table(qs, "case__window__code", F("case__window__name")),
+        "windows": windows,
         "mediators": table(lead, f"{_LEAD_PATH}mediator_id", F(f"{_LEAD_PATH}mediator__name")),
         "organisations": table(
             lead, f"{_LEAD_PATH}organisation_id", F(f"{_LEAD_PATH}organisation__name")

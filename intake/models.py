@@ -437,9 +437,10 @@ class Case(FSMModelMixin, models.Model):
         self.closed_at = timezone.now()
         self._moved()
 
-    # The states a closed case may be sent back to: handled again where it was left off,
-    # never to a state that claims a court's or an agreement's step happened anew.
-    REOPEN_TARGETS = (State.TRIAGED, State.MEDIATING, State.HANDLING)
+    # The states a closed case may be sent back to: triaged again (its window takes it up
+    # anew) or mediated again; never a state that claims a court's or an agreement's step
+    # happened anew, nor a window process's 办理中 (that process has ended).
+    REOPEN_TARGETS = (State.TRIAGED, State.MEDIATING)
 
     @transition(
         field=state,

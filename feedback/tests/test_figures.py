@@ -94,7 +94,7 @@ def test_each_rate_states_its_definition(world):
 
 
 def test_one_query_per_table(world, django_assert_num_queries):
-    with django_assert_num_queries(5):  # the totals and four tables
+    with django_assert_num_queries(4):  # four tables, the totals summed from the windows
         figures(world)
 
 
