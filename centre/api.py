@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_credentials
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from centre import selectors, tokens, two_factor
+from centre import selectors, sms, sms_gateway, tokens, two_factor
 from centre.models import ApiToken, DeadlineRule, Window
 from centre.periods import rule_due
 from centre.serializers import (
@@ -212,7 +214,48 @@ class DeadlineCalculation(APIView):
         )
 
 
+class SmsReplyView(APIView):
+    """``POST {"phone", "text"}`` from the SMS gateway: a resident's reply to one of our
+    messages, signed like our requests to it (centre.sms_gateway). "TD", "T" or "退订"
+    opts the phone out of non-statutory SMS. No user signs in here: the signature is the
+    authentication, and the gateway relays replies in bursts, so no per-address throttle."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+
+    @extend_schema(
+        request=inline_serializer(
+            "SmsReply", {"phone": serializers.CharField(), "text": serializers.CharField()}
+        ),
+        responses={
+            200: inline_serializer("SmsReplyResult", {"opted_out": serializers.BooleanField()}),
+            400: _error,
+            403: _error,
+        },
+        summary="短信平台上行回复（退订）",
+    )
+    def post(self, request):
+        body = request.body  # read first: the signature covers the bytes as sent
+        if not sms_gateway.callback_verified(
+            method="POST", path=request.path, headers=request.headers, body=body
+        ):
+            return Response({"detail": _("签名无效或已过期。")}, status=status.HTTP_403_FORBIDDEN)
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("phone"), str):
+            return Response({"detail": _("phone：必填。")}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            done = sms.reply_receive(phone=data["phone"], text=str(data.get("text") or ""))
+        except DjangoValidationError as exc:
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"opted_out": done})
+
+
 urlpatterns = [
+    path("sms/replies/", SmsReplyView.as_view(), name="api-sms-replies"),
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("auth/tokens/", TokenList.as_view(), name="api-tokens"),
     path("auth/tokens/<int:pk>/", TokenRevoke.as_view(), name="api-token-revoke"),

@@ -121,3 +121,25 @@ def check_otp_required(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             id="centre.W002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_sms_gateway(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The HTTP SMS backend chosen without its gateway's address, account, secret or generic
+    template would fail every message at send time; say so at deploy time instead."""
+    from django.conf import settings
+
+    from centre.sms_gateway import REQUIRED_SETTINGS
+
+    if settings.NOTIFICATION_BACKENDS.get("sms") != "centre.notify.HttpSmsBackend":
+        return []
+    missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name, "")]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"短信平台未配置完整：缺少{'、'.join(missing)}（见.env.example）"
+            f" / The SMS gateway lacks {', '.join(missing)} (see .env.example)",
+            id="centre.E005",
+        )
+    ]

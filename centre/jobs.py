@@ -102,8 +102,11 @@ class Job:
             status=self.done, error="", **fields
         )
 
-    def fail(self, pk: Any, exc: BaseException, **fields: Any) -> bool:
-        """Record the error; True if another attempt is left (the sweep makes it)."""
+    def fail(self, pk: Any, exc: BaseException, *, final: bool = False, **fields: Any) -> bool:
+        """Record the error; True if another attempt is left (the sweep makes it). ``final``:
+        trying again cannot help (a request refused as invalid), so no attempt is left."""
+        if final:
+            fields["attempts"] = self.spec.max_attempts
         self.model.objects.filter(pk=pk, status=self.running).update(
             status=self.failed, error=f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH], **fields
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -36,6 +38,8 @@ from centre.net import client_ip
 from centre.reference import WINDOW_NAMES_EN, WINDOWS
 from centre.roles import ADMIN_ROLES, ROLES
 from centre.validators import printable
+
+log = logging.getLogger(__name__)
 
 User = get_user_model()
 
@@ -399,9 +403,16 @@ def notification_create(
     county: County | None = None,
     case_number: str = "",
     dedupe_key: str | None = None,
+    statutory: bool = True,
+    kind: str = "",
+    template_params: dict[str, str] | None = None,
 ) -> Notification | None:
     """A pending notification row in the caller's transaction, sent after commit. With a
-    ``dedupe_key`` already used, nothing is created (exactly-once messages)."""
+    ``dedupe_key`` already used, nothing is created (exactly-once messages).
+
+    ``statutory=False`` for what no law requires (reminders, satisfaction invitations): such
+    an SMS is not sent to a phone that opted out or past the phone's daily cap. ``kind`` and
+    ``template_params`` choose the SMS template (``settings.SMS_TEMPLATES``)."""
     from centre import after_commit
     from centre.crypto import get_keyring
     from centre.tasks import send_notification
@@ -421,6 +432,9 @@ def notification_create(
                 county=county,
                 case_number=case_number,
                 dedupe_key=dedupe_key,
+                statutory=statutory,
+                kind=kind,
+                template_params=template_params or {},
             )
     except IntegrityError:
         return None  # the same dedupe key, created at the same moment elsewhere
@@ -476,25 +490,73 @@ def inbox_notify_many(rows: list[dict[str, Any]]) -> int:
         return written
 
 
-def notification_deliver(*, notification_id: int) -> bool:
+class Delivery(StrEnum):
+    """What one call of ``notification_deliver`` did."""
+
+    SENT = "sent"
+    TAKEN = "taken"  # sent already, being sent, or its back-off not over: nothing done
+    HELD = "held"  # not to be sent (opted out, over the daily cap): a final state
+    RETRY = "retry"  # the gateway did not take it; another attempt is left
+    FAILED = "failed"  # refused by the gateway, or its attempts are spent
+
+
+def notification_deliver(*, notification_id: int) -> Delivery:
+    from centre import sms
     from centre.crypto import get_keyring
     from centre.notify import backend_for
+    from centre.sms_gateway import SmsRejected
 
     if not NOTIFICATION_JOB.claim(notification_id):
-        return False
+        return Delivery.TAKEN
     notification = Notification.objects.get(pk=notification_id)
     destination = (
         get_keyring().decrypt(bytes(notification.destination_enc))
         if notification.destination_enc
         else ""
     )
+    counted = False
     try:
-        backend_for(notification.channel).send(notification, destination)
+        if notification.channel == Notification.Channel.SMS and destination:
+            held = sms.hold_reason(notification, destination)
+            if held is not None:
+                status, reason = held
+                Notification.objects.filter(
+                    pk=notification_id, status=Notification.Status.SENDING
+                ).update(status=status, error=reason)
+                log.info(
+                    "SMS %s to %s not sent: %s",
+                    notification.idempotency_key,
+                    notification.destination_masked,
+                    status,
+                )
+                return Delivery.HELD
+            counted = True
+        provider_id = backend_for(notification.channel).send(notification, destination)
+    except SmsRejected as exc:
+        if counted:
+            sms.cap_give_back(destination)
+        NOTIFICATION_JOB.fail(notification_id, exc, final=True)
+        return Delivery.FAILED
     except Exception as exc:
-        NOTIFICATION_JOB.fail(notification_id, exc)
-        return False
-    NOTIFICATION_JOB.succeed(notification_id, sent_at=timezone.now())
-    return True
+        if counted:
+            sms.cap_give_back(destination)
+        return Delivery.RETRY if NOTIFICATION_JOB.fail(notification_id, exc) else Delivery.FAILED
+    NOTIFICATION_JOB.succeed(
+        notification_id, sent_at=timezone.now(), provider_message_id=provider_id or ""
+    )
+    return Delivery.SENT
+
+
+def notification_retry_in(*, notification_id: int) -> timedelta | None:
+    """How long the task waits before its next attempt at a message that failed."""
+    attempts = (
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.FAILED)
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    if attempts is None or attempts >= NOTIFICATION_JOB.spec.max_attempts:
+        return None
+    return NOTIFICATION_JOB.spec.delay(attempts)
 
 
 def notifications_resend() -> int:

@@ -202,10 +202,12 @@ BACKGROUND_JOBS = {
         "stale_after": timedelta(minutes=5),
         "backoff": timedelta(seconds=30),
     },
+    # An SMS the gateway could not take (5xx, timeout) is tried again by its task after
+    # 30 s, 60 s, 120 s, 240 s, then left failed.
     "notification": {
-        "max_attempts": 5,
+        "max_attempts": env_int("NOTIFICATION_MAX_ATTEMPTS", 5),
         "stale_after": timedelta(minutes=10),
-        "backoff": timedelta(seconds=30),
+        "backoff": timedelta(seconds=env_int("NOTIFICATION_RETRY_BACKOFF", 30)),
     },
 }
 CELERY_BEAT_SCHEDULE = {
@@ -437,6 +439,24 @@ NOTIFICATION_BACKENDS = {
     "email": env_str("NOTIFICATION_EMAIL_BACKEND", "centre.notify.ConsoleBackend"),
     "inapp": "centre.notify.InAppBackend",
 }
+
+# The SMS gateway of centre.notify.HttpSmsBackend (NOTIFICATION_SMS_BACKEND names it): a
+# 政务短信平台 or a provider's HTTP interface, requests signed with HMAC-SHA256
+# (centre.sms_gateway).
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_ACCOUNT = env_str("SMS_GATEWAY_ACCOUNT", "")
+SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_SIGN_NAME = env_str("SMS_GATEWAY_SIGN_NAME", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 5)  # seconds, to connect and to answer
+# A message's kind → the provider's template code ("kind=code,kind=code"); a kind without
+# one, or a message without template parameters, goes out in the generic template, whose
+# one parameter ("content") is the text.
+SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("SMS_TEMPLATES", []) if "=" in item)
+SMS_GENERIC_TEMPLATE = env_str("SMS_GENERIC_TEMPLATE", "")
+# Non-statutory SMS to one phone per calendar day (Asia/Shanghai); statutory ones always go.
+SMS_DAILY_CAP_PER_PHONE = env_int("SMS_DAILY_CAP_PER_PHONE", 10)
+# The gateway's signed callbacks (replies such as "TD") older than this are refused.
+SMS_CALLBACK_MAX_AGE = env_int("SMS_CALLBACK_MAX_AGE", 300)
 
 # Reminders to a clock's assignee this many days before the due date (the scan sends the
 # tightest one that applies).

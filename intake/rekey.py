@@ -33,6 +33,7 @@ from typing import TextIO
 from django.db import transaction
 from django.db.models import Q
 
+from centre import sms
 from centre.crypto import CryptoError, Keyring
 from centre.models import AuditLog, Notification
 from centre.services import audit_record
@@ -87,6 +88,9 @@ def party_keys_rotate(
         notifications = _notifications_rekey(old=old, new=new, batch_size=batch_size)
         if stdout is not None:
             stdout.write(f"重新加密{notifications}条通知的接收号码\n")
+        opt_outs = sms.opt_outs_rekey(old=old, new=new)
+        if stdout is not None:
+            stdout.write(f"重新加密{opt_outs}个退订短信的号码\n")
         audit_record(
             actor=None,
             action=AuditLog.Action.CHANGE,
@@ -94,6 +98,7 @@ def party_keys_rotate(
             detail={
                 "rekeyed": rekeyed,
                 "notifications": notifications,
+                "sms_opt_outs": opt_outs,
                 "new_key_id": new.current_key_id.hex(),
             },
         )

@@ -680,10 +680,17 @@ def party_reveal_for_document(party: Party) -> dict[str, str]:
 
 
 def parties_notify(
-    *, case: Case, subject: str, body: str, roles: tuple[str, ...] | None = None
+    *,
+    case: Case,
+    subject: str,
+    body: str,
+    roles: tuple[str, ...] | None = None,
+    statutory: bool = True,
+    kind: str = "",
 ) -> int:
     """An SMS to each party of the case who left a phone (rows sent after commit); with
-    ``roles``, to the parties in those roles only."""
+    ``roles``, to the parties in those roles only. ``statutory=False`` for a message no law
+    requires (a reminder, an invitation): it respects the party's opt-out and daily cap."""
     from centre.models import Notification
     from centre.services import notification_create
 
@@ -703,6 +710,8 @@ def parties_notify(
                 case_number=case.number,
                 subject=subject,
                 body=body,
+                statutory=statutory,
+                kind=kind,
             )
             sent += 1
     return sent

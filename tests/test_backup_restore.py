@@ -223,3 +223,25 @@ def test_backup_refuses_sqlite_with_a_clear_message(tmp_path):
     assert result.returncode != 0
     assert "备份与恢复只支持PostgreSQL" in result.stderr
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.slow
+def test_a_backup_from_before_export_jobs_moved_to_risk_restores(
+    registered, empty_database, tmp_path
+):
+    # Backups taken before risk 0006 counted the ledger's export jobs as centre.ExportJob.
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    path = backup / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["counts"]["centre.ExportJob"] = manifest["counts"].pop("risk.ExportJob")
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    result = _manage(
+        "restore",
+        str(backup),
+        DATABASE_URL=_url(empty_database),
+        MEDIA_ROOT=str(tmp_path / "restored-media"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "各表记录数与清单相符" in result.stdout

@@ -181,8 +181,8 @@ def test_keyboard_only_registration_of_a_person_against_an_organisation(page, cl
     receipt.wait_for_url("**/documents/*/")
     assert receipt.context.request.get(receipt.url).body().startswith(b"%PDF")
     receipt.close()
-    assert page.get_by_role("link", name="登记下一件N").is_visible()
-    assert page.get_by_role("link", name="打印回执P").is_visible()
+    assert page.get_by_role("link", name="登记下一件 N").is_visible()
+    assert page.get_by_role("link", name="打印回执 P").is_visible()
     page.keyboard.press("n")
     page.wait_for_url("**/intake/")
     assert _focused(page) == "id_channel"

@@ -349,6 +349,8 @@ MATRIX: list[Row] = [
     row("api-categories", "anonymous=401 *=200"),
     row("api-regions", "anonymous=401 *=200"),
     row("api-deadline-calculate", "anonymous=401 *=400"),
+    # Signed by the SMS gateway, not by a user: unsigned, refused for everyone.
+    row("api-sms-replies", "*=403", method="POST"),
     row("api-cases", "anonymous=401 *=200"),
     row(
         "api-case",

@@ -70,7 +70,10 @@ def test_no_zero_padded_chinese_date_anywhere():
 
 
 # A space between a Chinese character (or full-width punctuation) and a Latin letter, a digit,
-# a placeholder's % or a template variable's braces, either way round.
+# a placeholder's % or a template variable's braces, either way round. The rule is for prose;
+# a space that separates two data items built in code keeps them apart and stays (a date and
+# its time "2026年11月5日 10:00", a code and its name "02 邻里纠纷", a name and a masked ID
+# number, a label and a party's own words).
 _CJK = "[\u3400-\u9fff\u3000-\u303f\uff00-\uffef\u201c\u201d]"
 MIXED_SPACE = re.compile(rf"{_CJK} +(?:[A-Za-z0-9%]|\{{\{{)|(?:[A-Za-z0-9]|\}}\}}) +{_CJK}")
 TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}|<!--.*?-->", re.S)

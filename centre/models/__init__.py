@@ -16,7 +16,7 @@ from centre.models.counters import CountyYearCounter
 from centre.models.deadlines import CalendarYear, Clock, DeadlineRule, Holiday
 from centre.models.documents import DocumentTemplate
 from centre.models.health import Heartbeat
-from centre.models.notifications import Notification
+from centre.models.notifications import Notification, SmsOptOut
 from centre.models.organisation import (
     Capability,
     Category,
@@ -47,6 +47,7 @@ __all__ = [
     "PasswordHistory",
     "Region",
     "ServiceAccount",
+    "SmsOptOut",
     "StaffProfile",
     "Window",
 ]

@@ -25,6 +25,9 @@ class Notification(models.Model):
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
+        # Final states of a non-statutory SMS that was not sent (centre.sms), never retried.
+        CAPPED = "capped", _("超出当日上限未发送")
+        OPTED_OUT = "opted_out", _("已退订未发送")
 
     county = models.ForeignKey(
         County,
@@ -56,8 +59,17 @@ class Notification(models.Model):
     # not "", where absent, so that the unique constraint leaves other messages alone.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(
-        _("状态"), max_length=8, choices=Status.choices, default=Status.PENDING
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
+    # A notice the law requires (受理、不予受理、调解、确认、裁决的告知…) is sent whatever the
+    # daily cap and the resident's opt-out; reminders and invitations set False.
+    statutory = models.BooleanField(_("法定告知"), default=True)
+    # What the message is (a key of settings.SMS_TEMPLATES, e.g. "satisfaction_invite"), and
+    # the values its SMS template takes; without either, the generic template carries the body.
+    kind = models.CharField(_("消息类型"), max_length=40, blank=True)
+    template_params = models.JSONField(_("模板参数"), default=dict, blank=True)
+    # The SMS gateway's own id of the message, for a complaint or a delivery receipt.
+    provider_message_id = models.CharField(_("平台消息编号"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -94,3 +106,27 @@ class Notification(models.Model):
         idempotency key (or client message id) sends the message once, even when a worker
         died after the gateway accepted it and the sweep sends it again."""
         return f"{settings.NOTIFICATION_KEY_PREFIX}-{self.pk}"
+
+
+class SmsOptOut(models.Model):
+    """A phone whose holder asked for no more non-statutory SMS (a "TD" reply, a clerk at
+    the window). Keyed by the phone's blind index, the same as ``Party.phone_index``; the
+    number itself is sealed so that a key rotation can recompute the index."""
+
+    class Source(models.TextChoices):
+        SMS_REPLY = "sms_reply", _("短信回复退订")
+        CLERK = "clerk", _("窗口登记")
+
+    phone_index = models.CharField(max_length=64, unique=True)
+    phone_enc = models.BinaryField(editable=False)
+    phone_masked = models.CharField(_("手机号"), max_length=32)
+    source = models.CharField(_("退订方式"), max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(_("退订时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("短信退订")
+        verbose_name_plural = _("短信退订")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.get_source_display()}"

@@ -74,7 +74,7 @@ def test_auditor_reads_names_object_kinds_and_local_time(client, auditor, clerk,
         assert "王小梅（clerk）" in page
         assert "纠纷类别" in page  # the object's kind in words
         assert "centre.category" not in page
-        assert "2026年3月5日09:30" in page
+        assert "2026年3月5日 09:30" in page
         assert "01:30" not in page
 
 
@@ -144,7 +144,7 @@ def test_auditor_exports_a_period_as_excel_in_local_time(
     assert rows[0][:5] == ("时间", "操作人", "操作", "对象类型", "对象")
     # The day is the county's: 00:01 on 5 March is in, 23:59 on 4 March is not.
     assert [r[0] for r in rows[1:]] == [datetime(2026, 3, 5, 0, 1), datetime(2026, 3, 5, 9, 30)]
-    assert rows[2][1:5] == ("王小梅（clerk）", "修改", "纠纷类别", "02邻里纠纷")
+    assert rows[2][1:5] == ("王小梅（clerk）", "修改", "纠纷类别", "02 邻里纠纷")
     assert rows[1][2] == "退出"
     assert sheet["A3"].number_format == 'yyyy"年"m"月"d"日" hh:mm:ss'  # reads 2026年3月5日 09:30:00
 

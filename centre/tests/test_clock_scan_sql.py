@@ -51,7 +51,7 @@ def clocks_of_two_counties(county):
     UserFactory(username="s4", roles=["supervisor"], roles__county=county, is_active=False)
     # Characters that would break naive SQL or %-formatting, in a rule's name and source.
     DeadlineRule.objects.filter(code="mediation_people").update(
-        name="人民调解期限100% 'a' \"b\" \\c %(x)s", source="《人民调解法》第33条；%s"
+        name="人民调解期限 100% 'a' \"b\" \\c %(x)s", source="《人民调解法》第33条；%s"
     )
     n = 0
     for place in (county, other):
@@ -122,7 +122,9 @@ def test_the_texts_read_as_before(clocks_of_two_counties):
     clock = Clock.objects.get(subject_id=1)  # 330523, 陈建国, due 2026-12-01
     remind = by_key[f"clock:{clock.pk}:remind:1:{clock.due_on:%Y%m%d}"]
     assert remind["recipient_name"] == "陈 建国"
-    assert remind["subject"] == f"期限提醒：{clock.case_number}人民调解期限100% 'a' \"b\" \\c %(x)s"
+    assert (
+        remind["subject"] == f"期限提醒：{clock.case_number} 人民调解期限 100% 'a' \"b\" \\c %(x)s"
+    )
     assert remind["body"] == (
         "将于2026年12月1日届满（含当日，还剩1日）。依据：《人民调解法》第33条；%s"
     )

@@ -61,7 +61,7 @@ def test_an_sms_is_sent_once_to_the_full_number(gateway, django_capture_on_commi
     assert (sms.status, sms.attempts, sms.error) == ("sent", 1, "")
     assert gateway.accepted == {sms.idempotency_key: ("13857201234", sms.body)}
     # The task delivered again (a broker redelivery) or the sweep: nothing more is sent.
-    assert services.notification_deliver(notification_id=sms.pk) is False
+    assert services.notification_deliver(notification_id=sms.pk) == services.Delivery.TAKEN
     assert services.notifications_resend() == 0
     assert gateway.requests == [sms.idempotency_key]
 

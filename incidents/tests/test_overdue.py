@@ -184,7 +184,7 @@ def test_the_command_room_extends_on_the_incident_page(client, place, time_machi
         f"{url}steps/extend/", {"days": "3", "note": "企业负责人外出，需延期约谈"}, follow=True
     )
     page = response.content.decode()
-    assert "反馈期限2026年3月10日" in page
+    assert "反馈期限 2026年3月10日" in page
     assert 'data-transition="extend"' not in page  # once only
     client.force_login(place.users["department_handler"])
     assert 'data-transition="extend"' not in client.get(url).content.decode()

@@ -49,7 +49,7 @@ def test_the_board_puts_overdue_first_and_counts_states(client, place):
     client.force_login(place.users["town_dispatcher"])
     page = client.get("/incidents/").content.decode()
     assert page.index(late.number) < page.index(fresh.number)
-    assert "已超期" in page and 'data-state-count="assigned">已交办1' in page
+    assert "已超期" in page and 'data-state-count="assigned">已交办 1' in page
     only = client.get("/incidents/?state=reported").content.decode()
     assert fresh.number in only and late.number not in only
 

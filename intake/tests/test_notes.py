@@ -46,7 +46,7 @@ def test_the_case_page_reads_the_note_in_english_and_in_chinese(client, clerk, n
     client.force_login(clerk)
     url = reverse("intake:case", args=[noted_case.number])
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Pause time limit: People&#x27;s mediation period当事人住院" in english
+    assert "Pause time limit: People&#x27;s mediation period 当事人住院" in english
     assert "期限中止" not in english
     chinese = client.get(url).content.decode()
     assert "期限中止：人民调解期限 当事人住院" in chinese
@@ -57,7 +57,7 @@ def test_the_api_gives_the_note_in_the_language_asked_for(clerk, noted_case):
     api.force_authenticate(clerk)
     body = api.get(f"/api/v1/cases/{noted_case.number}/", HTTP_ACCEPT_LANGUAGE="en").json()
     notes = [e["note"] for e in body["timeline"]]
-    assert "Pause time limit: People's mediation period当事人住院" in notes
+    assert "Pause time limit: People's mediation period 当事人住院" in notes
 
 
 def test_dates_in_a_note_follow_the_language():

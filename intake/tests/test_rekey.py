@@ -222,7 +222,12 @@ def test_the_command_rotates_tells_the_next_steps_in_chinese_and_is_audited(
     entry = AuditLog.objects.get(actor_username="rotate_party_key")
     assert entry.action == AuditLog.Action.CHANGE
     assert entry.actor is None
-    assert entry.detail == {"rekeyed": len(parties), "notifications": 0, "new_key_id": new_id}
+    assert entry.detail == {
+        "rekeyed": len(parties),
+        "notifications": 0,
+        "sms_opt_outs": 0,
+        "new_key_id": new_id,
+    }
 
     assert "重新加密0位当事人" in _rotate("--new-key-file", str(new_path))
 

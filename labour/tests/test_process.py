@@ -165,7 +165,7 @@ def test_a_hearing_five_days_ahead_notifies_both_parties_and_issues_the_notice(
     new = list(sms[before:])
     assert {n.recipient_name for n in new} == {"王秀英", "安吉某建筑劳务有限公司"}
     for n in new:
-        assert "2026年11月7日09:30" in n.body and "第一仲裁庭" in n.body
+        assert "2026年11月7日 09:30" in n.body and "第一仲裁庭" in n.body
     assert CaseDocument.objects.filter(case=case, kind="arbitration_hearing").exists()
 
 

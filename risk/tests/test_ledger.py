@@ -239,8 +239,8 @@ def test_no_full_id_number_phone_or_credit_code_anywhere_in_the_file(clerk, ref,
     assert id_number not in text and "13957212345" not in text and code not in text
     parties = dict(zip(HEADERS, sheet_rows(job)[2], strict=True))["当事人（申请人/被申请人）"]
     assert parties == (
-        f"申请人：张建华330523********{id_number[-4:]} 139****2345\n"
-        f"被申请人：某竹木公司{code[:6]}********{code[-4:]}"
+        f"申请人：张建华 330523********{id_number[-4:]} 139****2345\n"
+        f"被申请人：某竹木公司 {code[:6]}********{code[-4:]}"
     )
 
 
@@ -438,7 +438,7 @@ def test_the_list_shows_the_users_recent_ledgers_in_a_fixed_number_of_queries(
         page = client.get(reverse("risk:ledgers")).content.decode()
     few = len(captured)  # now: the next request resets the log the context reads
     assert page.count("data-job=") == 3 and "状态：已办结" in page
-    assert "2026年11月5日10:00" in page and "排队中0%" in page
+    assert "2026年11月5日 10:00" in page and "排队中 0%" in page
     for _ in range(5):
         client.post(
             reverse("risk:ledger_create"),

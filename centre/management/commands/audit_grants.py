@@ -46,7 +46,7 @@ BEGIN
         SELECT FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
         WHERE r.rolname = '{app}'
     ) THEN
-        RAISE EXCEPTION '应用角色 {app} 拥有数据库对象：请先把它们的所有者改为迁移所用的角色';
+        RAISE EXCEPTION '应用角色{app}拥有数据库对象：请先把它们的所有者改为迁移所用的角色';
     END IF;
     EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO "{app}"', current_database());
 END

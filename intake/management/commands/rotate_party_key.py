@@ -28,7 +28,7 @@ def _keyring(path: Path, role: str) -> Keyring:
     try:
         return Keyring.from_files(current=path)
     except KeyFileError as exc:
-        raise CommandError(f"{role} {exc.path}无法载入：{exc.zh}。未做任何修改。") from exc
+        raise CommandError(f"{role}{exc.path}无法载入：{exc.zh}。未做任何修改。") from exc
 
 
 class Command(BaseCommand):
