@@ -46,8 +46,9 @@ def rate_url(case: Case, *, via: str = "") -> str:
 
 
 def invitation_notify(*, case: Case, party: Party, phone: str) -> Notification | None:
-    """The one place the rating invitation's SMS is created. The invitation is not a
-    statutory notice (a courtesy the centre sends, not one the law requires)."""
+    """The one place the rating invitation's SMS is created. It is not a statutory notice
+    (a courtesy, not one the law requires): the daily cap and the resident's opt-out apply."""
+    url = rate_url(case, via="sms")
     return notification_create(
         channel=Notification.Channel.SMS,
         recipient_name=party.name,
@@ -60,9 +61,13 @@ def invitation_notify(*, case: Case, party: Party, phone: str) -> Notification |
             "您的案件%(number)s已办结。请对办理结果进行评价（满意/基本满意/不满意），"
             "%(days)d日内有效：%(url)s"
         )
-        % {"number": case.number, "days": RATING_DAYS, "url": rate_url(case, via="sms")},
+        % {"number": case.number, "days": RATING_DAYS, "url": url},
         # Once per closing: a case reopened and closed again invites again.
         dedupe_key=f"rating-invite:{case.pk}:{party.pk}:{case.closed_at:%Y%m%d%H%M%S}",
+        statutory=False,
+        # The gateway's registered template (settings.SMS_TEMPLATES) takes these values.
+        kind="satisfaction_invite",
+        template_params={"number": case.number, "days": str(RATING_DAYS), "url": url},
     )
 
 

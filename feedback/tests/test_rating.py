@@ -29,6 +29,8 @@ def test_closing_invites_each_applicant_with_a_phone_once(clerk, closed_case):
     assert sms.count() == 1  # the applicant; the respondent is not invited
     invitation = sms.get()
     assert invitation.channel == Notification.Channel.SMS
+    assert (invitation.statutory, invitation.kind) == (False, "satisfaction_invite")
+    assert invitation.template_params["number"] == closed_case.number
     assert closed_case.number in invitation.body
     assert "/progress/rate/?number=" in invitation.body
     assert invitation.destination_masked.endswith("2345") and "13957212345" not in invitation.body
