@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from centre.forms import BootstrapMixin
 from feedback.models import COMMENT_MAX, Rating
 from intake.forms import ProgressForm
-from intake.models import Case
+from intake.models import Case, CaseParty, Party
 
 
 class PublicRatingForm(ProgressForm):
@@ -58,3 +58,18 @@ class ReopenForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea,
         error_messages={"required": _("请填写重新办理原因")},
     )
+
+
+class StaffRatingForm(BootstrapMixin, forms.Form):
+    """A rating a party gave at the window or on the phone, recorded by the supervisor."""
+
+    party = forms.ModelChoiceField(label=_("评价人"), queryset=Party.objects.none())
+    value = forms.ChoiceField(label=_("评价"), choices=Rating.Value.choices)
+    comment = forms.CharField(label=_("意见（选填）"), required=False, max_length=COMMENT_MAX)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        rated = Rating.objects.filter(case=case).values("party_id")
+        self.fields["party"].queryset = Party.objects.filter(
+            case_parties__case=case, case_parties__role=CaseParty.Role.APPLICANT
+        ).exclude(pk__in=rated)

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from centre.access import desk_required
 from feedback import selectors, services
-from feedback.forms import CallBackForm, KeepForm, PublicRatingForm, ReopenForm
+from feedback.forms import CallBackForm, KeepForm, PublicRatingForm, ReopenForm, StaffRatingForm
 from feedback.models import Rating, ReworkTicket
+from intake.access import access_case_for
 from intake.models import Case
 from intake.public import progress_lookup
 
@@ -127,3 +128,30 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     forms = {"call_back_form": CallBackForm(), "keep_form": KeepForm(), "reopen_form": ReopenForm()}
     forms[f"{action}_form"] = form
     return render(request, "feedback/ticket.html", {"ticket": ticket, **forms}, status=400)
+
+
+@require_POST
+@desk_required(HANDLE)
+def staff_rate(request: HttpRequest, number: str) -> HttpResponse:
+    """The supervisor records a rating a party gave in person or on the phone."""
+    case = access_case_for(request.user, number)
+    form = StaffRatingForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.rating_submit(
+                case=case,
+                party=form.cleaned_data["party"],
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                channel=Rating.Channel.STAFF,
+                actor=request.user,
+            )
+            messages.success(request, _("已代录评价"))
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("intake:case", number=case.number)

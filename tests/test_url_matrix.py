@@ -272,6 +272,13 @@ MATRIX: list[Row] = [
     ),
     # --- Feedback (质效评价) ----------------------------------------------------------------
     row("feedback:public_rate", "*=200"),
+    row(
+        "feedback:staff_rate",
+        "anonymous=login supervisor=302 *=403",
+        method="POST",
+        **CASE,
+    ),
+    other("feedback:staff_rate", "anonymous=login supervisor=404 *=403", method="POST", **CASE),
     row("feedback:tickets", "anonymous=login supervisor=200 *=403"),
     row("feedback:ticket", "anonymous=login supervisor=200 *=403", pk="@ticket.pk"),
     row(

@@ -153,3 +153,26 @@ def test_the_case_page_shows_the_ratings_and_leads_to_the_ticket(client, supervi
     page = client.get(f"/intake/cases/{ticket.case.number}/").content.decode()
     assert 'id="panel-reopen"' in page and "不满意" in page
     assert f"/feedback/tickets/{ticket.pk}/" in page
+
+
+def test_the_supervisor_records_a_rating_given_at_the_window(
+    client, supervisor, clerk, closed_case, applicant_party
+):
+    client.force_login(clerk)
+    url = f"/feedback/cases/{closed_case.number}/rate/"
+    body = {"party": applicant_party.pk, "value": "basically_satisfied", "comment": "电话回访"}
+    assert client.post(url, body).status_code == 403
+    client.force_login(supervisor)
+    page = client.get(f"/intake/cases/{closed_case.number}/").content.decode()
+    assert 'id="staff-rate"' in page
+    done = client.post(url, body, follow=True).content.decode()
+    assert "已代录评价" in done
+    rating = Rating.objects.get()
+    assert (rating.channel, rating.recorded_by, rating.value) == (
+        "staff",
+        supervisor,
+        "basically_satisfied",
+    )
+    # Rated: the form is gone, the rating shows.
+    page = client.get(f"/intake/cases/{closed_case.number}/").content.decode()
+    assert 'id="staff-rate"' not in page and "基本满意" in page and "工作人员代录" in page
