@@ -358,6 +358,20 @@ RULES = [
         "乡镇（街道）社会治理中心负责人",
         "本县事件处置规则：一般事件5个工作日内反馈",
     ),
+    # 质效评价: a 不满意 rating's call-back and rework (回访/重办), a local norm of the
+    # centre, not statute; an administrator sets the county's own figure.
+    (
+        "feedback_rework",
+        "不满意评价回访重办",
+        5,
+        "working",
+        "收到不满意评价",
+        None,
+        "",
+        None,
+        "",
+        "本中心质效评价规则：不满意评价5个工作日内回访并办结",
+    ),
 ]
 
 HOLIDAY_NAMES = {
@@ -403,4 +417,5 @@ RULE_NAMES_EN = {
     "incident_urgent": "Urgent incident feedback",
     "incident_important": "Important incident feedback",
     "incident_normal": "Ordinary incident feedback",
+    "feedback_rework": "Call-back after a dissatisfied rating",
 }

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "labour",
     "review",
     "incidents",
+    "feedback",
     "risk",
 ]
 

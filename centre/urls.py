@@ -40,6 +40,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("intake/", include("intake.urls")),
     path("progress/", include("intake.public_urls")),
+    # The rating page (progress/rate/) and the supervisors' rework tickets (feedback/).
+    path("", include("feedback.urls")),
     path("mediation/", include("mediation.urls")),
     path("judicial/", include("judicial.urls")),
     path("petitions/", include("petitions.urls")),

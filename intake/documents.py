@@ -138,6 +138,11 @@ def render(document: CaseDocument) -> tuple[str, bytes]:
         "registered_by",
     ).get(pk=document.case_id)
     context = renderer.context(document, case)
+    if case.state == Case.State.CLOSED:
+        # A document issued on a closed case (the window's conclusion) invites the applicant
+        # to rate the result: the progress page links to the rating (feedback app).
+        context.setdefault("rating_qr", qr_svg_data_uri(progress_url(case)))
+        context.setdefault("rating_url", progress_url(case))
     pdf = render_pdf(renderer.template, context, editable=renderer.editable)
     suffix = f"-v{document.ref_version}" if document.ref_version else ""
     return f"{document.kind}-{case.number}{suffix}.pdf", pdf

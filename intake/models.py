@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from centre.models import Category, County, CountyYearCounter, Region, Window
@@ -28,6 +28,8 @@ ROLE_PERMS = {
     "hand_off": "intake.hand_off_case",
     "close": "intake.close_case",
     "withdraw": "intake.withdraw_case",
+    # A dissatisfied party's rework ticket (feedback app) sends a closed case back.
+    "reopen": "intake.reopen_case",
     # Mediating again after a failure is the same right as starting a mediation.
     "resume_mediation": "intake.start_mediation_case",
 }
@@ -265,6 +267,9 @@ class Case(FSMModelMixin, models.Model):
     confirmation_applied_at = models.DateTimeField(_("申请司法确认时间"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("司法确认时间"), null=True, blank=True)
     confirmation_refused_at = models.DateTimeField(_("驳回确认申请时间"), null=True, blank=True)
+    # A closed case sent back to be handled again: it was not settled at one visit.
+    reopened_at = models.DateTimeField(_("重新办理时间"), null=True, blank=True)
+    reopen_reason = models.CharField(_("重新办理原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("案件")
@@ -304,6 +309,7 @@ class Case(FSMModelMixin, models.Model):
             ("hand_off_case", _("引导诉讼")),
             ("close_case", _("办结")),
             ("withdraw_case", _("撤回")),
+            ("reopen_case", _("重新办理")),
             # A partner platform's service account: the cases it sent, and nothing else.
             ("view_source_cases", _("查看本平台转入的案件")),
         ]
@@ -442,6 +448,24 @@ class Case(FSMModelMixin, models.Model):
         self.outcome = self.Outcome.WITHDRAWN
         self.closed_at = timezone.now()
         self._moved()
+
+    # The states a closed case may be sent back to: triaged again (its window takes it up
+    # anew) or mediated again; never a state that claims a court's or an agreement's step
+    # happened anew, nor a window process's 办理中 (that process has ended).
+    REOPEN_TARGETS = (State.TRIAGED, State.MEDIATING)
+
+    @transition(
+        field=state,
+        source=State.CLOSED,
+        target=RETURN_VALUE(*REOPEN_TARGETS),
+        permission=ROLE_PERMS["reopen"],
+    )
+    def reopen(self, *, to_state: str, reason: str) -> str:
+        self.outcome = ""
+        self.closed_at = None
+        self.reopen_reason = reason
+        self._moved("reopened_at")
+        return to_state
 
     # --- a window's own process (see intake.processes). No role permission here: the
     # window's transition that calls these is guarded by its own.

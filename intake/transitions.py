@@ -1,4 +1,4 @@
-"""The transitions intake carries out end to end: triage, refer, close, withdraw."""
+"""The transitions intake carries out end to end: triage, refer, close, withdraw, reopen."""
 
 from __future__ import annotations
 
@@ -72,6 +72,24 @@ class CloseForm(TransitionForm):
             self.initial["outcome"] = self.DEFAULT_OUTCOME[self.case.state]
 
 
+class ReopenForm(TransitionForm):
+    to_state = forms.ChoiceField(
+        label=_("重新办理至"),
+        choices=[(s, Case.State(s).label) for s in Case.REOPEN_TARGETS],
+    )
+    reason = forms.CharField(
+        label=_("重新办理原因"),
+        max_length=500,
+        error_messages={"required": _("请填写重新办理原因")},
+    )
+
+    def clean_to_state(self) -> str:
+        to_state = self.cleaned_data["to_state"]
+        if to_state == Case.State.MEDIATING and self.case.mediation_started_at is None:
+            raise forms.ValidationError(_("该案件未经调解，不能重新调解，请选择重新分流"))
+        return to_state
+
+
 class WithdrawForm(TransitionForm):
     reason = forms.CharField(
         label=_("撤回原因"), max_length=500, error_messages={"required": _("请填写撤回原因")}
@@ -126,5 +144,20 @@ register(
         destructive=True,
         apply=lambda case, d: case.withdraw(),
         after=_stop_clocks,
+    )
+)
+
+
+# 不满意 → 回访/重办: the supervisor sends a closed case back to be handled again. Fired
+# from the rework ticket's page (feedback app), not from the case's actions box.
+register(
+    TransitionSpec(
+        name="reopen",
+        label=_("重新办理"),
+        form=ReopenForm,
+        note_field="reason",
+        style="warning",
+        panel_only=True,
+        apply=lambda case, d: case.reopen(to_state=d["to_state"], reason=d["reason"]),
     )
 )

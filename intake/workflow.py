@@ -107,6 +107,17 @@ REGISTRY: dict[str, TransitionSpec] = {}
 WAITING_CLOCKS: dict[str, dict[str, Callable[[Case], bool] | None]] = {}
 
 
+# Called as hook(case, actor) in the transaction of any step that closes a case (办结, a
+# window's conclusion, 撤回): apps above intake register here (the satisfaction
+# invitation, feedback app), so intake never imports them.
+ON_CLOSE: list[Callable[[Case, Any], None]] = []
+
+
+def on_close(hook: Callable[[Case, Any], None]) -> None:
+    if hook not in ON_CLOSE:
+        ON_CLOSE.append(hook)
+
+
 def waiting_clocks(
     window: str, *rule_codes: str, when: Callable[[Case], bool] | None = None
 ) -> None:
@@ -310,6 +321,9 @@ def _carry_out(*, actor: Any, case: Case, spec: TransitionSpec, data: dict[str, 
     )
     if spec.after is not None:
         spec.after(target, actor, form.cleaned_data)
+    if from_state != Case.State.CLOSED == case.state:
+        for hook in ON_CLOSE:
+            hook(case, actor)
 
 
 def done_message(case: Case, name: str) -> str:

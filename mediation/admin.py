@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from centre.admin import AuditedAdmin
+from mediation import records
 from mediation.models import Grade, Mediator, Organisation, RotaEntry
 
 
@@ -31,3 +35,11 @@ class MediatorAdmin(AuditedAdmin):
     filter_horizontal = ["organisations", "specialties"]
     raw_id_fields = ["user"]
     inlines = [RotaInline]
+    readonly_fields = ["record_figures"]
+
+    @admin.display(description=_("质效评价（供等级评定参考）"))
+    def record_figures(self, obj: Mediator) -> str:
+        lines = records.record_figures(obj) if obj.pk else []
+        if not lines:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}：{}", lines)

@@ -270,6 +270,38 @@ MATRIX: list[Row] = [
         number="@incident.number",
         pk="@photo.pk",
     ),
+    # --- Feedback (质效评价) ----------------------------------------------------------------
+    row("feedback:public_rate", "*=200"),
+    row(
+        "feedback:staff_rate",
+        "anonymous=login supervisor=302 *=403",
+        method="POST",
+        **CASE,
+    ),
+    other("feedback:staff_rate", "anonymous=login supervisor=404 *=403", method="POST", **CASE),
+    row("feedback:tickets", "anonymous=login supervisor=200 *=403"),
+    row("feedback:ticket", "anonymous=login supervisor=200 *=403", pk="@ticket.pk"),
+    row(
+        "feedback:ticket",
+        "anonymous=login supervisor=404 *=403",
+        pk="@other_ticket.pk",
+        label="feedback:ticket (另一县)",
+    ),
+    row(
+        "feedback:ticket_action",
+        "anonymous=login supervisor=400 *=403",
+        method="POST",
+        pk="@ticket.pk",
+        action="call_back",
+    ),
+    row(
+        "feedback:ticket_action",
+        "anonymous=login supervisor=404 *=403",
+        method="POST",
+        pk="@other_ticket.pk",
+        action="call_back",
+        label="feedback:ticket_action (另一县)",
+    ),
     # --- Risk ----------------------------------------------------------------------------
     row("risk:dashboard", "anonymous=login supervisor,leader=200 *=403"),
     row("risk:warnings", "anonymous=login supervisor,leader=200 *=403"),

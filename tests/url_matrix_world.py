@@ -96,6 +96,22 @@ def _agreed(users, mediator, case):
     )
 
 
+def _rework_ticket(case: Case) -> Any:
+    from datetime import date
+
+    from feedback.models import Rating, ReworkTicket
+
+    rating = Rating.objects.create(
+        case=case,
+        party=case.case_parties.first().party,
+        value=Rating.Value.DISSATISFIED,
+        channel=Rating.Channel.PROGRESS,
+    )
+    return ReworkTicket.objects.create(
+        rating=rating, case=case, county_id=case.county_id, due_on=date(2026, 12, 31)
+    )
+
+
 def build_world(settings, media) -> World:
     settings.MEDIA_ROOT = str(media)
     # seed_demo refuses to run outside DEBUG (its accounts share a public password).
@@ -195,6 +211,9 @@ def build_world(settings, media) -> World:
         case_numbers=[mediation_case.number],
         case_count=1,
     )
+    # A rework ticket (回访/重办) in each county, on a case rated 不满意 (feedback's pages).
+    objects["ticket"] = _rework_ticket(mediation_case)
+    objects["other_ticket"] = _rework_ticket(other_case)
     objects["other_warning"] = RiskWarning.objects.create(
         county=other, kind=Kind.KEYWORD, level=Level.HIGH, subject="扬言", key="k:o", title="高危"
     )

@@ -31,6 +31,8 @@ ALLOWED = {
     "withdraw": {"clerk", "supervisor"},
     # A failed mediation is no dead end: whoever may start a mediation may start it again.
     "resume_mediation": {"supervisor"},
+    # Issue 19: the window's supervisor reopens a closed case after a dissatisfied rating.
+    "reopen": {"supervisor"},
 }
 # from-state → to-state, as the issue fixes them.
 GRAPH = {
@@ -49,6 +51,12 @@ GRAPH = {
     "withdraw": (set(Case.State.values) - {"closed"}, "closed"),
     "resume_mediation": ({"mediation_failed"}, "mediating"),
 }
+
+
+def test_reopen_goes_from_closed_to_a_stated_state():
+    [(source, spec)] = Case.reopen._django_fsm.transitions.items()
+    assert source == "closed"
+    assert set(spec.target.allowed_states) == {"triaged", "mediating"}
 
 
 def test_the_state_graph_is_the_contract():

@@ -101,7 +101,8 @@ def fact_rows(cases: models.QuerySet[Case]) -> models.QuerySet:
             ),
             f_confirmed=_flag(Q(confirmed_at__isnull=False)),
             f_on_time=_flag(closed & ~Exists(late_clock)),
-            f_one_visit=_flag(closed & Q(referred_at__isnull=True)),
+            # Referred between windows, or reopened after a dissatisfied rating: not one visit.
+            f_one_visit=_flag(closed & Q(referred_at__isnull=True) & Q(reopened_at__isnull=True)),
             f_days=models.Case(
                 models.When(
                     closed,

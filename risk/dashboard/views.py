@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from centre import selectors
 from centre.access import desk_required
+from feedback import selectors as feedback_selectors
 from incidents import selectors as incident_selectors
 from risk.dashboard import kpis, rollups
 from risk.warnings import selectors as warning_selectors
@@ -190,6 +191,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Overdue now ignores the period: the same list without the dates.
     overdue = {k: v for k, v in params.items() if k not in ("from", "to")} | {"overdue": "1"}
     overdue_url = f"{reverse('intake:cases')}?{urlencode(overdue)}"
+    quality = feedback_selectors.quality_figures(
+        counties=filters.counties, date_from=filters.date_from, date_to=filters.date_to
+    )
     context = {
         "profile": profile,
         "error": error,
@@ -204,6 +208,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             date_to=filters.date_to,
             today=today,
         ),
+        "quality_figures": quality,
+        "figure_tables": [
+            (_("承办窗口"), quality["windows"], "windows"),
+            (_("调解员（主持调解）"), quality["mediators"], "mediators"),
+            (_("调解组织"), quality["organisations"], "organisations"),
+            (_("乡镇/街道"), quality["towns"], "towns"),
+        ],
         "counties": scope if len(scope) > 1 else [],
         "towns": overview.towns,
         "categories": selectors.top_categories(),

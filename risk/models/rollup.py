@@ -52,7 +52,7 @@ FLAGS = (
     "confirmation_decided",
     "confirmed",
     "on_time",  # closed, and no clock of the case ever went past its due date
-    "one_visit",  # closed without being referred from window to window
+    "one_visit",  # closed without being referred from window to window, nor reopened
     "repeat",
     "mass",
 )
