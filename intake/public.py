@@ -35,10 +35,10 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from centre.crypto import get_keyring
-from centre.models import AuditLog, Clock
+from centre.models import AuditLog, Clock, DeadlineRule
 from centre.names import ref_name
 from centre.net import client_ip
 from centre.services import audit_record
@@ -215,11 +215,18 @@ def _time_limit(clock: Clock) -> dict[str, Any]:
 
 
 def _period(rule: Any, extended: int) -> str:
-    text = _("%(n)d%(unit)s") % {"n": rule.length, "unit": rule.get_unit_display()}
+    """60日, 5个工作日; ，已依法延长30日 after an extension."""
+    text = _days(rule.length, rule.unit)
     if extended:
-        unit = rule.get_extension_unit_display() or rule.get_unit_display()
-        text += _("，已依法延长%(n)d%(unit)s") % {"n": extended, "unit": unit}
+        extra = _days(extended, rule.extension_unit or rule.unit)
+        text += _("，已依法延长%(period)s") % {"period": extra}
     return text
+
+
+def _days(n: int, unit: str) -> str:
+    if unit == DeadlineRule.Unit.WORKING:
+        return ngettext("%(n)d个工作日", "%(n)d个工作日", n) % {"n": n}
+    return ngettext("%(n)d日", "%(n)d日", n) % {"n": n}
 
 
 def _day(day: date, provisional: bool = False) -> str:
