@@ -44,7 +44,8 @@ from centre.net import client_ip
 from centre.services import audit_record
 from intake.identity import phone_last4
 from intake.models import Case, CaseDocument, CaseParty
-from intake.processes import applicant_notify, process_of
+from intake.processes import process_of
+from intake.services import parties_notify
 
 ATTEMPTS = 30  # per address: many residents may come from one (a village's NAT)
 ATTEMPTS_PER_CASE = 5  # wrong answers for one case number, from wherever they come
@@ -293,9 +294,13 @@ def code_request(*, request: HttpRequest, case: Case) -> None:
     cache.set(key, _digest("code", _nonce(request), case.pk, code), CODE_SECONDS)
     cache.delete(f"{key}:tries")
     # The code's only copy in the clear is the message itself (the Notification row,
-    # sent after commit by the configured SMS backend).
-    applicant_notify(
-        case,
+    # sent after commit by the configured SMS backend). Statutory in the gateway's sense:
+    # the resident asked for it, so neither an opt-out nor the daily cap holds it back —
+    # the limits above keep it from becoming a way to flood a phone.
+    parties_notify(
+        case=case,
+        roles=(CaseParty.Role.APPLICANT,),
+        kind="progress_code",
         subject=_("办理进度查询验证码"),
         body=_(
             "您正在查看案件（编号%(number)s）的文书，验证码%(code)s，%(minutes)d分钟内有效。"

@@ -96,6 +96,8 @@ def test_the_code_goes_by_sms_to_the_applicants_phone_only(client, case):
     assert sms.recipient_name == "张建华" and sms.destination_masked == "139****2345"
     assert re.fullmatch(r"\d{6}", sent_code())
     assert sms.case_number == case.number
+    # Asked for by the resident: an opt-out of reminders does not hold it back.
+    assert sms.statutory and sms.kind == "progress_code"
 
 
 def test_no_code_without_the_digits_first(client, case):
