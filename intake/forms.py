@@ -374,3 +374,17 @@ class ProgressForm(CheckedText, forms.Form):
         error_messages={"invalid": _("请输入4位数字")},
         widget=forms.TextInput(attrs={**_C, "inputmode": "numeric", "maxlength": 4}),
     )
+
+
+class ProgressCodeForm(forms.Form):
+    """The one-time code of the progress page (intake.public): six digits by SMS."""
+
+    number = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    code = forms.RegexField(
+        label=_("短信验证码"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("请输入6位数字验证码"), "required": _("请输入6位数字验证码")},
+        widget=forms.TextInput(
+            attrs={**_C, "inputmode": "numeric", "maxlength": 6, "autocomplete": "one-time-code"}
+        ),
+    )

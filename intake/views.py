@@ -1,5 +1,5 @@
-"""Pages of the intake desk: registration, case lists, the case page, the public
-progress page. Thin: parse, check, call a service or selector, render."""
+"""Pages of the intake desk: registration, case lists, the case page (the public progress
+page is intake.public_views). Thin: parse, check, call a service or selector, render."""
 
 from __future__ import annotations
 
@@ -43,7 +43,6 @@ from intake.forms import (
     CaseForm,
     PartyForm,
     PartyFormSet,
-    ProgressForm,
     RiskForm,
     case_input,
     error_summary,
@@ -54,7 +53,6 @@ from intake.identity import IdType, normalize_id_number, normalize_phone
 from intake.list_rows import case_rows, row_values
 from intake.models import Case, CaseDocument, CaseParty, Party
 from intake.panels import render_panels
-from intake.public import progress_lookup
 
 DESK = "centre.use_intake_desk"
 PAGE_SIZE = 50
@@ -591,16 +589,6 @@ def document_status(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request, "intake/_documents.html", {"case": case, "documents": case.documents.all()}
     )
-
-
-def progress(request: HttpRequest) -> HttpResponse:
-    """Public: a resident checks their case's stage with its number and the last four
-    digits of the applicant's phone. Shows no personal data at all."""
-    form = ProgressForm(request.GET or None, initial={"number": request.GET.get("number", "")})
-    result = None
-    if request.GET.get("phone_last4") and form.is_valid():
-        result = progress_lookup(request=request, **form.cleaned_data)
-    return render(request, "intake/progress.html", {"form": form, "result": result})
 
 
 @desk_required("centre.report_from_grid")

@@ -13,7 +13,7 @@ class JudicialConfig(AppConfig):
         roles.declare()
         # Workflow steps, document renderers, the case-page panel, the delegated clock.
         from centre import clocks
-        from judicial import demo, documents, panels, transitions  # noqa: F401
+        from judicial import demo, documents, panels, progress, transitions  # noqa: F401
         from judicial.services import delegation_clock
         from mediation.services import CLOCK_RULE_PROVIDERS
 

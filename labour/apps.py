@@ -13,7 +13,7 @@ class LabourConfig(AppConfig):
         roles.declare()
         # The window's steps, its documents' renderers, its panels on the case page, and
         # the labour mediation's 15-day clock.
-        from labour import demo, documents, panels, transitions  # noqa: F401
+        from labour import demo, documents, panels, progress, transitions  # noqa: F401
         from labour.services import labour_mediation_clock
         from mediation.services import CLOCK_RULE_PROVIDERS
 

@@ -14,7 +14,7 @@ class LegalAidConfig(AppConfig):
         # The window's steps, its documents' renderers, its panel on the case page.
         # Its entries in the navigation bar (centre.menu; order shared across apps).
         from centre.menu import menu_register
-        from legal_aid import demo, documents, panels, transitions  # noqa: F401
+        from legal_aid import demo, documents, panels, progress, transitions  # noqa: F401
 
         menu_register(
             order=100,

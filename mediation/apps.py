@@ -14,7 +14,7 @@ class MediationConfig(AppConfig):
         # The workflow steps, the agreement's renderer, the case-page panel, demo data.
         # Its entries in the navigation bar (centre.menu; order shared across apps).
         from centre.menu import menu_register
-        from mediation import demo, documents, panels, transitions  # noqa: F401
+        from mediation import demo, documents, panels, progress, transitions  # noqa: F401
 
         menu_register(
             order=60,

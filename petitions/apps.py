@@ -14,7 +14,7 @@ class PetitionsConfig(AppConfig):
         # The window's steps, its documents' renderers, its panel on the case page.
         # Its entries in the navigation bar (centre.menu; order shared across apps).
         from centre.menu import menu_register
-        from petitions import demo, documents, panels, transitions  # noqa: F401
+        from petitions import demo, documents, panels, progress, transitions  # noqa: F401
 
         menu_register(
             order=90,

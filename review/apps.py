@@ -15,7 +15,7 @@ class ReviewConfig(AppConfig):
         # beat task that accepts by law (第30条).
         # Its entries in the navigation bar (centre.menu; order shared across apps).
         from centre.menu import menu_register
-        from review import demo, documents, panels, tasks, transitions  # noqa: F401
+        from review import demo, documents, panels, progress, tasks, transitions  # noqa: F401
 
         menu_register(
             order=120,

@@ -28,7 +28,7 @@ from incidents import services as incident_services
 from incidents.forms import ReportForm
 from incidents.models import Incident
 from intake import workflow
-from intake.forms import AttachmentForm, CaseForm, PartyForm, RiskForm
+from intake.forms import AttachmentForm, CaseForm, PartyForm, ProgressCodeForm, RiskForm
 from intake.models import Case
 from judicial.forms import CourtOutcomeForm, DelegationForm, ExtendForm
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
@@ -78,6 +78,8 @@ GET_ONLY = {
     "intake:document_link",
     "intake:reveal",  # a button: no field
     "progress",  # a GET form
+    "progress_code",  # a button: its case is the session's, proven by the GET form
+    "progress_document",
     "mediation:my_cases",
     "mediation:assign",
     "mediation:remove",  # a button: no field
@@ -136,6 +138,7 @@ FORMS: list[Target] = [
     Target("two_factor", "clerk", [*names(OtpForm), "next"], settings={"OTP_REQUIRED": True}),
     Target("two_factor_enrol", "clerk", [*names(OtpForm), "next"], settings={"OTP_REQUIRED": True}),
     Target("set_language", "anonymous", ["language", "next"]),
+    Target("progress_verify", "anonymous", names(ProgressCodeForm)),
     Target("intake:desk", "clerk", [*names(CaseForm), *PARTIES]),
     Target(
         "intake:party_lookup",

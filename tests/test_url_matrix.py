@@ -164,6 +164,11 @@ MATRIX: list[Row] = [
     ),
     other("intake:document_link", "*=404", pk="@other_receipt.pk", **CASE),
     row("progress", "*=200"),
+    # Without a case proven by this session: back to the look-up.
+    row("progress_code", "*=302", method="POST"),
+    row("progress_verify", "*=302", method="POST"),
+    # Without a verified session, no token opens a document.
+    row("progress_document", "*=404", token="x"),
     # --- Mediation -----------------------------------------------------------------------
     row("mediation:my_cases", "anonymous=login mediator,supervisor,mediator2=200 *=403"),
     row("mediation:assign", "anonymous=login supervisor=200 *=403"),
