@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centre.selectors import staff_of
-from feedback.models import Rating, ReworkTicket
+from feedback.models import RATING_DAYS, Rating, ReworkTicket
+from intake.models import Case
 
 
 def tickets_for(user: Any) -> QuerySet[ReworkTicket]:
@@ -167,3 +168,29 @@ def mediator_record_lines(mediator: Any) -> list[tuple[str, str]]:
         (str(_("近一年满意率")), text(own["satisfaction"])),
         (str(_("近一年重办率")), text(own["rework"])),
     ]
+
+
+def rating_deadline(case: Case) -> date | None:
+    """The last day a party may rate the case (None while it is open)."""
+    if case.state != Case.State.CLOSED or case.closed_at is None:
+        return None
+    return timezone.localdate(case.closed_at) + timedelta(days=RATING_DAYS)
+
+
+def progress_rating(number: str) -> dict[str, Any]:
+    """What the public progress page shows of a closed case's rating: the ratings given
+    (their value and day, nobody's name) and, while the 30 days run, the last day to rate."""
+    case = Case.objects.filter(number=number).only("number", "state", "closed_at").first()
+    if case is None:
+        return {"ratings": [], "deadline": None, "open": False, "number": number}
+    deadline = rating_deadline(case)
+    ratings = [
+        {"value": r.get_value_display(), "day": timezone.localtime(r.rated_at).date()}
+        for r in Rating.objects.filter(case=case).only("value", "rated_at").order_by("rated_at")
+    ]
+    return {
+        "number": case.number,
+        "ratings": ratings,
+        "deadline": deadline,
+        "open": deadline is not None and timezone.localdate() <= deadline,
+    }

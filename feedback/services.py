@@ -22,6 +22,7 @@ from centre.models import Notification
 from centre.services import notification_create
 from centre.validators import no_control_characters
 from feedback.models import COMMENT_MAX, RATING_DAYS, Rating, ReworkTicket
+from feedback.selectors import rating_deadline, tickets_for
 from intake import workflow
 from intake.identity import phone_last4
 from intake.models import Case, CaseEvent, CaseParty, Party
@@ -84,13 +85,6 @@ def invitations_on_close(case: Case, actor: Any = None) -> int:
 
 
 # --- rating ------------------------------------------------------------------------------
-
-
-def rating_deadline(case: Case) -> date | None:
-    """The last day a party may rate the case (None while it is open)."""
-    if case.state != Case.State.CLOSED or case.closed_at is None:
-        return None
-    return timezone.localdate(case.closed_at) + timezone.timedelta(days=RATING_DAYS)
 
 
 def applicant_by_last4(case: Case, digits: str) -> Party | None:
@@ -239,7 +233,6 @@ def _ticket_open(rating: Rating) -> ReworkTicket:
 
 
 def _locked_ticket(actor: Any, ticket_id: int) -> ReworkTicket:
-    from feedback.selectors import tickets_for
 
     if not actor.has_perm(HANDLE):
         raise PermissionDenied(_("您的角色无权处理回访重办单"))

@@ -37,15 +37,16 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from centre import sms
 from centre.crypto import get_keyring
-from centre.models import AuditLog, Clock, DeadlineRule
+from centre.models import AuditLog, Clock, DeadlineRule, SmsOptOut
 from centre.names import ref_name
 from centre.net import client_ip
 from centre.services import audit_record
 from intake.identity import phone_last4
-from intake.models import Case, CaseDocument, CaseParty
+from intake.models import Case, CaseDocument, CaseParty, Party
 from intake.processes import process_of
-from intake.services import parties_notify
+from intake.services import parties_notify, party_contact_phone
 
 ATTEMPTS = 30  # per address: many residents may come from one (a village's NAT)
 ATTEMPTS_PER_CASE = 5  # wrong answers for one case number, from wherever they come
@@ -59,11 +60,12 @@ VERIFIED_SECONDS = 900  # downloads allowed for 15 minutes after the code
 
 # The session's keys (server-side: cached_db): the case proven with the digits, the
 # nonce that binds a code to this browser, the verified case and the download tokens.
-_CASE, _NONCE, _VERIFIED, _TOKENS = (
+_CASE, _NONCE, _VERIFIED, _TOKENS, _PARTY = (
     "progress:case",
     "progress:nonce",
     "progress:verified",
     "progress:tokens",
+    "progress:party",  # the applicant whose phone's digits were given
 )
 # Who downloaded, in the audit log: a resident has no account.
 RESIDENT = "resident:progress"
@@ -131,12 +133,14 @@ def progress_lookup(*, request: Any, number: str, phone_last4: str) -> dict[str,
         return {"found": False, "throttled": True}
     cache.incr(key)
     case = Case.objects.select_related("window").filter(number=number).first()
-    if case is None or not _applicant_phone_ends_with(case, phone_last4):
+    applicant = _applicant_by_phone_end(case, phone_last4) if case is not None else None
+    if applicant is None:
         cache.get_or_set(case_key, 0, WINDOW_SECONDS)
         cache.incr(case_key)
         return {"found": False, "throttled": False}
     if hasattr(request, "session"):
         request.session[_CASE] = case.pk
+        request.session[_PARTY] = applicant.pk
     return {"found": True, "throttled": False, **progress_of(case)}
 
 
@@ -237,14 +241,44 @@ def _day(day: date, provisional: bool = False) -> str:
     return text + _("（暂定）") if provisional else text
 
 
-def _applicant_phone_ends_with(case: Case, digits: str) -> bool:
+def _applicant_by_phone_end(case: Case, digits: str) -> Party | None:
     keyring = get_keyring()
     for cp in case.case_parties.filter(role=CaseParty.Role.APPLICANT).select_related("party"):
         if cp.party.phone_enc:
             last4 = phone_last4(keyring.decrypt(bytes(cp.party.phone_enc)))
             if hmac.compare_digest(last4, digits):
-                return True
-    return False
+                return cp.party
+    return None
+
+
+# --- non-statutory SMS: the resident's choice ------------------------------------------------
+def _session_applicant(request: HttpRequest, case: Case) -> Party | None:
+    """The applicant who proved the case in this session and entered the code."""
+    if not verified(request, case):
+        return None
+    pk = request.session.get(_PARTY)
+    link = case.case_parties.filter(role=CaseParty.Role.APPLICANT, party_id=pk).first()
+    return link.party if link is not None and link.party.phone_enc else None
+
+
+def sms_receives(request: HttpRequest, case: Case) -> bool | None:
+    """Whether the verified applicant still gets non-statutory SMS (None: not verified)."""
+    party = _session_applicant(request, case)
+    return None if party is None else not sms.opted_out(party_contact_phone(party))
+
+
+def sms_choose(request: HttpRequest, case: Case, *, receive: bool) -> bool:
+    """Stop or resume the non-statutory SMS (reminders, the rating invitation) to the
+    verified applicant's phone; statutory notices always go. False if not verified."""
+    party = _session_applicant(request, case)
+    if party is None:
+        return False
+    phone = party_contact_phone(party)
+    if receive:
+        sms.opt_in(phone, source=SmsOptOut.Source.PROGRESS)
+    else:
+        sms.opt_out(phone, source=SmsOptOut.Source.PROGRESS)
+    return True
 
 
 # --- the one-time code -------------------------------------------------------------------

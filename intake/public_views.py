@@ -39,6 +39,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "result": result}
     if case is not None:
         context["verified"] = public.verified(request, case)
+        context["sms_receives"] = public.sms_receives(request, case)
         context["documents"] = public.resident_documents(request, case)
         context["code_form"] = ProgressCodeForm(initial={"number": case.number})
     return render(request, "intake/progress.html", context)
@@ -86,6 +87,23 @@ def progress_verify(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("验证成功，可下载文书。"))
+    return _back(case.number)
+
+
+@require_POST
+def progress_sms(request: HttpRequest) -> HttpResponse:
+    """The verified applicant stops (or resumes) the SMS no law requires."""
+    case = public.proven_case(request, request.POST.get("number", ""))
+    if case is None:
+        messages.error(request, _("请先输入案件编号和申请人手机号后四位查询。"))
+        return redirect("progress")
+    receive = request.POST.get("receive") == "1"
+    if not public.sms_choose(request, case, receive=receive):
+        messages.error(request, _("请先输入短信验证码完成验证。"))
+    elif receive:
+        messages.success(request, _("已恢复接收提醒类短信。"))
+    else:
+        messages.success(request, _("已退订提醒类短信；法律规定必须送达的通知仍会以短信告知。"))
     return _back(case.number)
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from centre.forms import LoginForm, OtpForm, OwnPasswordChangeForm
 from centre.roles import ADMIN_ROLES, ROLES
+from feedback.forms import CallBackForm, KeepForm, PublicRatingForm, ReopenForm, StaffRatingForm
 from incidents import services as incident_services
 from incidents.forms import ReportForm
 from incidents.models import Incident
@@ -79,6 +80,9 @@ GET_ONLY = {
     "intake:reveal",  # a button: no field
     "progress",  # a GET form
     "progress_code",  # a button: its case is the session's, proven by the GET form
+    "progress_sms",  # a button, the same
+    "feedback:tickets",
+    "feedback:ticket",  # its forms post to feedback:ticket_action
     "progress_document",
     "mediation:my_cases",
     "mediation:assign",
@@ -139,6 +143,24 @@ FORMS: list[Target] = [
     Target("two_factor_enrol", "clerk", [*names(OtpForm), "next"], settings={"OTP_REQUIRED": True}),
     Target("set_language", "anonymous", ["language", "next"]),
     Target("progress_verify", "anonymous", names(ProgressCodeForm)),
+    Target("feedback:public_rate", "anonymous", names(PublicRatingForm)),
+    Target(
+        "feedback:staff_rate", "supervisor", names(StaffRatingForm), {"number": "@mediating.number"}
+    ),
+    *(
+        Target(
+            "feedback:ticket_action",
+            "supervisor",
+            names(form),
+            {"pk": "@ticket.pk", "action": action},
+            label=f"feedback:ticket_action {action}",
+        )
+        for action, form in (
+            ("call_back", CallBackForm),
+            ("keep", KeepForm),
+            ("reopen", ReopenForm),
+        )
+    ),
     Target("intake:desk", "clerk", [*names(CaseForm), *PARTIES]),
     Target(
         "intake:party_lookup",

@@ -167,6 +167,7 @@ MATRIX: list[Row] = [
     # Without a case proven by this session: back to the look-up.
     row("progress_code", "*=302", method="POST"),
     row("progress_verify", "*=302", method="POST"),
+    row("progress_sms", "*=302", method="POST"),
     # Without a verified session, no token opens a document.
     row("progress_document", "*=404", token="x"),
     # --- Mediation -----------------------------------------------------------------------

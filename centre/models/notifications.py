@@ -116,6 +116,7 @@ class SmsOptOut(models.Model):
     class Source(models.TextChoices):
         SMS_REPLY = "sms_reply", _("短信回复退订")
         CLERK = "clerk", _("窗口登记")
+        PROGRESS = "progress", _("进度查询页")
 
     phone_index = models.CharField(max_length=64, unique=True)
     phone_enc = models.BinaryField(editable=False)

@@ -283,3 +283,25 @@ def _redis_wait_over(case) -> None:
     """The minute between two codes has passed (Redis expires by its own clock)."""
     for key in _redis().keys("*progress-code-wait:*"):
         _redis().delete(key)
+
+
+def test_the_verified_applicant_stops_and_resumes_reminder_sms(client, case):
+    from centre import notify
+
+    # Not verified: the choice is not offered, and a post changes nothing.
+    look_up(client, case)
+    assert 'id="progress-sms"' not in page(client, case)
+    client.post("/progress/sms/", {"number": case.number, "receive": "0"})
+    assert not notify.opted_out(PHONE)
+
+    verified_client(client, case)
+    assert "退订提醒类短信" in page(client, case)
+    client.post("/progress/sms/", {"number": case.number, "receive": "0"})
+    assert notify.opted_out(PHONE)
+    assert not notify.opted_out("13857298765")  # the other party's phone is not theirs to stop
+    assert "您已退订提醒类短信" in page(client, case)
+    entry = AuditLog.objects.filter(detail__source="progress").latest("id")
+    assert PHONE not in str(entry.detail)
+
+    client.post("/progress/sms/", {"number": case.number, "receive": "1"})
+    assert not notify.opted_out(PHONE)
