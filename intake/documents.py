@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre.documents import qr_svg_data_uri, render_pdf
+from centre.documents import qr_svg_data_uri, register_editable, render_pdf
 from centre.models import AuditLog
 from centre.periods import date_text
 from centre.services import audit_record
@@ -130,12 +130,19 @@ class Renderer:
     editable: bool = False
     # It shows parties' full ID numbers or phones: each download is audited.
     personal_data: bool = False
+    # An editable template's sample context (every key of ``context``'s, representative
+    # values, no database): an administrator's version is rendered with it before saving.
+    sample: Callable[[], dict[str, Any]] | None = None
 
 
 RENDERERS: dict[str, Renderer] = {}
 
 
 def register_renderer(kind: str, renderer: Renderer) -> None:
+    if renderer.editable:
+        if renderer.sample is None:
+            raise ValueError(f"An editable document template needs a sample: {renderer.template}")
+        register_editable(renderer.template, renderer.sample)
     RENDERERS[kind] = renderer
 
 
