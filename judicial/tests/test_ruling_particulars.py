@@ -6,16 +6,16 @@ named on the case page or through the API, by the court's judge or by a clerk hi
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from rest_framework.test import APIClient
 
 from intake import workflow
-from intake.models import CaseDocument, CaseParty, Party
+from intake.models import CaseParty, Party
 from intake.tests.factories import applicant, credit_code, register, resident_id
 from judicial.models import Confirmation
 from mediation.tests.factories import agreement_data, start
+from tests.pdf import document_text
 
 pytestmark = pytest.mark.django_db
 
@@ -79,12 +79,7 @@ def accepted(
 
 
 def _ruling_text(case) -> str:
-    document = CaseDocument.objects.get(case=case, kind="ruling")
-    assert document.status == "ready", document.error
-    out = subprocess.run(
-        ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())
+    return document_text(case, "ruling")
 
 
 def _confirm(judge, case, capture):

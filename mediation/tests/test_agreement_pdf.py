@@ -4,8 +4,8 @@ the CJK font embedded, A4 in an official layout; one page kept as a PNG artefact
 from __future__ import annotations
 
 import re
-from datetime import date
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from intake import tasks, workflow
 from intake.models import CaseDocument
 from intake.tests.factories import applicant, credit_code, register, resident_id, respondent
 from mediation.tests.factories import agreement_data, start
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 ARTEFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
@@ -48,10 +49,7 @@ def _agreement_pdf(clerk, supervisor, ref, org, chen):
 
 
 def _text(path: str) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())
+    return pdf_text(path, layout=True)
 
 
 def test_the_agreement_has_every_part_the_law_requires(clerk, supervisor, ref, org, chen):
