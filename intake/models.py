@@ -68,10 +68,15 @@ class Party(models.Model):
     # 民事诉讼法 第124条第1项). Sex and birth date are kept only where the ID document does
     # not state them (a passport): a GB 11643 number states both, and the documents read
     # them from it (``intake.identity.gb11643_facts``) rather than from a second copy.
-    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, blank=True)
+    # db_default: rows inserted by SQL that predates these columns stay valid.
+    sex = models.CharField(
+        _("性别"), max_length=6, choices=Sex.choices, blank=True, default="", db_default=""
+    )
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, blank=True)
-    occupation = models.CharField(_("职业"), max_length=50, blank=True)
+    ethnicity = models.CharField(
+        _("民族"), max_length=2, choices=Ethnicity.choices, blank=True, default="", db_default=""
+    )
+    occupation = models.CharField(_("职业"), max_length=50, blank=True, default="", db_default="")
     phone_enc = models.BinaryField(_("联系电话（密文）"), null=True, editable=False)
     phone_index = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
