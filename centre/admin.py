@@ -14,7 +14,6 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.template import TemplateSyntaxError, engines
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from centre import accounts, tokens, two_factor
+from centre.documents import document_template_check
 from centre.models import (
     ApiToken,
     AuditLog,
@@ -281,14 +281,16 @@ class DocumentTemplateForm(CheckedModelForm):
         model = DocumentTemplate
         fields = ["name", "body", "active", "note"]
 
-    def clean_body(self):
-        """A template that does not compile would break every document of its kind."""
-        body = self.cleaned_data["body"]
-        try:
-            engines["django"].from_string(body)
-        except TemplateSyntaxError as exc:
-            raise ValidationError(_("模板语法错误：%(error)s") % {"error": exc}) from exc
-        return body
+    def clean(self):
+        """A template that fails to render would break every document of its kind: it is
+        rendered with a sample context before it is saved, else refused with the error."""
+        data = super().clean()
+        if data.get("name") and "body" in data:
+            try:
+                document_template_check(data["name"], data["body"])
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
 
 
 @admin.register(DocumentTemplate)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -20,9 +21,12 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -116,6 +120,10 @@ def render_pdf(
         html = engines["django"].from_string(override).render(context, request=request)
     else:
         html = render_to_string(template_name, context, request=request)
+    return _pdf(html)
+
+
+def _pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=_BASE_URL, url_fetcher=LocalURLFetcher())
     try:
         # WeasyPrint's defaults embed only the glyphs used (full_fonts=False, no hinting): a
@@ -140,3 +148,54 @@ def qr_svg_data_uri(url: str) -> str:
     # omitsize drops width/height and keeps the viewBox, so the code scales to the size the
     # stylesheet gives the <img> instead of being drawn at 1 px per module.
     return qr.svg_data_uri(omitsize=True)
+
+
+# The templates an administrator may replace (``DocumentTemplate``), each with a sample
+# context: every key its document's real context has, with representative values. Filled
+# by the apps that render them (``intake.documents.register_renderer``): centre imports no
+# app.
+EDITABLE_TEMPLATES: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def register_editable(template_name: str, sample_context: Callable[[], dict[str, Any]]) -> None:
+    EDITABLE_TEMPLATES[template_name] = sample_context
+
+
+@cache
+def _checking_engine() -> DjangoTemplates:
+    # The project's template settings with debug on: only then does Django attach to a
+    # template's errors the line they occurred on (``template_debug``, the debug
+    # interface of template backends), which the administrator is told.
+    params = {key: value for key, value in settings.TEMPLATES[0].items() if key != "BACKEND"}
+    params["NAME"] = "document-template-check"
+    params["OPTIONS"] = {**params.get("OPTIONS", {}), "debug": True}
+    return DjangoTemplates(params)
+
+
+def document_template_check(name: str, body: str) -> None:
+    """Refuse an administrator's template that would fail when a document is made: it is
+    compiled and rendered to a PDF with the sample context of its document. The error
+    (Chinese) names the template and the line; ``ValidationError`` on field ``body``,
+    or on ``name`` for a template that no document uses."""
+    sample = EDITABLE_TEMPLATES.get(name)
+    if sample is None:
+        raise ValidationError(
+            {
+                "name": _("“%(name)s”不是可修改的文书模板，可修改的有：%(names)s")
+                % {"name": name, "names": "、".join(sorted(EDITABLE_TEMPLATES)) or "—"}
+            }
+        )
+    engine, context = _checking_engine(), sample()
+    try:
+        _pdf(engine.from_string(body).render(context))
+    except Exception as exc:
+        # Whatever fails here (syntax, a filter, a missing include, a URL the PDF may not
+        # load) would fail every document of the kind.
+        line = getattr(exc, "template_debug", {}).get("line")
+        values = {"name": name, "line": line, "error": exc}
+        message = (
+            _("文书模板“%(name)s”第%(line)s行无法生成文书：%(error)s")
+            if line
+            else _("文书模板“%(name)s”无法生成文书：%(error)s")
+        )
+        raise ValidationError({"body": message % values}) from exc

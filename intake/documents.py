@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centre.documents import qr_svg_data_uri, render_pdf
+from centre.documents import qr_svg_data_uri, register_editable, render_pdf
 from centre.models import AuditLog
+from centre.periods import date_text
 from centre.services import audit_record
-from intake.models import Case, CaseDocument, CaseParty
+from intake.identity import Sex, gb11643_facts
+from intake.models import Case, CaseDocument, CaseParty, Party
 from intake.receipt_time_limit import receipt_time_limit
 
 
@@ -95,9 +97,26 @@ def parties_in_full(case: Case) -> list[dict[str, Any]]:
                 "legal_representative": party.legal_representative,
                 "address": party.address,
                 "phone": full["phone"],
+                **person_particulars(party, full["id_number"]),
             }
         )
     return rows
+
+
+def person_particulars(party: Party, id_number: str) -> dict[str, str]:
+    """A natural person's sex, birth date, ethnicity and occupation as a legal document
+    prints them (人民调解协议书, 民事裁定书: 民事诉讼法 第124条第1项 lists the same): sex and
+    birth date from a GB 11643 number where it states them, else as told at the desk."""
+    if party.kind != Party.Kind.PERSON:
+        return {"sex": "", "birth": "", "ethnicity": "", "occupation": ""}
+    facts = gb11643_facts(party.id_type, id_number)
+    sex, born = facts if facts else (party.sex, party.birth_date)
+    return {
+        "sex": str(Sex(sex).label) if sex else "",
+        "birth": date_text(born) if born else "",
+        "ethnicity": party.get_ethnicity_display() if party.ethnicity else "",
+        "occupation": party.occupation,
+    }
 
 
 @dataclass(frozen=True)
@@ -111,12 +130,19 @@ class Renderer:
     editable: bool = False
     # It shows parties' full ID numbers or phones: each download is audited.
     personal_data: bool = False
+    # An editable template's sample context (every key of ``context``'s, representative
+    # values, no database): an administrator's version is rendered with it before saving.
+    sample: Callable[[], dict[str, Any]] | None = None
 
 
 RENDERERS: dict[str, Renderer] = {}
 
 
 def register_renderer(kind: str, renderer: Renderer) -> None:
+    if renderer.editable:
+        if renderer.sample is None:
+            raise ValueError(f"An editable document template needs a sample: {renderer.template}")
+        register_editable(renderer.template, renderer.sample)
     RENDERERS[kind] = renderer
 
 

@@ -18,7 +18,7 @@ from centre.models import Category, County, Region
 from centre.names import ref_name
 from centre.validators import CheckedText
 from intake import identity
-from intake.identity import IdType
+from intake.identity import PERSON_PARTICULARS, Ethnicity, IdType, Sex
 from intake.models import Case, CaseParty, Party
 from intake.services import MAX_DESCRIPTION_LENGTH, MAX_INVOLVED_COUNT, CaseInput, PartyInput
 
@@ -204,6 +204,28 @@ class PartyForm(CheckedText, forms.Form):
     address = forms.CharField(
         label=_("地址"), required=False, max_length=200, widget=forms.TextInput(attrs=_C)
     )
+    sex = forms.ChoiceField(
+        label=_("性别"),
+        required=False,
+        choices=[("", "——"), *Sex.choices],
+        help_text=_("身份证号码已表明的可不填"),
+        widget=forms.Select(attrs=_S),
+    )
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        help_text=_("身份证号码已表明的可不填"),
+        widget=forms.DateInput(attrs={**_C, "type": "date"}),
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("民族"),
+        required=False,
+        choices=[("", "——"), *Ethnicity.choices],
+        widget=forms.Select(attrs=_S),
+    )
+    occupation = forms.CharField(
+        label=_("职业"), required=False, max_length=50, widget=forms.TextInput(attrs=_C)
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -234,9 +256,11 @@ class PartyForm(CheckedText, forms.Form):
             Party.Kind.ORGANISATION: ("id_type", "id_number"),
             Party.Kind.PERSON: ("credit_code", "legal_representative"),
         }.get(data.get("kind"), ())
+        if data.get("kind") == Party.Kind.ORGANISATION:
+            unused += PERSON_PARTICULARS
         for name in unused:
             self.errors.pop(name, None)
-            data[name] = ""
+            data[name] = None if name == "birth_date" else ""
         if data.get("credit_code"):
             try:
                 data["credit_code"] = identity.normalize_credit_code(data["credit_code"])
@@ -251,6 +275,14 @@ class PartyForm(CheckedText, forms.Form):
                 self.add_error("id_number", exc)
         elif data.get("kind") == Party.Kind.PERSON:
             data["id_type"] = ""
+        if "id_number" not in self.errors:
+            for name, message in identity.check_particulars(
+                data.get("id_type", ""),
+                data.get("id_number", ""),
+                data.get("sex", ""),
+                data.get("birth_date"),
+            ).items():
+                self.add_error(name, message)
         return data
 
     def to_input(self) -> PartyInput:
@@ -265,6 +297,7 @@ class PartyForm(CheckedText, forms.Form):
             legal_representative=d.get("legal_representative", ""),
             phone=d.get("phone", ""),
             address=d.get("address", ""),
+            **identity.kept_particulars(d),
         )
 
 

@@ -29,6 +29,7 @@ import functools
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -42,6 +43,8 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.iso7064 import mod_11_2
 from stdnum.util import isdigits
 
+from centre.periods import date_text
+
 
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("居民身份证")
@@ -51,6 +54,90 @@ class IdType(models.TextChoices):
 
 
 ID_TYPES = IdType.choices
+
+# GB 11643 numbers (居民身份证, 港澳台居民居住证) carry the holder's birth date (digits 7-14)
+# and sex (the 17th digit, odd for men); other documents do not.
+GB11643_TYPES = (IdType.RESIDENT_ID, IdType.HKMT_PERMIT)
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class Ethnicity(models.TextChoices):
+    """The 56 ethnic groups of China, with their GB/T 3304 codes, for 民族 on a legal
+    document (民事诉讼法 第124条第1项; the agreement's and the ruling's parties)."""
+
+    HAN = "01", _("汉族")
+    MONGOL = "02", _("蒙古族")
+    HUI = "03", _("回族")
+    TIBETAN = "04", _("藏族")
+    UYGHUR = "05", _("维吾尔族")
+    MIAO = "06", _("苗族")
+    YI = "07", _("彝族")
+    ZHUANG = "08", _("壮族")
+    BUYEI = "09", _("布依族")
+    KOREAN = "10", _("朝鲜族")
+    MANCHU = "11", _("满族")
+    DONG = "12", _("侗族")
+    YAO = "13", _("瑶族")
+    BAI = "14", _("白族")
+    TUJIA = "15", _("土家族")
+    HANI = "16", _("哈尼族")
+    KAZAKH = "17", _("哈萨克族")
+    DAI = "18", _("傣族")
+    LI = "19", _("黎族")
+    LISU = "20", _("傈僳族")
+    VA = "21", _("佤族")
+    SHE = "22", _("畲族")
+    GAOSHAN = "23", _("高山族")
+    LAHU = "24", _("拉祜族")
+    SHUI = "25", _("水族")
+    DONGXIANG = "26", _("东乡族")
+    NAXI = "27", _("纳西族")
+    JINGPO = "28", _("景颇族")
+    KYRGYZ = "29", _("柯尔克孜族")
+    TU = "30", _("土族")
+    DAUR = "31", _("达斡尔族")
+    MULAO = "32", _("仫佬族")
+    QIANG = "33", _("羌族")
+    BLANG = "34", _("布朗族")
+    SALAR = "35", _("撒拉族")
+    MAONAN = "36", _("毛南族")
+    GELAO = "37", _("仡佬族")
+    XIBE = "38", _("锡伯族")
+    ACHANG = "39", _("阿昌族")
+    PUMI = "40", _("普米族")
+    TAJIK = "41", _("塔吉克族")
+    NU = "42", _("怒族")
+    UZBEK = "43", _("乌孜别克族")
+    RUSSIAN = "44", _("俄罗斯族")
+    EVENKI = "45", _("鄂温克族")
+    DEANG = "46", _("德昂族")
+    BONAN = "47", _("保安族")
+    YUGUR = "48", _("裕固族")
+    GIN = "49", _("京族")
+    TATAR = "50", _("塔塔尔族")
+    DERUNG = "51", _("独龙族")
+    OROQEN = "52", _("鄂伦春族")
+    HEZHEN = "53", _("赫哲族")
+    MONBA = "54", _("门巴族")
+    LHOBA = "55", _("珞巴族")
+    JINO = "56", _("基诺族")
+
+
+def gb11643_facts(id_type: str, number: str) -> tuple[str, date] | None:
+    """The sex and birth date a GB 11643 number states, or None when the document is of
+    another kind (a passport, a permanent residence card) or the number is not one."""
+    if id_type not in GB11643_TYPES or len(number or "") != 18 or not isdigits(number[:17]):
+        return None
+    try:
+        born = ric.get_birth_date(number)
+    except InvalidComponent:
+        return None
+    return (Sex.MALE if int(number[16]) % 2 else Sex.FEMALE), born
+
 
 # 《港澳台居民居住证申领发放办法》(国办发〔2018〕81号) 第三条第二款: the number follows the
 # citizen number standard, with address code 810000 (Hong Kong), 820000 (Macao) or 830000
@@ -81,6 +168,8 @@ MSG_FOREIGN_PR_LENGTH = _("位数错误，应为18位（2023年版）或15位（
 MSG_FOREIGN_PR_PREFIX = _("18位的外国人永久居留身份证号码应以9开头")
 MSG_ID_TYPE = _("证件类型无效")
 MSG_PHONE = _("不是有效的中国大陆手机号或带区号的固定电话")
+MSG_SEX_MISMATCH = _("与证件号码不符：号码第17位表明性别为%(sex)s")
+MSG_BIRTH_MISMATCH = _("与证件号码不符：号码表明出生日期为%(date)s")
 MSG_PHONE_AREA_CODE = _("固定电话缺少区号，请按“区号-号码”填写，例如0572-5123456")
 
 
@@ -182,6 +271,41 @@ def _check_foreign_pr(number: str) -> None:
             raise ValidationError(MSG_FORMAT, code="format")
     else:
         raise ValidationError(MSG_FOREIGN_PR_LENGTH, code="length")
+
+
+def check_particulars(id_type: str, number: str, sex: str, birth_date: date | None) -> dict:
+    """Sex and birth date told at the desk against those a GB 11643 number states:
+    {field: message} for each that disagrees (the number wins: it was checked). A birth
+    date with no such number is checked like the number's own."""
+    errors: dict[str, Any] = {}
+    facts = gb11643_facts(id_type, number)
+    if facts is not None:
+        stated_sex, born = facts
+        if sex and sex != stated_sex:
+            errors["sex"] = MSG_SEX_MISMATCH % {"sex": Sex(stated_sex).label}
+        if birth_date and birth_date != born:
+            errors["birth_date"] = MSG_BIRTH_MISMATCH % {"date": date_text(born)}
+    elif birth_date and birth_date < _EARLIEST_BIRTH:
+        errors["birth_date"] = MSG_BIRTH_DATE
+    elif birth_date and birth_date > timezone.localdate():
+        errors["birth_date"] = MSG_BIRTH_DATE_FUTURE
+    return errors
+
+
+# A natural person's particulars told at the desk (``Party`` fields of the same names).
+PERSON_PARTICULARS = ("sex", "birth_date", "ethnicity", "occupation")
+
+
+def kept_particulars(data: dict[str, Any]) -> dict[str, Any]:
+    """The particulars to keep of a checked party: none for an organisation, and no sex
+    or birth date where the GB 11643 number states them (one source, not two copies)."""
+    empty = {"sex": "", "birth_date": None, "ethnicity": "", "occupation": ""}
+    if data.get("kind") != "person":
+        return empty
+    kept = {name: data.get(name) or empty[name] for name in PERSON_PARTICULARS}
+    if gb11643_facts(data.get("id_type") or "", data.get("id_number") or ""):
+        kept.update(sex="", birth_date=None)
+    return kept
 
 
 # --- Unified social credit code ------------------------------------------------------------

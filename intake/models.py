@@ -12,7 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from centre.models import Category, County, CountyYearCounter, Region, Window
 from intake import notes
-from intake.identity import IdType
+from intake.identity import Ethnicity, IdType, Sex
 
 # Public contract: the transition names and their role permissions.
 ROLE_PERMS = {
@@ -66,6 +66,19 @@ class Party(models.Model):
     # NULL for persons: unique only when set.
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True)  # noqa: DJ001
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    # A natural person's particulars on the agreement and the ruling (人民调解法 第29条,
+    # 民事诉讼法 第124条第1项). Sex and birth date are kept only where the ID document does
+    # not state them (a passport): a GB 11643 number states both, and the documents read
+    # them from it (``intake.identity.gb11643_facts``) rather than from a second copy.
+    # db_default: rows inserted by SQL that predates these columns stay valid.
+    sex = models.CharField(
+        _("性别"), max_length=6, choices=Sex.choices, blank=True, default="", db_default=""
+    )
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(
+        _("民族"), max_length=2, choices=Ethnicity.choices, blank=True, default="", db_default=""
+    )
+    occupation = models.CharField(_("职业"), max_length=50, blank=True, default="", db_default="")
     phone_enc = models.BinaryField(_("联系电话（密文）"), null=True, editable=False)
     phone_index = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)

@@ -13,7 +13,7 @@ from centre import refcache
 from centre.models import Category, Region
 from centre.validators import NoControlCharacters, refused_characters
 from intake import identity
-from intake.identity import IdType
+from intake.identity import Ethnicity, IdType, Sex
 from intake.models import Case, CaseDocument, CaseEvent, CaseParty, Party
 from intake.services import MAX_DESCRIPTION_LENGTH, MAX_INVOLVED_COUNT, CaseInput, PartyInput
 
@@ -83,6 +83,16 @@ class PartyInputSerializer(InputSerializer):
     legal_representative = serializers.CharField(
         label=_("法定代表人"), required=False, allow_blank=True, max_length=50
     )
+    sex = serializers.ChoiceField(
+        label=_("性别"), choices=Sex.choices, required=False, allow_blank=True
+    )
+    birth_date = serializers.DateField(label=_("出生日期"), required=False, allow_null=True)
+    ethnicity = serializers.ChoiceField(
+        label=_("民族"), choices=Ethnicity.choices, required=False, allow_blank=True
+    )
+    occupation = serializers.CharField(
+        label=_("职业"), required=False, allow_blank=True, max_length=50
+    )
 
     def validate_credit_code(self, value: str) -> str:
         if not value:
@@ -108,6 +118,15 @@ class PartyInputSerializer(InputSerializer):
             except DjangoValidationError as exc:
                 raise serializers.ValidationError({"id_number": exc.messages}) from exc
             attrs["id_type"] = id_type
+        errors = identity.check_particulars(
+            attrs.get("id_type", ""),
+            attrs.get("id_number", ""),
+            attrs.get("sex", ""),
+            attrs.get("birth_date"),
+        )
+        if errors:
+            raise serializers.ValidationError({k: [str(v)] for k, v in errors.items()})
+        attrs.update(identity.kept_particulars(attrs))
         return attrs
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -33,6 +34,7 @@ from intake import attachments as attachment_rules
 from intake import triage
 from intake.case_clocks import needs_parties_consent
 from intake.identity import (
+    PERSON_PARTICULARS,
     IdType,
     mask_id_number,
     mask_phone,
@@ -75,6 +77,12 @@ class PartyInput:
     phone: str = ""
     address: str = ""
     legal_representative: str = ""
+    # A natural person's particulars (documents): sex and birth date only where the ID
+    # document does not state them (``intake.identity.person_particulars_error``).
+    sex: str = ""
+    birth_date: date | None = None
+    ethnicity: str = ""
+    occupation: str = ""
     region: Region | None = None
     # Values the caller already normalised with the same functions (the API serializer):
     # {"phone": value, "id_number": (id_type, value), …}. A value changed since is checked.
@@ -347,7 +355,8 @@ def _party_update_contact(party: Party, data: PartyInput) -> list[str]:
             party.phone_index = phone_index
             party.phone_masked = mask_phone(data.phone)
             changed += ["phone_enc", "phone_index", "phone_masked"]
-    for attr in ("address", "legal_representative"):
+    # A later registration that leaves a particular empty keeps what was told before.
+    for attr in ("address", "legal_representative", *PERSON_PARTICULARS):
         value = getattr(data, attr)
         if value and getattr(party, attr) != value:
             setattr(party, attr, value)

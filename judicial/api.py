@@ -16,6 +16,7 @@ from intake import workflow
 from intake.access import access_case_for
 from intake.serializers import CaseCreateSerializer
 from judicial import selectors, services
+from judicial.forms import ClerkForm
 
 
 def _drf(exc: DjangoValidationError) -> DRFValidationError:
@@ -118,6 +119,35 @@ class ConfirmationAccept(APIView):
         return Response(_confirmation_body(case, confirmation))
 
 
+class ConfirmationClerk(APIView):
+    """Name the court clerk (书记员) of the application under review, printed on the
+    ruling: ``{"clerk": <user id>}``, one of the court's clerks. The court's judges name
+    any of them, a clerk only himself (403 otherwise); 409 when nothing is under review."""
+
+    @extend_schema(
+        request=inline_serializer("ConfirmationClerkIn", {"clerk": serializers.IntegerField()}),
+        responses={200: inline_serializer("ConfirmationClerk", {"clerk": serializers.CharField()})},
+    )
+    def post(self, request, number: str):
+        case = access_case_for(request.user, number)
+        confirmation = services.open_confirmation(case)
+        if confirmation is None:
+            return Response({"detail": _("没有待审查的司法确认申请")}, status=409)
+        form = ClerkForm(request.data, court=confirmation.court)
+        if not form.is_valid():
+            raise DRFValidationError(form.errors)
+        clerk = form.cleaned_data["clerk"]
+        try:
+            services.confirmation_clerk_set(
+                actor=request.user, confirmation=confirmation, clerk=clerk
+            )
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise _drf(exc) from exc
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        return Response({"clerk": clerk.get_full_name() or clerk.get_username()})
+
+
 class ConfirmationExtendSerializer(serializers.Serializer):
     reason = serializers.CharField(label="延长理由", max_length=300)
 
@@ -196,6 +226,11 @@ urlpatterns = [
         "cases/<str:number>/confirmation/accept/",
         ConfirmationAccept.as_view(),
         name="api-confirmation-accept",
+    ),
+    path(
+        "cases/<str:number>/confirmation/clerk/",
+        ConfirmationClerk.as_view(),
+        name="api-confirmation-clerk",
     ),
     path(
         "cases/<str:number>/confirmation/extend/",

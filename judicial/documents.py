@@ -54,7 +54,7 @@ def _grounds(subject: str, reason: str, label: str) -> str:
 
 def _confirmation_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     confirmation = Confirmation.objects.select_related(
-        "court__county", "agreement__mediation", "judge"
+        "court__county", "agreement__mediation", "judge", "clerk"
     ).get(pk=document.ref_id)
     agreement = confirmation.agreement
     lead = lead_participant(agreement.mediation)
@@ -76,8 +76,12 @@ def _confirmation_context(document: CaseDocument, case: Case) -> dict[str, Any]:
         if confirmation.accepted_at
         else "",
     }
-    if confirmation.judge_id:
-        context["judge"] = confirmation.judge.get_full_name() or confirmation.judge.username
+    # The ruling ends with the judge and, under the certification of the copy, the clerk
+    # (书记员); a clerk not yet named leaves the line to be filled in by hand.
+    for role in ("judge", "clerk"):
+        user = getattr(confirmation, role)
+        if user is not None:
+            context[role] = user.get_full_name() or user.get_username()
     return context
 
 
@@ -137,7 +141,10 @@ def handoff_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     )
     parties = parties_in_full(case)
     for party in parties:
-        party.update(_person_facts(party, handoff.party_details.get(str(party["party_id"]), {})))
+        # 民事诉讼法 第124条第1项 (sex, birth date, ethnicity, occupation, employer): what
+        # the parties told at the handoff wins over the case file.
+        told = handoff.party_details.get(str(party["party_id"]), {})
+        party.update({key: value for key, value in told.items() if value})
     attachments = list(case.attachments.order_by("uploaded_at", "id"))
     bundled = handoff_documents(case)
     # 第124条第4项: each piece of evidence with its source. The clerk's list comes first,
@@ -190,27 +197,6 @@ def handoff_context(document: CaseDocument, case: Case) -> dict[str, Any]:
         "generated_at": timezone.localtime(),
     }
 
-
-def _person_facts(party: dict[str, Any], told: dict[str, str]) -> dict[str, str]:
-    """民事诉讼法 第124条第1项 asks for a person's sex, age (birth date), ethnicity,
-    occupation, employer: sex and birth date are read from an 18-digit GB 11643 number
-    (居民身份证, 港澳台居民居住证: the 17th digit odd for men), the rest as told."""
-    from stdnum.cn import ric
-
-    from centre.periods import date_text
-
-    facts = {"sex": "", "birth": "", **told}
-    number = party.get("id_number") or ""
-    if party["kind"] == "person" and len(number) == 18 and party["id_type"] in _GB11643_TYPES:
-        try:
-            facts["birth"] = date_text(ric.get_birth_date(number))
-            facts["sex"] = "男" if int(number[16]) % 2 else "女"
-        except (ValueError, ric.ValidationError):
-            pass
-    return facts
-
-
-_GB11643_TYPES = ("居民身份证", "港澳台居民居住证")
 
 # The papers the parties take to court besides the guide itself: the signed agreement,
 # the confirmation application, and the court's rulings on it (第124条: evidence).

@@ -142,6 +142,17 @@ class Confirmation(models.Model):
         related_name="+",
         verbose_name=_("审判员"),
     )
+    # The court clerk (书记员) of the case: records the review and certifies the ruling's
+    # copies, so the ruling prints the name. One of the court's clerks, named by its judge
+    # or by a clerk taking the case (``confirmation_clerk_set``).
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("书记员"),
+    )
     # Given at acceptance (法释〔2011〕5号 第4条); the ruling bears the same number.
     ruling_number = models.CharField(_("案号"), max_length=40, blank=True)
 

@@ -8,12 +8,12 @@ from django.template.loader import render_to_string
 
 from intake import panels
 from intake.models import Case
-from judicial.forms import CourtOutcomeForm, ExtendForm
+from judicial.forms import ClerkForm, CourtOutcomeForm, ExtendForm
 from judicial.models import Delegation, Handoff
 
 
 def judicial_panel(request: HttpRequest, case: Case) -> str | None:
-    confirmations = list(case.confirmations.select_related("court", "judge"))
+    confirmations = list(case.confirmations.select_related("court", "judge", "clerk"))
     handoff = Handoff.objects.filter(case=case).select_related("court").first()
     delegation = Delegation.objects.filter(case=case).select_related("court").first()
     if not confirmations and handoff is None and delegation is None:
@@ -36,6 +36,14 @@ def judicial_panel(request: HttpRequest, case: Case) -> str | None:
             and current.accepted_at is not None
             and current.extended_at is None,
             "extend_form": ExtendForm(),
+            # The judge names the clerk; a clerk of the court may take the case himself.
+            "can_set_clerk": current is not None
+            and (is_judge or court.clerks.filter(pk=user.pk).exists()),
+            "clerk_form": ClerkForm(
+                court=court, initial={"clerk": current.clerk_id if current else None}
+            )
+            if current is not None
+            else None,
             "handoff": handoff,
             "delegation": delegation,
             "can_record_outcome": handoff is not None

@@ -213,6 +213,46 @@ def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmati
     return confirmation
 
 
+def clerk_choices(court: Court):
+    return court.clerks.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+@transaction.atomic
+def confirmation_clerk_set(*, actor: Any, confirmation: Confirmation, clerk: Any) -> Confirmation:
+    """Name the court clerk (书记员) of an application under review: the ruling prints the
+    name under the judge's (民事裁定书 bears the judge and the clerk). The court's judges
+    name any of its clerks; a clerk may take the case himself."""
+    confirmation = (
+        Confirmation.objects.select_for_update(of=("self",))
+        .select_related("court", "case")
+        .get(pk=confirmation.pk)
+    )
+    court = confirmation.court
+    is_judge = court.judges.filter(pk=actor.pk).exists() or court.president_id == actor.pk
+    if not is_judge and not (clerk.pk == actor.pk and court.clerks.filter(pk=actor.pk).exists()):
+        raise ValidationError(_("只有受理法院的法官可以指定书记员，书记员只能指定本人"))
+    if confirmation.decided_at:
+        raise ValidationError(_("已作出裁定，不能再更换书记员"))
+    if not clerk_choices(court).filter(pk=clerk.pk).exists():
+        message = _("%(name)s不是%(court)s的书记员")
+        raise ValidationError({"clerk": [message % {"name": _staff_name(clerk), "court": court}]})
+    confirmation.clerk = clerk
+    confirmation.save(update_fields=["clerk"])
+    intake_services.case_event_record(
+        case=confirmation.case,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        **event_note(
+            gettext_noop("司法确认案件的书记员：%(clerk)s"), {"clerk": _staff_name(clerk)}
+        ),
+    )
+    return confirmation
+
+
+def _staff_name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 @transaction.atomic
 def confirmation_extend(*, actor: Any, confirmation: Confirmation, reason: str) -> Confirmation:
     """Once, by 10 days, with the court president's approval (法释〔2011〕5号 第5条), never

@@ -8,6 +8,7 @@ urlpatterns = [
     path("delegate/", views.delegate, name="delegate"),
     path("cases/<str:number>/accept/", views.accept, name="accept"),
     path("cases/<str:number>/extend/", views.extend, name="extend"),
+    path("cases/<str:number>/clerk/", views.clerk, name="clerk"),
     path("cases/<str:number>/outcome/", views.outcome, name="outcome"),
     path("cases/<str:number>/unlimit/", views.unlimit, name="unlimit"),
     path("cases/<str:number>/handoff/", views.handoff_status, name="handoff_status"),

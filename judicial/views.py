@@ -15,7 +15,7 @@ from centre.access import desk_required
 from intake.access import access_case_for
 from intake.forms import CaseForm, PartyFormSet, case_input, initial_parties
 from judicial import selectors, services
-from judicial.forms import CourtOutcomeForm, DelegationForm, ExtendForm
+from judicial.forms import ClerkForm, CourtOutcomeForm, DelegationForm, ExtendForm
 from judicial.models import Delegation, Handoff
 
 DESK = "centre.use_judicial_desk"
@@ -49,6 +49,25 @@ def accept(request: HttpRequest, number: str) -> HttpResponse:
     try:
         services.confirmation_accept(actor=request.user, confirmation=confirmation)
         messages.success(request, _("已受理，审查期限开始计算"))
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    return redirect("intake:case", number=number)
+
+
+@require_POST
+def clerk(request: HttpRequest, number: str) -> HttpResponse:
+    case = access_case_for(request.user, number)
+    confirmation = services.open_confirmation(case)
+    if confirmation is None:
+        raise Http404
+    form = ClerkForm(request.POST, court=confirmation.court)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        services.confirmation_clerk_set(
+            actor=request.user, confirmation=confirmation, clerk=form.cleaned_data["clerk"]
+        )
+        messages.success(request, _("已指定书记员"))
     except ValidationError as exc:
         _messages_from(request, exc)
     return redirect("intake:case", number=number)

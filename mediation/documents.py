@@ -12,7 +12,7 @@ from django.utils import timezone
 from centre.periods import date_text
 from intake.documents import Renderer, parties_in_full, register_renderer
 from intake.models import Case, CaseDocument
-from mediation.models import Agreement
+from mediation.models import Agreement, Organisation
 from mediation.selectors import lead_participant
 
 
@@ -55,6 +55,77 @@ def agreement_context(document: CaseDocument, case: Case) -> dict[str, Any]:
     }
 
 
+def agreement_sample() -> dict[str, Any]:
+    """What ``agreement_context`` gives, with made-up values and unsaved rows: an
+    administrator's version of the template is rendered with it before it is saved. The
+    ID number is built with a valid check digit and belongs to nobody."""
+    from datetime import date
+
+    from centre.models import County
+
+    county = County(code="330523", name="安吉县", centre_name="安吉县社会矛盾纠纷调处化解中心")
+    case = Case(number="AJ2026000001", county=county)
+    agreement = Agreement(
+        version=2,
+        facts="双方因相邻宅基地排水沟的走向发生争执。",
+        disputes="排水沟是否占用申请人的宅基地。",
+        responsibilities="被申请人改沟未与邻居商量，负主要责任。",
+        terms="被申请人于2026年12月20日前将排水沟恢复原状，并赔偿申请人损失2000元。",
+        performance_method="一次性现金支付",
+        performance_due=date(2026, 12, 20),
+        mediator_names="王调解、李调解",
+        correction_note="更正赔偿金额",
+        created_at=timezone.now(),
+    )
+    organisation = Organisation(name="递铺街道人民调解委员会")
+    person = {
+        "party_id": 1,
+        "role": "申请人",
+        "is_third": False,
+        "name": "张三",
+        "kind": "person",
+        "id_type": "居民身份证",
+        "id_number": "330523196504120029",
+        "credit_code": "",
+        "legal_representative": "",
+        "address": "浙江省安吉县递铺街道某村1号",
+        "phone": "13800000000",
+        "sex": "女",
+        "birth": "1965年4月12日",
+        "ethnicity": "汉族",
+        "occupation": "农民",
+        "signature": "onscreen",
+    }
+    company = {
+        **person,
+        "party_id": 2,
+        "role": "被申请人",
+        "name": "安吉某竹木加工有限公司",
+        "kind": "organisation",
+        "id_type": "",
+        "id_number": "",
+        "credit_code": "91330523MA2B000004",
+        "legal_representative": "李四",
+        **{"sex": "", "birth": "", "ethnicity": "", "occupation": "", "signature": "paper"},
+    }
+    parties = [person, company]
+    return {
+        "case": case,
+        "agreement": agreement,
+        "number": f"{case.number}-{agreement.version}",
+        "organisation": organisation,
+        "seal": "",
+        "mediators": agreement.mediator_names,
+        "mediator_list": ["王调解", "李调解"],
+        "parties": parties,
+        "signers": parties,
+        "onscreen": [{**person, "on": "2026年12月6日"}],
+        "copies": chinese_count(len(parties) + 1),
+        "issued_on": date(2026, 12, 6),
+        "centre": county,
+    }
+
+
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -89,5 +160,11 @@ def _seal_data_uri(organisation) -> str:
 
 register_renderer(
     CaseDocument.Kind.AGREEMENT,
-    Renderer("mediation/agreement.html", agreement_context, editable=True, personal_data=True),
+    Renderer(
+        "mediation/agreement.html",
+        agreement_context,
+        editable=True,
+        personal_data=True,
+        sample=agreement_sample,
+    ),
 )

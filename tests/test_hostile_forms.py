@@ -31,7 +31,7 @@ from incidents.models import Incident
 from intake import workflow
 from intake.forms import AttachmentForm, CaseForm, PartyForm, ProgressCodeForm, RiskForm
 from intake.models import Case
-from judicial.forms import CourtOutcomeForm, DelegationForm, ExtendForm
+from judicial.forms import ClerkForm, CourtOutcomeForm, DelegationForm, ExtendForm
 from mediation.forms import CorrectionForm, PerformanceForm, SessionForm
 from mediation.services import AGREEMENT_CONTENT
 from risk.ledger.export import PARAMS as LEDGER_PARAMS
@@ -216,6 +216,7 @@ FORMS: list[Target] = [
         "judicial:delegate", "court_clerk", [*names(DelegationForm), *names(CaseForm), *PARTIES]
     ),
     Target("judicial:extend", "judge", names(ExtendForm), {"number": "@confirming.number"}),
+    Target("judicial:clerk", "judge", names(ClerkForm), {"number": "@confirming.number"}),
     Target(
         "judicial:outcome", "court_clerk", names(CourtOutcomeForm), {"number": "@confirming.number"}
     ),

@@ -233,6 +233,13 @@ MATRIX: list[Row] = [
     ),
     other("judicial:extend", "*=404", method="POST", **CASE),
     row(
+        "judicial:clerk",
+        "clerk,mediator,windows,supervisor,leader,judge,court_clerk=302 *=404",
+        method="POST",
+        number="@confirming.number",
+    ),
+    other("judicial:clerk", "*=404", method="POST", **CASE),
+    row(
         "judicial:outcome",
         "clerk,mediator,windows,supervisor,leader=403 judge,court_clerk=302 *=404",
         method="POST",
@@ -427,6 +434,13 @@ MATRIX: list[Row] = [
         **CASE,
     ),
     other("api-confirmation-extend", "anonymous=401 *=404", method="POST", **CASE),
+    row(
+        "api-confirmation-clerk",
+        "anonymous=401 clerk,mediator,windows,supervisor,leader=409 *=404",
+        method="POST",
+        **CASE,
+    ),
+    other("api-confirmation-clerk", "anonymous=401 *=404", method="POST", **CASE),
     row("api-incidents", "anonymous=401 *=200"),
     row(
         "api-incident",

@@ -16,6 +16,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from centre.documents import qr_svg_data_uri, render_pdf
+from tests.pdf import pdf_text as shared_pdf_text
 
 PROGRESS_URL = "https://centre.anji.gov.cn/progress/?number=330523-2026-000001"
 # The applicant's real identity number: it is in no context, so it can only appear in a
@@ -79,7 +80,7 @@ def run(*command: str | Path) -> str:
 def pdf_text(pdf: Path) -> str:
     # -layout keeps table rows on one line but spaces out letter-spaced headings (受 理 回 执)
     # and wide cells; the reader sees the words, so compare without whitespace.
-    return re.sub(r"\s+", "", run("pdftotext", "-layout", pdf, "-"))
+    return shared_pdf_text(pdf, layout=True)
 
 
 def pdf_pages(pdf: Path) -> tuple[int, float, float]:

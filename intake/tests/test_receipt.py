@@ -13,15 +13,13 @@ from django.utils import timezone
 from intake import documents, tasks
 from intake.models import CaseDocument
 from intake.tests.factories import applicant, register, resident_id, respondent
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
 def _pdf_text(path: str) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())  # the title is letter-spaced; compare without spaces
+    return pdf_text(path, layout=True)  # the title is letter-spaced; compare without spaces
 
 
 def test_the_receipt_says_what_a_resident_needs_and_hides_the_numbers(

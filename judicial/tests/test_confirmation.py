@@ -3,8 +3,6 @@ single extension, both rulings and where the case goes, and the judges' scope.""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -15,6 +13,7 @@ from intake.tests.factories import register
 from judicial import services
 from judicial.models import Confirmation, Court
 from mediation.tests.factories import agreement_data, start
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +69,8 @@ def test_application_pdf_and_the_courts_rights(
     with django_capture_on_commit_callbacks(execute=True):
         assert _apply(api, clerk, agreed).json()["state"] == "confirming"
     doc = CaseDocument.objects.get(case=agreed, kind="confirmation_application")
-    assert doc.status == "ready"
-    text = subprocess.run(
-        ["pdftotext", doc.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    assert "司法确认申请书" in "".join(text.split()) and "安吉县人民法院" in text
+    text = pdf_text(doc)
+    assert "司法确认申请书" in text and "安吉县人民法院" in text
     assert judge.has_perm("intake.view_case", agreed)
     assert Notification.objects.filter(recipient_user=judge, channel="inapp").exists()
 
@@ -175,11 +171,7 @@ def test_confirmed_ruling_with_the_courts_number(
     confirmation = Confirmation.objects.get(case=agreed)
     assert confirmation.ruling_number == "（2026）浙0523民特1号"
     ruling = CaseDocument.objects.get(case=agreed, kind="ruling")
-    text = "".join(
-        subprocess.run(
-            ["pdftotext", ruling.file.path, "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    text = pdf_text(ruling)
     for part in (
         "民事裁定书",
         "（2026）浙0523民特1号",
@@ -214,11 +206,7 @@ def test_refused_ruling_sends_the_case_back_to_mediation_failed(
     ruling = CaseDocument.objects.get(case=agreed, kind="ruling")
     tasks.render_case_document(ruling.pk)
     ruling.refresh_from_db()
-    text = "".join(
-        subprocess.run(
-            ["pdftotext", ruling.file.path, "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    text = pdf_text(ruling)
     assert (
         "驳回申请人张建华、李国强的司法确认申请" in text
         and "内容不明确" in text

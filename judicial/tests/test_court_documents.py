@@ -5,7 +5,6 @@ rulings on an accepted application (民事诉讼法 第206条), read from their 
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from rest_framework.test import APIClient
@@ -18,6 +17,7 @@ from judicial import services
 from judicial.documents import _grounds
 from judicial.models import Confirmation, Court
 from mediation.tests.factories import agreement_data, start
+from tests.pdf import document_text
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +44,7 @@ def applied(clerk, supervisor, ref, chen, court, time_machine, django_capture_on
     return case
 
 
-def _text(case: Case, kind: str) -> str:
-    document = CaseDocument.objects.get(case=case, kind=kind)
-    assert document.status == "ready", document.error
-    out = subprocess.run(
-        ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())
+_text = document_text
 
 
 def _accept(client, judge, case, capture) -> Confirmation:

@@ -20,6 +20,7 @@ from intake.tests.factories import applicant, register, resident_id, respondent
 from judicial.models import Handoff
 from mediation.services import session_save
 from mediation.tests.factories import start
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -82,22 +83,11 @@ def test_the_handoff_package_has_the_whole_file(
         ["pdfinfo", document.file.path], capture_output=True, text=True, check=True
     ).stdout
     assert int(re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE).group(1)) >= 2
-    cover = "".join(
-        subprocess.run(
-            ["pdftotext", "-f", "1", "-l", "1", document.file.path, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-    )
+    cover = pdf_text(document, page=1)
     assert "引导诉讼材料" in cover and failed.number in cover and "张建华" in cover
     assert "待当事人起诉" in cover and "不是起诉状" in cover and "相邻关系纠纷" in cover
     assert "移送诉讼" not in cover and "诉讼中" not in cover
-    text = "".join(
-        subprocess.run(
-            ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
-        ).stdout.split()
-    )
+    text = pdf_text(document)
     for part in (
         # 民事诉讼法 第124条: the parties (sex and birth date from the ID number), the
         # claims, the facts and reasons, the evidence with its source and purpose.
@@ -201,11 +191,7 @@ def test_the_package_holds_the_agreement_the_application_and_the_ruling(
     assert "裁定驳回司法确认申请" in guide
 
 
-def _pdf_text(data: bytes) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-    return "".join(out.split())
+_pdf_text = pdf_text
 
 
 def test_progress_is_shown_while_it_builds(client, clerk, failed):

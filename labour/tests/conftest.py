@@ -1,4 +1,3 @@
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from intake import workflow
 from intake.models import Case, CaseDocument, CaseEvent
 from intake.tests.factories import credit_code, reference_data, register, respondent
 from labour.models import Arbitration, Arbitrator, LabourInspection, MinimumWage
+from tests.pdf import document_text
 
 
 @pytest.fixture
@@ -214,12 +214,7 @@ def post(api, user, case, name, data, **extra):
 
 def pdf_text(case, kind) -> str:
     """The rendered letter's text, the layout's spaces and line breaks taken out."""
-    document = CaseDocument.objects.get(case=case, kind=kind)
-    assert document.status == CaseDocument.Status.READY, document.error
-    out = subprocess.run(
-        ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())
+    return document_text(case, kind)
 
 
 @pytest.fixture

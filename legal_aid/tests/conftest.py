@@ -1,5 +1,3 @@
-import subprocess
-
 import pytest
 
 from intake import workflow
@@ -77,11 +75,3 @@ def reach(state, case, *, officer, supervisor, provider):
             supervisor, case, "legal_aid_objection_decide", decision="upheld", reason="核查属实"
         )
     return case
-
-
-def pdf_text(document) -> str:
-    """The rendered PDF's text with the layout's spaces and line breaks taken out."""
-    text = subprocess.run(
-        ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(text.split())

@@ -8,7 +8,8 @@ import pytest
 
 from centre.models import Notification
 from intake.models import CaseDocument
-from legal_aid.tests.conftest import GRANT, HARDSHIP, MATTER, OBJECTION, REFUSAL, fire, pdf_text
+from legal_aid.tests.conftest import GRANT, HARDSHIP, MATTER, OBJECTION, REFUSAL, fire
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 

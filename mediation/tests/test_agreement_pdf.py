@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from intake import tasks, workflow
 from intake.models import CaseDocument
 from intake.tests.factories import applicant, credit_code, register, resident_id, respondent
 from mediation.tests.factories import agreement_data, start
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 ARTEFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
@@ -47,10 +49,7 @@ def _agreement_pdf(clerk, supervisor, ref, org, chen):
 
 
 def _text(path: str) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())
+    return pdf_text(path, layout=True)
 
 
 def test_the_agreement_has_every_part_the_law_requires(clerk, supervisor, ref, org, chen):
@@ -176,3 +175,49 @@ def test_the_signatures_stay_with_the_terms(clerk, supervisor, ref, org, chen):
     assert len(pages) >= 2
     signing = next(page for page in pages if "记录人签名" in page)
     assert "末项约定到此为止" in signing and "履行期限" in signing
+
+
+def test_each_person_is_described_and_signs_on_his_own_lines(clerk, supervisor, ref, org, chen):
+    """人民调解法 第29条: the parties' basic facts; each party signs (or seals) and puts a
+    fingerprint, the mediator signs, the committee seals; the copies are counted. Sex and
+    birth date come from a resident ID number, or as told for a passport."""
+    case = register(
+        clerk,
+        ref,
+        parties=[
+            applicant(
+                name="张建华",
+                id_number=resident_id("19650412", serial=122),
+                ethnicity="01",
+                occupation="农民",
+            ),
+            respondent(
+                name="John Smith",
+                id_type="passport",
+                id_number="E12345678",
+                sex="male",
+                birth_date=date(1970, 3, 5),
+                occupation="教师",
+            ),
+        ],
+    )
+    start(case, supervisor, org, [chen])
+    workflow.fire(
+        actor=chen.user, number=case.number, name="record_agreement", data=agreement_data(case)
+    )
+    document = CaseDocument.objects.get(case=case, kind="agreement")
+    tasks.render_case_document(document.pk)
+    document.refresh_from_db()
+    text = _text(document.file.path)
+    for part in (
+        "张建华性别：女出生日期：1965年4月12日民族：汉族职业：农民",
+        "JohnSmith性别：男出生日期：1970年3月5日职业：教师护照：E12345678",
+        "申请人张建华签名（盖章）：指印：",
+        "被申请人JohnSmith签名（盖章）：指印：",
+        "人民调解员陈建国签名：",
+        "人民调解委员会盖章处",
+        f"{org.name}（印章）",
+        "一式三份",
+    ):
+        assert part in text, part
+    assert text.count("指印：") == 2

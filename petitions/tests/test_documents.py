@@ -3,23 +3,15 @@ to say (read back with pdftotext)."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from intake.models import CaseDocument
 from petitions.tests.conftest import REPLY, fire
+from tests.pdf import document_text
 
 pytestmark = pytest.mark.django_db
 
 
-def _text(case, kind) -> str:
-    doc = CaseDocument.objects.get(case=case, kind=kind)
-    assert doc.status == CaseDocument.Status.READY, doc.error
-    out = subprocess.run(
-        ["pdftotext", doc.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(out.split())
+_text = document_text
 
 
 def test_acceptance_notice(

@@ -1,5 +1,3 @@
-import subprocess
-
 import pytest
 
 from intake import workflow
@@ -104,11 +102,3 @@ def reach(state, case, *, officer, procedure="ordinary"):
     elif state == "withdrawn":
         case = fire(officer, case, "review_withdraw", **STEP_INPUT["review_withdraw"])
     return case
-
-
-def pdf_text(document) -> str:
-    """The rendered PDF's text with the layout's spaces and line breaks taken out."""
-    text = subprocess.run(
-        ["pdftotext", document.file.path, "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return "".join(text.split())

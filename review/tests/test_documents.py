@@ -19,9 +19,9 @@ from review.tests.conftest import (
     accept_data,
     at_review,
     fire,
-    pdf_text,
     reach,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
