@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0011_handoff_guides_to_suing"),
+        ("intake", "0012_partner_sources_reopen"),
     ]
 
     operations = [
