@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -145,11 +145,25 @@ class ReplicaMiddleware:
             _state.reset(token)
 
 
+# A task's own context, and back to its caller's afterwards: a task run eagerly inside a
+# request (the demo, the tests) must not forget that the request wrote.
+_task_tokens: dict[str, Token] = {}
+
+
 @task_prerun.connect(weak=False)
-def _task_starts(**_kwargs: Any) -> None:
-    begin()
+def _task_starts(task_id: str | None = None, **_kwargs: Any) -> None:
+    token = _state.set(_State())
+    if task_id:
+        _task_tokens[task_id] = token
 
 
 @task_postrun.connect(weak=False)
-def _task_ends(**_kwargs: Any) -> None:
-    begin()
+def _task_ends(task_id: str | None = None, **_kwargs: Any) -> None:
+    token = _task_tokens.pop(task_id, None) if task_id else None
+    if token is not None:
+        try:
+            _state.reset(token)
+            return
+        except ValueError:  # set in another context (a worker's pool thread)
+            pass
+    _state.set(_State())

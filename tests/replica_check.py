@@ -112,10 +112,14 @@ def test_the_next_request_of_whoever_wrote_reads_the_primary():
     assert seen == ["default", "replica", "replica"]
 
 
-def test_a_task_starts_with_nothing_written():
-    from celery.signals import task_prerun
+def test_a_task_starts_with_nothing_written_and_its_caller_keeps_what_it_wrote():
+    from celery.signals import task_postrun, task_prerun
 
+    replica.begin()
     replica.mark_written()
     task_prerun.send(sender=None, task_id="t", task=None)
     with lag_tolerant():
         assert tolerant_alias() == "replica"
+    task_postrun.send(sender=None, task_id="t", task=None)
+    with lag_tolerant():
+        assert tolerant_alias() == "default"
