@@ -123,3 +123,16 @@ def test_a_task_starts_with_nothing_written_and_its_caller_keeps_what_it_wrote()
     task_postrun.send(sender=None, task_id="t", task=None)
     with lag_tolerant():
         assert tolerant_alias() == "default"
+
+
+def test_the_case_search_reads_the_replica_unless_the_request_wrote():
+    from django.contrib.auth import get_user_model
+
+    from intake import selectors
+
+    user = get_user_model().objects.create_superuser("search-clerk", password="x")
+    replica.begin()
+    assert selectors.case_list(user, selectors.CaseFilters(q="张三")).db == "replica"
+    assert selectors.case_list(user, selectors.CaseFilters()).db == "default"  # no search
+    replica.mark_written()
+    assert selectors.case_list(user, selectors.CaseFilters(q="张三")).db == "default"

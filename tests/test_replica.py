@@ -214,4 +214,4 @@ def test_a_streaming_replica_serves_lag_tolerant_reads(primary_and_replica):
         timeout=600,
     )
     assert child.returncode == 0, child.stdout[-6000:] + child.stderr[-3000:]
-    assert "5 passed" in child.stdout
+    assert "6 passed" in child.stdout
