@@ -37,7 +37,7 @@ if not os.environ.get("AUDIT_KEY_FILE"):
 
 from centre.env import database_from_url  # noqa: E402
 from centre.settings import *  # noqa: E402, F403
-from centre.settings import CACHES, DATABASE_URL, REDIS_URL  # noqa: E402
+from centre.settings import CACHES, DATABASE_REPLICA_URL, DATABASE_URL, REDIS_URL  # noqa: E402
 
 # Retired keys of a real deployment mean nothing here; rotation tests name their own.
 PARTY_PREVIOUS_KEY_FILES = []
@@ -51,6 +51,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # past the end of the session, and the test database could not be dropped. The pool itself
 # is checked in test_settings.py and used by the real Celery worker the tests start.
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL) | {"TEST": {"MIRROR": "default"}}
+    DATABASES["replica"].get("OPTIONS", {}).pop("pool", None)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

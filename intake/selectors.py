@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from centre.crypto import get_keyring
 from centre.models import Clock, Region, ServiceAccount
+from centre.replica import tolerant_alias
 from intake import shares
 from intake.access import SOURCE_CASES, VIEW, visible_cases
 from intake.identity import IdType, normalize_phone
@@ -137,7 +138,8 @@ def case_list(user: Any, filters: CaseFilters) -> QuerySet[Case]:
     if filters.date_to:
         qs = qs.filter(registered_at__lt=_day_start(filters.date_to + timedelta(days=1)))
     if filters.q:
-        qs = qs.filter(_search(filters.q.strip()))
+        # A search may lag the primary a little: the replica's, when there is one.
+        qs = qs.filter(_search(filters.q.strip())).using(tolerant_alias())
     if filters.sort == "urgency":
         # Queues sort by urgency: the earliest due date among the case's running clocks;
         # cases without one come after, newest first.

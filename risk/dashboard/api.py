@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from centre.replica import lag_tolerant
 from risk.dashboard import kpis
 
 DASHBOARD = "centre.view_dashboard"
@@ -50,6 +51,7 @@ class StatsOverview(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT, 400: _error, 403: _error},
     )
+    @lag_tolerant
     def get(self, request):
         return Response(kpis.overview(_params(request)).as_json())
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from centre import selectors
 from centre.access import desk_required
+from centre.replica import lag_tolerant
 from feedback import selectors as feedback_selectors
 from incidents import selectors as incident_selectors
 from risk.dashboard import kpis, rollups
@@ -170,6 +171,7 @@ def _cards(overview: kpis.Overview, drill: str, overdue_url: str) -> list[dict]:
 
 
 @desk_required("centre.view_dashboard")
+@lag_tolerant
 def dashboard(request: HttpRequest) -> HttpResponse:
     if settings.RISK_REFRESH_ON_VIEW:
         rollups.refresh()  # no beat here (the demo): the figures follow the cases at once

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from centre import after_commit, jobs
+from centre.replica import lag_tolerant
 from risk.models import ExportJob
 
 log = logging.getLogger(__name__)
@@ -77,14 +78,17 @@ def build_ledger(self, job_id: int) -> None:
     user = get_user_model().objects.select_related("staff__county").get(pk=job.requested_by_id)
     try:
         filters = export.filters_from_params(job.params)
-        total = export.ledger_cases(user, filters).count()
+        with lag_tolerant(ignore_own_writes=True):
+            total = export.ledger_cases(user, filters).count()
         mine.update(total=total, heartbeat_at=timezone.now())
 
         def progress(done: int) -> None:
             # Its own short UPDATE (autocommit), so the page sees the bar move.
             mine.update(done=done, heartbeat_at=timezone.now())
 
-        with tempfile.TemporaryFile(suffix=".xlsx") as out:
+        # The cases may lag the primary a little; the job's own progress writes do not
+        # send them back to it.
+        with tempfile.TemporaryFile(suffix=".xlsx") as out, lag_tolerant(ignore_own_writes=True):
             count = export.ledger_xlsx(
                 out,
                 user=user,

@@ -22,6 +22,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from centre.replica import tolerant_alias
 from risk.models.warning import Kind, Level, RiskWarning
 from risk.warnings import selectors, services
 
@@ -101,7 +102,8 @@ class WarningList(generics.ListAPIView):
         errors = filters.errors()
         if errors:
             raise DRFValidationError(errors)
-        return selectors.warning_list(self.request.user, filters)
+        # Evaluated by the paginator after this returns: pinned here.
+        return selectors.warning_list(self.request.user, filters).using(tolerant_alias())
 
 
 class NoteSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centre import selectors as centre_selectors
 from centre.access import desk_required
+from centre.replica import lag_tolerant
 from centre.validators import refused_characters
 from risk.models.warning import Kind, Level, RiskWarning
 from risk.warnings import selectors, services
@@ -24,6 +25,7 @@ PAGE_SIZE = 30
 
 @desk_required(selectors.VIEW)
 @require_GET
+@lag_tolerant
 def warning_list(request: HttpRequest) -> HttpResponse:
     g = request.GET
     # Open warnings unless another status is asked for: what needs attention comes first.
