@@ -8,6 +8,7 @@ from partners.models import EVENT_PATTERNS, EVENTS, WebhookSubscription
 
 
 class SubscriptionForm(CheckedModelForm):
+    url = forms.URLField(label=_("推送地址"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("订阅事件"),
         choices=[(name, name) for name in (*EVENTS, *EVENT_PATTERNS)],

@@ -1,5 +1,9 @@
 """A new timeline row asks the outbox to run once the change commits.
 
+A registration writes its timeline row with ``bulk_create`` (no signal), so a new case
+itself is the sign there; a ready document is written by an UPDATE (no signal either) and
+is found by the beat sweep within a minute (``partners.tasks.sweep_webhooks``).
+
 Connected from ``PartnersConfig.ready``: intake and incidents do not know partners exist.
 With no active subscription (the usual case) the receiver costs no query: whether any
 exists is read through the reference cache (centre.refcache), which a subscription's
@@ -35,11 +39,11 @@ def connect() -> None:
     from django.db.models.signals import post_save
 
     from incidents.models import IncidentEvent
-    from intake.models import CaseEvent
+    from intake.models import Case, CaseEvent
     from partners.models import WebhookSubscription
 
     refcache.watch(WebhookSubscription)
-    for model in (CaseEvent, IncidentEvent):
+    for model in (Case, CaseEvent, IncidentEvent):
         post_save.connect(
             _timeline_row_saved,
             sender=model,
