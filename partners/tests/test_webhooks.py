@@ -218,3 +218,21 @@ def test_events_before_the_subscription_are_not_sent(clerk, ref, hotline, receiv
     subscribe(hotline, receiver.url)
     tasks.sweep_webhooks()
     assert receiver.requests == [] and not WebhookDelivery.objects.exists()
+
+
+def test_a_registration_costs_no_query_more_with_subscriptions(
+    clerk, ref, hotline, receiver, subscribe, django_assert_num_queries
+):
+    """The hot path: whether any subscription is active is read through the reference
+    cache, and the outbox is asked after commit through Redis, not the database (the same
+    10 statements as intake/tests/test_api.py's count without any subscription)."""
+    from rest_framework.test import APIClient
+
+    from intake.tests.test_api import _body
+
+    subscribe(hotline, receiver.url)
+    api = APIClient()
+    api.force_authenticate(clerk)
+    assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
+    with django_assert_num_queries(10):
+        assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
