@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
@@ -29,6 +30,20 @@ EVENTS = (
 EVENT_PATTERNS = ("incident.*",)
 
 
+def validate_events(value: object) -> None:
+    """A non-empty list of the known event names (or ``incident.*``)."""
+    known = (*EVENTS, *EVENT_PATTERNS)
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("订阅事件：至少选择一个事件"), code="no_events")
+    unknown = [str(name) for name in value if name not in known]
+    if unknown:
+        raise ValidationError(
+            _("订阅事件：未知的事件%(names)s，可选%(known)s"),
+            code="unknown_event",
+            params={"names": "、".join(unknown), "known": "、".join(known)},
+        )
+
+
 class WebhookSubscription(models.Model):
     class Algorithm(models.TextChoices):
         HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256"
@@ -46,6 +61,7 @@ class WebhookSubscription(models.Model):
     events = models.JSONField(
         _("订阅事件"),
         default=list,
+        validators=[validate_events],
         help_text=_("如case.registered、case.closed、incident.*"),
     )
     # The secret is shown once when the subscription is created; kept SM4-GCM sealed with

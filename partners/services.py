@@ -39,7 +39,9 @@ def subscription_secret(subscription: WebhookSubscription) -> str:
 def subscription_create(
     *, actor: Any, subscription: WebhookSubscription, request: Any = None
 ) -> Issued:
-    """Save a new subscription (validated by its form) with a fresh secret."""
+    """Save a new subscription with a fresh secret; ``ValidationError`` naming the field
+    (URL, events) and nothing saved if it is not valid."""
+    subscription.full_clean(exclude=["secret_enc"])
     secret = secrets.token_urlsafe(SECRET_BYTES)
     subscription.secret_enc = get_keyring().encrypt(secret)
     with transaction.atomic():
@@ -94,7 +96,7 @@ def delivery_post(delivery: WebhookDelivery) -> int:
             status = response.status
     except urllib.error.HTTPError as exc:
         raise DeliveryFailed(f"HTTP {exc.code}", exc.code) from None
-    except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # timeouts, resets
         raise DeliveryFailed(type(exc).__name__) from None
     if not 200 <= status < 300:
         raise DeliveryFailed(f"HTTP {status}", status)

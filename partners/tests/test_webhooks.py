@@ -236,3 +236,17 @@ def test_a_registration_costs_no_query_more_with_subscriptions(
     assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
     with django_assert_num_queries(10):
         assert api.post("/api/v1/cases/", _body(ref), format="json").status_code == 201
+
+
+def test_the_service_refuses_a_bad_subscription_naming_the_field(hotline, subscribe):
+    from django.core.exceptions import ValidationError
+
+    from partners.models import WebhookSubscription
+
+    with pytest.raises(ValidationError) as refused:
+        subscribe(hotline, "https://hooks.example.org/", events=["case.deleted"])
+    assert "case.deleted" in " ".join(refused.value.message_dict["events"])
+    with pytest.raises(ValidationError) as refused:
+        subscribe(hotline, "ftp://hooks.example.org/")
+    assert "url" in refused.value.message_dict
+    assert not WebhookSubscription.objects.exists()
