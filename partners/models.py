@@ -155,14 +155,18 @@ class WebhookDelivery(models.Model):
 
 
 class OutboxCursor(models.Model):
-    """How far the outbox has read a timeline (one row per source, locked while read)."""
+    """How far the outbox has read the timelines, by primary key (the index every table
+    has): the last case and incident timeline rows read, and the document below which every
+    one is finished. One row, locked while read, so two runs never interleave."""
 
     name = models.CharField(max_length=30, primary_key=True)
-    read_until = models.DateTimeField()
+    case_event_id = models.BigIntegerField(default=0)
+    incident_event_id = models.BigIntegerField(default=0)
+    document_id = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("推送读取位置")
         verbose_name_plural = _("推送读取位置")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.read_until:%Y-%m-%d %H:%M:%S}"
+        return f"{self.name} {self.case_event_id}/{self.incident_event_id}/{self.document_id}"

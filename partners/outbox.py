@@ -1,9 +1,11 @@
 """The outbox: new case/incident timeline rows and ready documents become deliveries.
 
-Read by time with a look-back: a row is timestamped when its transaction writes it but
-seen only once that transaction commits, so each run reads again the last ``LOOKBACK``
-before its cursor; the unique (subscription, source, event) makes a row seen twice one
-delivery. The cursor row is locked while read, so two runs never interleave.
+Read by primary key (``OutboxCursor``), never by a timestamp the timelines do not index.
+A row's key is taken when its transaction writes it but the row is seen only once that
+transaction commits, so each run reads again the last ``ID_LOOKBACK`` keys before its
+cursor (far more than the transactions open at once); the unique (subscription, source,
+event) makes a row seen twice one delivery. A document is ready long after it was written:
+its cursor stays below the oldest document still being rendered.
 
 Which events a subscription gets: the cases its partner sent in (``Case.source`` is the
 partner's ``ServiceAccount.source``); with ``county_wide``, every case and incident of the
@@ -18,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from centre.crypto import get_keyring
@@ -27,7 +29,9 @@ from intake.models import Case, CaseDocument, CaseEvent, CaseParty
 from partners.models import OutboxCursor, WebhookDelivery, WebhookSubscription
 from partners.signing import encode
 
-LOOKBACK = timedelta(minutes=2)
+ID_LOOKBACK = 200
+# A document still unfinished after this long holds the cursor back no more.
+DOCUMENT_PATIENCE = timedelta(days=1)
 # Deliveries are retried until this long after their event (issue 20).
 RETRY_WINDOW = timedelta(hours=24)
 BATCH = 1000
@@ -194,35 +198,53 @@ class _Builder:
         }
 
 
+def _top(model) -> int:
+    return model.objects.aggregate(top=Max("pk"))["top"] or 0
+
+
+def _after(position: int) -> int:
+    return max(position - ID_LOOKBACK, 0)
+
+
 def collect(now=None) -> list[int]:
-    """Turn timeline rows since the cursor into pending deliveries; their pks."""
+    """Turn timeline rows after the cursor into pending deliveries; their pks."""
     now = now or timezone.now()
     subscriptions = list(WebhookSubscription.objects.filter(active=True).select_related("partner"))
     with transaction.atomic():
+        # The highest keys first: a row written after this is read by the next run.
+        tops = {
+            "case_event": _top(CaseEvent),
+            "incident_event": _top(IncidentEvent),
+            "document": _top(CaseDocument),
+        }
         cursor, _ = OutboxCursor.objects.select_for_update().get_or_create(
-            name=CURSOR, defaults={"read_until": now}
+            name=CURSOR,
+            defaults={f"{name}_id": top for name, top in tops.items()},
         )
         if not subscriptions:
-            cursor.read_until = now
-            cursor.save(update_fields=["read_until"])
+            for name, top in tops.items():
+                setattr(cursor, f"{name}_id", top)
+            cursor.save()
             return []
-        since = max(cursor.read_until, min(s.created_at for s in subscriptions)) - LOOKBACK
+        since = min(s.created_at for s in subscriptions)
         builder = _Builder(subscriptions, now)
-        until = now
+        scope = Case.objects.filter(_case_scope(subscriptions))
 
         case_events = list(
             CaseEvent.objects.filter(
+                pk__gt=_after(cursor.case_event_id),
+                pk__lte=tops["case_event"],
                 at__gte=since,
-                at__lte=now,
                 kind__in=[CaseEvent.Kind.REGISTERED, CaseEvent.Kind.TRANSITION],
+                case__in=scope,
             )
-            .filter(**{"case__in": Case.objects.filter(_case_scope(subscriptions))})
             .select_related("case__county", "case__category")
             .prefetch_related(_cases_prefetch())
-            .order_by("at", "id")[:BATCH]
+            .order_by("pk")[:BATCH]
         )
-        if len(case_events) == BATCH:
-            until = min(until, case_events[-1].at)
+        cursor.case_event_id = (
+            case_events[-1].pk if len(case_events) == BATCH else tops["case_event"]
+        )
         for event in case_events:
             subs = [s for s in subscriptions if _sees_case(s, event.case)]
             builder.add(
@@ -236,17 +258,27 @@ def collect(now=None) -> list[int]:
                 },
             )
 
+        window = {"pk__gt": _after(cursor.document_id), "pk__lte": tops["document"]}
         documents = list(
             CaseDocument.objects.filter(
-                status=CaseDocument.Status.READY, rendered_at__gte=since, rendered_at__lte=now
+                **window,
+                status=CaseDocument.Status.READY,
+                rendered_at__gte=since,
+                case__in=scope,
             )
-            .filter(case__in=Case.objects.filter(_case_scope(subscriptions)))
             .select_related("case__county", "case__category")
             .prefetch_related(_cases_prefetch())
-            .order_by("rendered_at", "id")[:BATCH]
+            .order_by("pk")[:BATCH]
         )
-        if len(documents) == BATCH:
-            until = min(until, documents[-1].rendered_at)
+        unfinished = (
+            CaseDocument.objects.filter(**window, created_at__gte=now - DOCUMENT_PATIENCE)
+            .exclude(status=CaseDocument.Status.READY)
+            .aggregate(first=Min("pk"))["first"]
+        )
+        position = documents[-1].pk if len(documents) == BATCH else tops["document"]
+        if unfinished is not None:
+            position = min(position, unfinished - 1)
+        cursor.document_id = max(position, cursor.document_id)
         for document in documents:
             subs = [s for s in subscriptions if _sees_case(s, document.case)]
             builder.add(
@@ -268,16 +300,20 @@ def collect(now=None) -> list[int]:
         incident_events = (
             list(
                 IncidentEvent.objects.filter(
-                    at__gte=since, at__lte=now, incident__county_id__in=counties
+                    pk__gt=_after(cursor.incident_event_id),
+                    pk__lte=tops["incident_event"],
+                    at__gte=since,
+                    incident__county_id__in=counties,
                 )
                 .select_related("incident__county", "incident__category")
-                .order_by("at", "id")[:BATCH]
+                .order_by("pk")[:BATCH]
             )
             if counties
             else []
         )
-        if len(incident_events) == BATCH:
-            until = min(until, incident_events[-1].at)
+        cursor.incident_event_id = (
+            incident_events[-1].pk if len(incident_events) == BATCH else tops["incident_event"]
+        )
         for event in incident_events:
             subs = [s for s in subscriptions if _sees_incident(s, event.incident)]
             builder.add(
@@ -292,8 +328,7 @@ def collect(now=None) -> list[int]:
             )
 
         WebhookDelivery.objects.bulk_create(builder.rows, ignore_conflicts=True)
-        cursor.read_until = until
-        cursor.save(update_fields=["read_until"])
+        cursor.save()
         return list(
             WebhookDelivery.objects.filter(created_at=now, status=WebhookDelivery.Status.PENDING)
             .order_by("pk")
