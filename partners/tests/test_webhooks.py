@@ -250,3 +250,26 @@ def test_the_service_refuses_a_bad_subscription_naming_the_field(hotline, subscr
         subscribe(hotline, "ftp://hooks.example.org/")
     assert "url" in refused.value.message_dict
     assert not WebhookSubscription.objects.exists()
+
+
+def test_incidents_go_only_to_county_wide_subscriptions(
+    county, hotline, grid_platform, subscribe, make_user
+):
+    from partners.tests.receiver import serve
+
+    (own_server, own), (wide_server, wide) = serve(), serve()
+    try:
+        subscribe(hotline, own.url, events=["incident.*"])
+        subscribe(grid_platform, wide.url, events=["incident.reported"], county_wide=True)
+        incident = report(build_place(county, make_user))
+        tasks.sweep_webhooks()
+        assert own.requests == []
+        [payload] = _sent(wide)
+        assert (payload["event"], payload["data"]["incident"]["number"]) == (
+            "incident.reported",
+            incident.number,
+        )
+    finally:
+        for server in (own_server, wide_server):
+            server.shutdown()
+            server.server_close()
