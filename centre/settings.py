@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "incidents",
     "feedback",
     "risk",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -221,7 +222,16 @@ BACKGROUND_JOBS = {
         "stale_after": timedelta(minutes=10),
         "backoff": timedelta(seconds=env_int("NOTIFICATION_RETRY_BACKOFF", 30)),
     },
+    # A partner's webhook (partners.tasks): tried again after 1 min, 2, 4 … until 24 hours
+    # after its event (then gave_up); the doubling reaches 24 hours after 11 attempts.
+    "webhook": {
+        "max_attempts": 20,
+        "stale_after": timedelta(minutes=5),
+        "backoff": timedelta(seconds=env_int("WEBHOOK_RETRY_BACKOFF", 60)),
+    },
 }
+# Seconds a partner's webhook receiver has to answer.
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 CELERY_BEAT_SCHEDULE = {
     "centre-heartbeat": {"task": "centre.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "centre-scan-clocks": {"task": "centre.tasks.scan_clocks", "schedule": timedelta(minutes=5)},
@@ -246,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
     "incidents-scan-overdue": {
         "task": "incidents.tasks.scan_overdue",
         "schedule": timedelta(minutes=15),
+    },
+    # Partners' webhooks: timeline rows a kick missed, retries due, 24 hours past.
+    "partners-sweep-webhooks": {
+        "task": "partners.tasks.sweep_webhooks",
+        "schedule": timedelta(minutes=1),
     },
     # 行政复议法 第30条: an application left unexamined past 5 工作日 counts as accepted.
     "review-accept-by-law": {
