@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
+from centre import tokens
 from centre.demo import DemoContext, register
 from centre.models import Category, Region, Window
 from intake import services, workflow
@@ -142,6 +143,15 @@ def seed(context: DemoContext) -> None:
             category=categories[category],
             defaults={"window": windows[window], "mediation_kind": kind, "note": note},
         )
+    # A partner platform (the 12345 hotline) sending cases through the API: a token for it
+    # comes from `manage.py issue_service_token platform-12345` (not made here: shown once).
+    tokens.service_account_save(
+        username="platform-12345",
+        platform="12345政务服务便民热线",
+        networks="127.0.0.1/32",
+        source="12345-anji",
+        county=context.county.code,
+    )
     if context.options.get("cases"):
         from intake.management.demo_bulk import generate
 

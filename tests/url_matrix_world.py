@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from centre import tokens
 from centre.models import Category, Clock, County, Region, StaffProfile
 from centre.roles import ROLES
 from centre.tests.factories import CountyFactory, RegionFactory, UserFactory
@@ -48,6 +47,9 @@ DEMO_ACCOUNT = {
     "sysadmin": "sysadmin",
     "secadmin": "secadmin",
     "auditor": "auditor",
+    # A partner platform's service account (token-only in real use; signed in here to show
+    # that the pages give it nothing).
+    "partner": "platform-12345",
     "town_dispatcher": "towncmd",
     "department_handler": "dept",
 }
@@ -122,15 +124,6 @@ def build_world(settings, media) -> World:
     users: dict[str, Any] = {role: User.objects.get(username=u) for role, u in DEMO_ACCOUNT.items()}
     users["mediator2"] = User.objects.get(username="mediator2")
     users["outsider"] = UserFactory(username="outsider")
-    # A partner platform's service account (token-only in real use; signed in here to show
-    # that the pages give it nothing).
-    users["partner"] = tokens.service_account_save(
-        username="platform-12345",
-        platform="12345热线",
-        networks="10.0.0.0/8",
-        source="12345-anji",
-        county="330523",
-    ).user
     users["anonymous"] = None
 
     anji = County.objects.get(code="330523")
