@@ -246,7 +246,10 @@ class SmsReplyView(APIView):
         except (UnicodeDecodeError, ValueError):
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("phone"), str):
-            return Response({"detail": _("phone：必填。")}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("%(field)s：必填。") % {"field": "phone"}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             done = sms.reply_receive(phone=data["phone"], text=str(data.get("text") or ""))
         except DjangoValidationError as exc:

@@ -190,7 +190,9 @@ class CaseCreateSerializer(InputSerializer):
             if not external_id:
                 errors["external_id"] = _("对接平台转入的案件必须提供来源平台编号")
             if attrs["channel"] != Case.Channel.PLATFORM:
-                errors["channel"] = _("对接平台转入的案件，来源渠道应为platform（平台转入）")
+                errors["channel"] = _("对接平台转入的案件，来源渠道应为“平台转入”（%(value)s）") % {
+                    "value": "platform"
+                }
             if errors:
                 raise serializers.ValidationError(errors)
             attrs["source"] = partner.source

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The event names partners subscribe to (issue 20); fixed, partners' code depends on them.
@@ -62,7 +63,9 @@ class WebhookSubscription(models.Model):
         _("订阅事件"),
         default=list,
         validators=[validate_events],
-        help_text=_("如case.registered、case.closed、incident.*"),
+        help_text=format_lazy(
+            _("如{examples}"), examples="case.registered、case.closed、incident.*"
+        ),
     )
     # The secret is shown once when the subscription is created; kept SM4-GCM sealed with
     # the party keyring (centre.crypto), as it must be read back to sign each request.

@@ -94,8 +94,9 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_repeats_nothing(county, make
         ours = [holder.info.backend_pid, probe.info.backend_pid]
         holder.execute(
             "INSERT INTO centre_notification (channel, recipient_name, subject, body, status,"
-            " attempts, error, created_at, case_number, destination_masked, dedupe_key)"
-            " VALUES ('inapp', '', '', '', 'sent', 0, '', now(), '', '', %s)",
+            " attempts, error, created_at, case_number, destination_masked, dedupe_key,"
+            " statutory, kind, template_params, provider_message_id)"
+            " VALUES ('inapp', '', '', '', 'sent', 0, '', now(), '', '', %s, true, '', '{}', '')",
             [f"clock:{held[0]}:remind:1:{held[1]:%Y%m%d}"],
         )
         with worker_process(

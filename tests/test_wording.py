@@ -19,7 +19,7 @@ APPS += ["review", "incidents", "risk"]
 ALLOWED_WORDS = {
     "PDF", "JPG", "PNG", "ID", "API", "QR", "SMS", "IP", "XLSX", "ZIP", "Excel", "TOTP",
     "JSON", "CSV", "SM", "HMAC", "GB", "MB", "KB", "PostgreSQL", "SQLite", "Redis",
-    "Celery", "Token", "U",
+    "Celery", "Token", "U", "HTTP",
     "ldbc",  # the category search's example of pinyin initials (劳动报酬)
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0]*\d*(?:\.\d+)?[sdif]|%[sd]|\{\{?\s*[\w.|:\"]+\s*\}?\}")

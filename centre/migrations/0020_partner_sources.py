@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             name="source",
             field=models.SlugField(
                 blank=True,
-                help_text="写入每件转入案件的来源平台代码，如12345-anji",
+                help_text="写入每件转入案件的来源平台代码，如330523-12345",
                 max_length=32,
                 null=True,
                 unique=True,

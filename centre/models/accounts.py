@@ -131,7 +131,7 @@ class ServiceAccount(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text=_("写入每件转入案件的来源平台代码，如12345-anji"),
+        help_text=_("写入每件转入案件的来源平台代码，如330523-12345"),
     )
     county = models.ForeignKey(
         "centre.County",

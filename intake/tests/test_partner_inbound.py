@@ -76,7 +76,7 @@ def test_the_partners_own_source_only_its_id_required_on_the_platform_channel(re
     cases = [
         ({"source": "grid-anji"}, "source", "应为本平台的来源代码12345-anji"),
         ({"external_id": ""}, "external_id", "必须提供来源平台编号"),
-        ({"channel": "walk_in"}, "channel", "来源渠道应为platform"),
+        ({"channel": "walk_in"}, "channel", "来源渠道应为“平台转入”（platform）"),
         ({"external_id": "a\u202eb"}, "external_id", "U+202E"),
     ]
     for over, field, text in cases:
