@@ -65,6 +65,30 @@ class NoControlCharacters:
 
 no_control_characters = NoControlCharacters()
 
+
+def typed_text(field: str, value: str, *, limit: int, label: str, required: bool = False) -> str:
+    """What a person typed in one free-text field (a note, a reason, a comment): trimmed, at
+    most ``limit`` characters and no control characters, each error keyed by ``field`` so
+    that the form or the API names it."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: [_("请填写%(label)s") % {"label": label}]})
+    if len(value) > limit:
+        raise ValidationError(
+            {
+                field: [
+                    _("%(label)s最多%(limit)d个字（现为%(count)d个）")
+                    % {"label": label, "limit": limit, "count": len(value)}
+                ]
+            }
+        )
+    try:
+        no_control_characters(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    return value
+
+
 # Characters openpyxl refuses in a cell (its ILLEGAL_CHARACTERS_RE) and the invisible ones
 # refused at input, for text stored before that check.
 _UNWRITABLE = re.compile(

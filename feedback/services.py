@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 from centre import clocks
 from centre.models import Notification
 from centre.services import notification_create
-from centre.validators import no_control_characters
+from centre.validators import typed_text
 from feedback.models import COMMENT_MAX, RATING_DAYS, Rating, ReworkTicket
 from feedback.selectors import rating_deadline, tickets_for
 from intake import workflow
@@ -97,24 +97,6 @@ def applicant_by_last4(case: Case, digits: str) -> Party | None:
     return None
 
 
-def _clean_comment(comment: str) -> str:
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise ValidationError(
-            {
-                "comment": [
-                    _("意见最多%(limit)d个字（现为%(count)d个）")
-                    % {"limit": COMMENT_MAX, "count": len(comment)}
-                ]
-            }
-        )
-    try:
-        no_control_characters(comment)
-    except ValidationError as exc:
-        raise ValidationError({"comment": exc.messages}) from exc
-    return comment
-
-
 def rating_submit(
     *,
     case: Case,
@@ -132,7 +114,7 @@ def rating_submit(
         raise ValidationError({"value": [_("请选择满意、基本满意或不满意")]})
     if channel not in Rating.Channel.values:
         raise ValidationError({"channel": [_("评价渠道无效")]})
-    comment = _clean_comment(comment)
+    comment = typed_text("comment", comment, limit=COMMENT_MAX, label=_("意见"))
     if channel == Rating.Channel.STAFF and (actor is None or not actor.has_perm(HANDLE)):
         raise PermissionDenied(_("您的角色无权代录评价"))
     if not case.case_parties.filter(party=party, role=CaseParty.Role.APPLICANT).exists():
@@ -252,26 +234,6 @@ def _refuse_unless(ticket: ReworkTicket, method: Any) -> None:
         )
 
 
-def _text(field: str, value: str, *, limit: int, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [_("请填写%(label)s") % {"label": label}]})
-    if len(value) > limit:
-        raise ValidationError(
-            {
-                field: [
-                    _("%(label)s最多%(limit)d个字（现为%(count)d个）")
-                    % {"label": label, "limit": limit, "count": len(value)}
-                ]
-            }
-        )
-    try:
-        no_control_characters(value)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    return value
-
-
 def _case_note(ticket: ReworkTicket, actor: Any, message: str, params: dict[str, Any]) -> None:
     CaseEvent.objects.create(
         case_id=ticket.case_id,
@@ -286,7 +248,7 @@ def ticket_call_back(*, actor: Any, ticket_id: int, on: date, summary: str) -> R
     """The supervisor called the party back: the date and what was said."""
     ticket = _locked_ticket(actor, ticket_id)
     _refuse_unless(ticket, ticket.call_back)
-    summary = _text("summary", summary, limit=1000, label=_("回访情况"))
+    summary = typed_text("summary", summary, limit=1000, label=_("回访情况"), required=True)
     if on is None or on > timezone.localdate():
         raise ValidationError({"on": [_("回访日期不能晚于今天")]})
     if on < timezone.localdate(ticket.opened_at):
@@ -302,7 +264,9 @@ def ticket_keep(*, actor: Any, ticket_id: int, explanation: str) -> ReworkTicket
     """After the call-back, the result stands: the explanation given to the party."""
     ticket = _locked_ticket(actor, ticket_id)
     _refuse_unless(ticket, ticket.keep)
-    explanation = _text("explanation", explanation, limit=1000, label=_("解释说明"))
+    explanation = typed_text(
+        "explanation", explanation, limit=1000, label=_("解释说明"), required=True
+    )
     ticket.keep(explanation=explanation, actor=actor)
     ticket.save()
     clocks.clock_stop(subject=ReworkTicket.CLOCK_SUBJECT, subject_id=ticket.pk)

@@ -29,7 +29,7 @@ from centre.names import ref_name
 from centre.prepared import prepared_statements
 from centre.selectors import staff_of
 from centre.services import audit_record
-from centre.validators import no_control_characters
+from centre.validators import typed_text
 from intake import attachments as attachment_rules
 from intake import triage
 from intake.case_clocks import needs_parties_consent
@@ -765,23 +765,9 @@ def _clock_reason(action: str, reason: str) -> str:
     (a NUL byte PostgreSQL refuses, an ESC that breaks the Excel export)."""
     from centre.models import Clock
 
-    reason = (reason or "").strip()
     column = "pause_reason" if action == "pause" else "extension_reason"
     limit = Clock._meta.get_field(column).max_length
-    if len(reason) > limit:
-        raise ValidationError(
-            {
-                "reason": [
-                    _("理由最多%(limit)d个字（现为%(count)d个）")
-                    % {"limit": limit, "count": len(reason)}
-                ]
-            }
-        )
-    try:
-        no_control_characters(reason)
-    except ValidationError as exc:
-        raise ValidationError({"reason": exc.messages}) from exc
-    return reason
+    return typed_text("reason", reason, limit=limit, label=_("理由"))
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django_fsm import can_proceed
 
 from centre.models import AuditLog, County
 from centre.services import audit_record, inbox_notify_many
-from centre.validators import no_control_characters
+from centre.validators import typed_text
 from risk.models.warning import Kind, Level, RiskWarning, ScanState, WarningRule
 from risk.warnings.rules import RULES, Context, Finding
 
@@ -219,26 +219,9 @@ def _check_actor(warning: RiskWarning, user: Any) -> None:
 NOTE_MAX_LENGTH = 2000
 
 
-def _check_note(note: str) -> None:
-    """The note as the API's serializer takes it, for the page too."""
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": [
-                    _("意见最多%(limit)d个字（现为%(count)d个）")
-                    % {"limit": NOTE_MAX_LENGTH, "count": len(note)}
-                ]
-            }
-        )
-    try:
-        no_control_characters(note)
-    except ValidationError as exc:
-        raise ValidationError({"note": exc.messages}) from exc
-
-
 def _step(warning: RiskWarning, user: Any, name: str, note: str, request=None) -> RiskWarning:
     _check_actor(warning, user)
-    _check_note(note)
+    note = typed_text("note", note, limit=NOTE_MAX_LENGTH, label=_("意见"))
     with transaction.atomic():
         # Locked: two leaders acting at once — one wins, the other is told it changed.
         locked = RiskWarning.objects.select_for_update().get(pk=warning.pk)
