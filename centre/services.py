@@ -346,6 +346,7 @@ def staff_create(
     window: Window | None = None,
     region: Region | None = None,
     title: str = "",
+    scope: str = StaffProfile.Scope.COUNTY,
 ) -> Any:
     """Create or update a staff account with its profile and roles (used by seed_demo)."""
     unknown = set(roles) - ROLES.keys()
@@ -367,6 +368,7 @@ def staff_create(
             "window": window,
             "region": region,
             "title": title,
+            "scope": scope,
         },
     )
     return user

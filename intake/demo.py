@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
-from centre import tokens
+from centre import demo_data, tokens
 from centre.demo import DemoContext, register
-from centre.models import Category, Region, Window
+from centre.models import Category, County, Region, Window
 from intake import services, workflow
 from intake.models import Case, CaseParty, Party, TriageRule
 
@@ -157,12 +157,10 @@ def seed(context: DemoContext) -> None:
 
         clerk = context.users.get("clerk")
         started = timezone.now()
-        written = generate(
-            county=context.county,
-            count=context.options["cases"],
-            registered_by=clerk,
-            write=context.write,
-        )
+        shares = _city_shares(context, clerk)
+        for county, count, _clerk in shares:
+            context.write(f"  {county.name}：{count}件")
+        written = generate(shares=shares, write=context.write)
         seconds = (timezone.now() - started).total_seconds()
         context.write(f"  批量生成{written}件案件，用时{seconds:.0f}秒")
     if Case.objects.filter(
@@ -184,6 +182,19 @@ def seed(context: DemoContext) -> None:
         f"  演示案件{Case.objects.filter(county=context.county).count()}件"
         f"（含重复来访：{CaseParty.objects.filter(case__risk_repeat=True).count()}）"
     )
+
+
+def _city_shares(context: DemoContext, clerk: Any) -> list[tuple[County, int, Any]]:
+    """``--cases`` split over ``--counties`` of the city by population (the demo county
+    first, with what the rounding leaves), each county's registered by its clerk."""
+    others = demo_data.CITY_COUNTIES[: context.options.get("counties", 1) - 1]
+    total = context.options["cases"]
+    weight = demo_data.COUNTY_SHARE + sum(share for _c, _n, share, _t in others)
+    shares = [
+        (County.objects.get(code=code), total * share // weight, context.users[f"clerk_{code}"])
+        for code, _name, share, _towns in others
+    ]
+    return [(context.county, total - sum(n for _c, n, _u in shares), clerk), *shares]
 
 
 def demo_case(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import sys
+from array import array
 from bisect import bisect
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -129,20 +130,31 @@ class _Weighted:
         return self.keys[bisect(self.cum, rng.random() * self.total, 0, self.hi)]
 
 
-def _people(rng: random.Random, county: County, count: int) -> Iterator[dict[str, Any]]:
-    """Persons with well-formed (not real) ID numbers, each number once."""
+# Every (birth date, serial) pair of a generated person: birth dates from 1950 to 2004 (days
+# 1–28 of each month), serials 600–999 (the hand-made demo parties, intake/demo.py, use
+# lower ones, so a generated person never takes their ID number).
+_BIRTH_DAYS = 55 * 12 * 28
+_PAIRS = _BIRTH_DAYS * 400
+# A prime larger than _PAIRS: n → n·_STRIDE mod _PAIRS visits every pair once, in an order
+# that looks drawn at random, so ID numbers are unique without remembering them (memory
+# stays flat at ten million cases).
+_STRIDE = 2_654_435_761
+
+
+def _people(
+    rng: random.Random, county: County, count: int, *, start: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Persons with well-formed (not real) ID numbers, each number once: the ``start``-th
+    to the ``start + count``-th of the county's sequence of pairs."""
     keyring = get_keyring()
-    seen: set[str] = set()
-    for i in range(count):
-        body = ""
-        while not body or body in seen:  # the same birth date and serial drawn twice
-            # Serials 600–999: the hand-made demo parties (intake/demo.py) use lower ones,
-            # so a generated person never takes their ID number.
-            body = (
-                f"{county.code}{rng.randint(1950, 2004)}{rng.randint(1, 12):02d}"
-                f"{rng.randint(1, 28):02d}{600 + i % 400:03d}"
-            )
-        seen.add(body)
+    if start + count > _PAIRS:
+        raise ValueError(f"at most {_PAIRS} generated people a county")
+    for n in range(start, start + count):
+        pair = n * _STRIDE % _PAIRS
+        day, serial = divmod(pair, 400)
+        year, day = divmod(day, 12 * 28)
+        month, day = divmod(day, 28)
+        body = f"{county.code}{1950 + year}{month + 1:02d}{day + 1:02d}{600 + serial:03d}"
         id_number = body + ric.calc_check_digit(body + "0")
         phone = f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}"
         yield {
@@ -440,28 +452,42 @@ def _analyze() -> None:
 
 
 def generate(
-    *, county: County, count: int, registered_by: Any, write=print, seed: int = 20261127
+    *,
+    county: County | None = None,
+    count: int = 0,
+    shares: list[tuple[County, int, Any]] | None = None,
+    registered_by: Any = None,
+    write=print,
+    seed: int = 20261127,
 ) -> int:
-    """Write ``count`` cases (and their parties and clocks) for ``county``, in one
-    transaction, ``BATCH`` cases at a time. Run again on the same database, it draws other
-    people (the seed moves on with the parties already there) and skips any ID number
-    already registered."""
+    """Write ``count`` cases (and their parties and clocks) for ``county`` — or, with
+    ``shares``, so many for each county of a city, registered by its clerk — in one
+    transaction, ``BATCH`` cases at
+    a time, with the tables' keys and indexes set aside once for the whole load. Run again
+    on the same database, it draws other people (the seed moves on with the parties
+    already there) and skips any ID number already registered."""
     postgres = connection.vendor == "postgresql"
-    seed += Party.objects.filter(county=county).count()
+    shares = shares or [(county, count, registered_by)]
+    written = 0
+    firsts = []
     with transaction.atomic():
         with _bulk_load() if postgres else nullcontext():
-            written, first = _generate(
-                county=county,
-                count=count,
-                registered_by=registered_by,
-                write=write,
-                seed=seed,
-                sink=_CopySink(timezone.now()) if postgres else _OrmSink(),
-            )
+            for order, (each, number, clerk) in enumerate(shares):
+                done, first = _generate(
+                    county=each,
+                    count=number,
+                    registered_by=clerk,
+                    write=write,
+                    seed=seed + int(each.code) * order + Party.objects.filter(county=each).count(),
+                    sink=_CopySink(timezone.now()) if postgres else _OrmSink(),
+                )
+                written += done
+                firsts.append((each, first))
         # After the indexes are back: an index built over rows updated in its own
         # transaction is hidden from every transaction older than it (pg_index.indcheckxmin),
         # so one long transaction anywhere on the server would keep the search off them.
-        _flag_repeat_visitors(county, first_new=first)
+        for each, first in firsts:
+            _flag_repeat_visitors(each, first_new=first)
     return written
 
 
@@ -540,14 +566,16 @@ def _generate(
     # respondents (employers, developers) collect many cases.
     pool_size = max(50, count * 4 // 5)
     write(f"  生成{pool_size}名当事人 …")
-    parties: list[int] = []
+    parties = array("q")  # 8 bytes a person, not a Python int's 28 and the list's pointer
     batch: list[dict[str, Any]] = []
-    for party in _people(rng, county, pool_size):
+    # Another run on the same database goes on where the county's people stop.
+    start = Party.objects.filter(county=county).count()
+    for party in _people(rng, county, pool_size, start=start):
         batch.append(party)
         if len(batch) == BATCH:
-            parties += sink.parties(_unknown(batch))
+            parties.extend(sink.parties(_unknown(batch)))
             batch = []
-    parties += sink.parties(_unknown(batch))
+    parties.extend(sink.parties(_unknown(batch)))
 
     regulars = max(1, len(parties) // 25)  # the returning visitors
     frequent = max(1, len(parties) // 500)  # respondents with many cases

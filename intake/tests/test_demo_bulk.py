@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from centre.crypto import get_keyring
@@ -204,3 +204,29 @@ def test_a_second_run_on_the_same_database_adds_other_people(seeded):
     assert written == COUNT
     assert Case.objects.filter(county=county).count() >= 2 * COUNT
     assert Party.objects.count() > parties_before
+
+
+def test_a_city_of_counties_shares_the_cases_by_population(settings):
+    """``--counties 3``: the demo county and two others of the city, the cases split by
+    population, every ID number once, and a city leader who reads all three."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    hand_made = Case.objects.count()
+    last_party = Party.objects.order_by("pk").last().pk
+    call_command("seed_demo", cases=3_040, counties=3, stdout=StringIO())
+    counts = dict(
+        Case.objects.values_list("county__code").annotate(n=models.Count("pk")).order_by()
+    )
+    counts["330523"] -= hand_made
+    # 安吉 59, 吴兴 68, 南浔 54 of 181.
+    assert counts == {"330523": 992, "330502": 1_142, "330503": 906}
+    for code in counts:
+        numbers = Case.objects.filter(county__code=code).values_list("number", flat=True)
+        assert all(number.startswith(f"{code}-") for number in numbers)
+    indexes = list(
+        Party.objects.filter(pk__gt=last_party).values_list("id_number_index", flat=True)
+    )
+    assert len(indexes) == len(set(indexes))
+    assert not Case.objects.exclude(county=models.F("region__county")).exists()
+    leader = get_user_model().objects.get(username="city_leader")
+    assert leader.staff.scope == "city" and leader.staff.scope_prefix == "3305"

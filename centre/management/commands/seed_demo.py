@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from centre import demo_data
 from centre.demo import SEEDERS, DemoContext
-from centre.models import AuditLog, Category, County, Department, Region, Window
+from centre.models import AuditLog, Category, County, Department, Region, StaffProfile, Window
 from centre.roles import ROLES
 from centre.services import audit_record, staff_create
 
@@ -25,6 +27,15 @@ class Command(BaseCommand):
             "用于驾驶舱和性能测试",
         )
         parser.add_argument(
+            "--counties",
+            type=int,
+            default=1,
+            choices=range(1, len(demo_data.CITY_COUNTIES) + 2),
+            metavar="N",
+            help="与--cases同用：按人口把案件分到湖州市的N个县区（1–5，另建其余县区的乡镇和"
+            "一名市级领导账号city_leader），用于市级驾驶舱的性能测试",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="DEBUG关闭时也执行（会重置演示账号的密码）"
         )
 
@@ -37,6 +48,8 @@ class Command(BaseCommand):
             county = self._organisation()
             self._categories()
             users = self._users(county)
+            if options["counties"] > 1:
+                users += self._city(county, options["counties"])
             context = DemoContext(
                 county=county,
                 users={u.username: u for u in users},
@@ -98,6 +111,58 @@ class Command(BaseCommand):
                 defaults={"window": windows.get(window_code), "order": order},
             )
         return county
+
+    def _city(self, county: County, counties: int) -> list[Any]:
+        """The city's other counties (their towns and a clerk: enough to hold cases) and
+        the city's leader, who reads them all."""
+        users = []
+        for code, name, _share, towns in demo_data.CITY_COUNTIES[: counties - 1]:
+            other, _ = County.objects.update_or_create(
+                code=code,
+                defaults={
+                    **demo_data.COUNTY,
+                    "code": code,
+                    "name": name,
+                    "centre_name": f"{name}社会矛盾纠纷调处化解中心",
+                    "address": f"浙江省湖州市{name}（示例地址）",
+                    "phone": "",
+                },
+            )
+            for order, (town_code, town_name) in enumerate(towns, start=1):
+                Region.objects.update_or_create(
+                    code=town_code,
+                    defaults={
+                        "county": other,
+                        "parent": None,
+                        "name": town_name,
+                        "level": Region.Level.TOWN,
+                        "order": order,
+                    },
+                )
+            users.append(
+                staff_create(
+                    username=f"clerk_{code}",
+                    password=settings.DEMO_PASSWORD,
+                    full_name=f"{name}受理员",
+                    roles=["clerk"],
+                    county=other,
+                    title="窗口受理员",
+                )
+            )
+        username, full_name, roles, dept, _window, _region, title = demo_data.CITY_LEADER
+        users.append(
+            staff_create(
+                username=username,
+                password=settings.DEMO_PASSWORD,
+                full_name=full_name,
+                roles=roles,
+                county=county,
+                department=Department.objects.get(county=county, name=dept),
+                title=title,
+                scope=StaffProfile.Scope.CITY,
+            )
+        )
+        return users
 
     def _categories(self) -> None:
         for order, (code, name, children) in enumerate(demo_data.CATEGORIES, start=1):
