@@ -13,7 +13,12 @@ reminders and escalations exist (the state of a system that has been running), t
 Each is MET under 2 s. On PostgreSQL the scan writes a batch's messages in one statement;
 ``--python`` times the portable path (the SQLite demo's: messages built in Python) instead.
 
-Run:  .venv/bin/python bench/clock_scan.py [--clocks 1000000] [--python]
+``--database NAME`` runs on a database already filled by ``seed_demo --cases 10000000
+--counties 5`` instead (its millions of stopped clocks stay; the N open clocks are added,
+and they and the messages the scans wrote are deleted afterwards; ``PARTY_KEY_FILE`` and
+``AUDIT_KEY_FILE`` as it was seeded with).
+
+Run:  .venv/bin/python bench/clock_scan.py [--clocks 1000000] [--python] [--database NAME]
 """
 
 from __future__ import annotations
@@ -60,8 +65,15 @@ def main() -> None:
         default=None,
         help="connections the scan shares its work over (default: centre.clocks')",
     )
+    parser.add_argument(
+        "--database",
+        help="an existing seeded database to add the open clocks to (kept; cleaned after)",
+    )
     args = parser.parse_args()
-    from benchlib import verdict, wait_quiet
+
+    if args.database:
+        _on_existing(args)
+        return
 
     # The demo data's parties are encrypted: a key of the bench's own, never the dev one.
     key = Path(tempfile.gettempdir()) / "centre-clockbench" / "party.key"
@@ -77,6 +89,18 @@ def main() -> None:
     subprocess.run(["dropdb", "-U", "postgres", "--if-exists", DB], check=True)
     subprocess.run(["createdb", "-U", "postgres", DB], check=True)
     python = str(ROOT / ".venv" / "bin" / "python")
+    _key(key, env, python)
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    os.environ.update(env)
+    _run(args)
+    if not args.keep:
+        subprocess.run(["dropdb", "-U", "postgres", "--if-exists", DB], check=True)
+
+
+def _key(key: Path, env: dict, python: str) -> None:
     if not key.exists():
         key.parent.mkdir(mode=0o700, exist_ok=True)
         subprocess.run(
@@ -86,11 +110,26 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True
+
+
+def _on_existing(args) -> None:
+    """The scan on a seeded database: the open clocks added, then removed with what the
+    scans wrote, so that the database can serve the next bench."""
+    os.environ.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@/{args.database}",
+            "DEBUG": "1",
+            "REDIS_URL": "",
+            "DB_POOL": "0",
+            "DJANGO_SETTINGS_MODULE": "centre.settings",
+        }
     )
-    os.environ.update(env)
+    _run(args, cleanup=True)
+
+
+def _run(args, *, cleanup: bool = False) -> None:
+    from benchlib import verdict, wait_quiet
+
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -117,6 +156,8 @@ def main() -> None:
     rule = DeadlineRule.objects.get(code="mediation_people")
     assignee = get_user_model().objects.get(username="mediator")
     today = timezone.localdate()
+    existing = Clock.objects.count()
+    last_message = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.perf_counter()
     buffer = io.StringIO()
     for i in range(args.clocks):
@@ -152,7 +193,8 @@ def main() -> None:
     path = "Python (portable)" if args.python else f"{connection.vendor} (set-based SQL)"
     print(
         f"# clocks scan, {args.clocks:,} open clocks "
-        f"(built in {time.perf_counter() - started:.0f} s); {os.cpu_count()} cores; "
+        f"(built in {time.perf_counter() - started:.0f} s) beside {existing:,} others in "
+        f"{connection.settings_dict['NAME']}; {os.cpu_count()} cores; "
         f"path: {path}; batch {settings.CLOCK_SCAN_BATCH}; layout: {args.layout}; "
         f"{'' if args.python else f'{connections} connection(s)'}"
     )
@@ -191,7 +233,9 @@ def main() -> None:
             f"{cores:.2f} of {os.cpu_count()} cores busy during the scan"
             + (f"  (NOT QUIET: {load:.2f} cores busy before)" if load > 0.25 else "")
         )
-        print("  " + verdict("one scan < 2 s", elapsed < 2.0))
+        # Issue 21: < 5 s at ten million cases (--database); the clocks issue: < 2 s.
+        limit = 5.0 if cleanup else 2.0
+        print("  " + verdict(f"one scan < {limit:.0f} s", elapsed < limit))
     with connection.cursor() as cursor:
         window = [today, today + timedelta(days=1)]
         cursor.execute(
@@ -207,9 +251,10 @@ def main() -> None:
             cursor.execute("EXPLAIN " + sql, params)
             scans = [row[0].strip(" ->") for row in cursor.fetchall() if "Scan" in row[0]]
             print("scans of a reminder batch statement:", " / ".join(scans))
+    if cleanup:
+        Notification.objects.filter(pk__gt=last_message).delete()
+        Clock.objects.filter(subject="bench").delete()
     connection.close()
-    if not args.keep:
-        subprocess.run(["dropdb", "-U", "postgres", "--if-exists", DB], check=True)
 
 
 def _busy_ticks() -> tuple[int, int]:

@@ -171,16 +171,6 @@ def _people(
         }
 
 
-def _unknown(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The generated people whose ID number is not registered yet (an earlier run)."""
-    known = set(
-        Party.objects.filter(
-            id_type="resident_id", id_number_index__in=[p["id_number_index"] for p in people]
-        ).values_list("id_number_index", flat=True)
-    )
-    return [p for p in people if p["id_number_index"] not in known] if known else people
-
-
 def _state_table(weights: dict[str, float]) -> _Weighted:
     return _Weighted({str(state): w for state, w in weights.items()})
 
@@ -462,10 +452,9 @@ def generate(
 ) -> int:
     """Write ``count`` cases (and their parties and clocks) for ``county`` — or, with
     ``shares``, so many for each county of a city, registered by its clerk — in one
-    transaction, ``BATCH`` cases at
-    a time, with the tables' keys and indexes set aside once for the whole load. Run again
-    on the same database, it draws other people (the seed moves on with the parties
-    already there) and skips any ID number already registered."""
+    transaction, ``BATCH`` cases at a time, with the tables' keys and indexes set aside
+    once for the whole load. Run again on the same database, it draws other people (the
+    seed moves on with the parties already there)."""
     postgres = connection.vendor == "postgresql"
     shares = shares or [(county, count, registered_by)]
     written = 0
@@ -568,14 +557,17 @@ def _generate(
     write(f"  生成{pool_size}名当事人 …")
     parties = array("q")  # 8 bytes a person, not a Python int's 28 and the list's pointer
     batch: list[dict[str, Any]] = []
-    # Another run on the same database goes on where the county's people stop.
+    # Another run on the same database goes on where the county's people stop, so no
+    # generated number is drawn twice (were one drawn, the unique index, kept through the
+    # load, would stop it). Nothing is looked up per batch: without its statistics in the
+    # middle of the load, the planner would read the whole table for each look-up.
     start = Party.objects.filter(county=county).count()
     for party in _people(rng, county, pool_size, start=start):
         batch.append(party)
         if len(batch) == BATCH:
-            parties.extend(sink.parties(_unknown(batch)))
+            parties.extend(sink.parties(batch))
             batch = []
-    parties.extend(sink.parties(_unknown(batch)))
+    parties.extend(sink.parties(batch))
 
     regulars = max(1, len(parties) // 25)  # the returning visitors
     frequent = max(1, len(parties) // 500)  # respondents with many cases
